@@ -96,7 +96,8 @@ export const indicatorSchema = z
     code: codeSchema,
     domain: domainSchema,
     name: localizedTextSchema,
-    unit: localizedTextSchema,
+    /** Empty for dimensionless indices such as AQI. */
+    unit: z.object({ zh: z.string(), en: z.string() }),
     /** Decimals to show. */
     precision: z.number().int().min(0).max(6),
     aggregation: spatialAggregationSchema,

@@ -1,0 +1,148 @@
+import { describe, expect, it } from 'vitest'
+import type { Point } from '../common/point'
+import { testCatalog } from '../test/fixtures/catalog'
+import { BodyError } from './body-parser'
+import { IngestBus } from './ingest-bus'
+import { BackpressureError, IngestPipeline, StorageUnavailableError, type IngestStore, type RejectInput } from './ingest-pipeline'
+
+const NOW = Date.parse('2026-11-21T08:00:00Z')
+
+/** A store in memory, for the pipeline's own logic; the engine is tested in test/integration. */
+function memoryStore() {
+  const rows: string[] = []
+  const rejects: RejectInput[] = []
+  let failing = false
+  let gate: Promise<void> | undefined
+  const store: IngestStore = {
+    async insertPointsTsv(tsv) {
+      if (gate) await gate
+      if (failing) throw new Error('engine down')
+      rows.push(...tsv.trimEnd().split('\n'))
+    },
+    async insertRejects(r) {
+      if (failing) throw new Error('engine down')
+      rejects.push(...r)
+    },
+  }
+  return {
+    store,
+    rows,
+    rejects,
+    fail: (on: boolean) => (failing = on),
+    hold: () => {
+      let open!: () => void
+      gate = new Promise((r) => (open = r))
+      return () => {
+        gate = undefined
+        open()
+      }
+    },
+  }
+}
+
+function pipeline(mem = memoryStore(), limits = {}) {
+  const published: Point[][] = []
+  const bus = new IngestBus((err) => {
+    throw err
+  })
+  bus.subscribe((points) => published.push([...points]))
+  const p = new IngestPipeline({
+    index: testCatalog(),
+    store: mem.store,
+    encode: (points) => points.map((pt) => `${pt.indicator}|${pt.region}|${pt.value}|${pt.id ?? ''}\n`).join(''),
+    bus,
+    now: () => NOW,
+    limits: { lingerMs: 1, ...limits },
+  })
+  return { p, mem, published }
+}
+
+const aqi = (value: number, extra: object = {}) => ({ ts: NOW, indicator: 'env.aqi', region: '990101', station: 'AQ-990101-01', value, ...extra })
+
+describe('IngestPipeline', () => {
+  it('stores valid points, keeps invalid ones with their reason, and publishes what it stored', async () => {
+    const { p, mem, published } = pipeline()
+    const body = [JSON.stringify(aqi(40)), '{broken', JSON.stringify(aqi(900)), JSON.stringify(aqi(41))].join('\n')
+    const result = await p.ingestBody(body, 'ndjson', 'test')
+    expect(result).toMatchObject({ accepted: 2, rejected: 2, duplicates: 0 })
+    expect(result.errors).toEqual([
+      { line: 2, field: '', reason: expect.stringMatching(/not valid JSON/) },
+      { line: 3, field: 'value', reason: expect.stringMatching(/outside env.aqi's range/) },
+    ])
+    expect(mem.rows).toEqual(['env.aqi|990101|40|', 'env.aqi|990101|41|'])
+    expect(mem.rejects.map((r) => [r.line, r.raw, r.source])).toEqual([
+      [2, '{broken', 'test'],
+      [3, JSON.stringify(aqi(900)), 'test'],
+    ])
+    expect(published.flat().map((pt) => pt.value)).toEqual([40, 41])
+  })
+
+  it('stores a repeated id once, within a request, across requests and across a restart', async () => {
+    const { p, mem } = pipeline()
+    const first = await p.ingestValues([aqi(1, { id: 'a' }), aqi(2, { id: 'a' }), aqi(3, { id: 'b' })], 'test')
+    expect(first).toMatchObject({ accepted: 2, duplicates: 1 })
+    const retry = await p.ingestValues([aqi(1, { id: 'a' }), aqi(3, { id: 'b' })], 'test')
+    expect(retry).toMatchObject({ accepted: 0, duplicates: 2, rejected: 0 })
+    expect(mem.rows).toHaveLength(2)
+
+    // After a restart the window is refilled from storage.
+    const { p: restarted, mem: mem2 } = pipeline()
+    restarted.rememberIds([{ id: 'a', received: NOW - 1000 }])
+    const again = await restarted.ingestValues([aqi(1, { id: 'a' }), aqi(4, { id: 'c' })], 'test')
+    expect(again).toMatchObject({ accepted: 1, duplicates: 1 })
+    expect(mem2.rows).toEqual(['env.aqi|990101|4|c'])
+  })
+
+  it('answers a duplicate of a point still being stored only once that point is stored', async () => {
+    const { p, mem } = pipeline()
+    const open = mem.hold()
+    const original = p.ingestValues([aqi(1, { id: 'x' })], 'test')
+    let dupDone = false
+    const dup = p.ingestValues([aqi(1, { id: 'x' })], 'test').then((r) => {
+      dupDone = true
+      return r
+    })
+    await new Promise((r) => setTimeout(r, 20))
+    expect(dupDone).toBe(false)
+    open()
+    expect(await original).toMatchObject({ accepted: 1 })
+    expect(await dup).toMatchObject({ accepted: 0, duplicates: 1 })
+  })
+
+  it('acknowledges nothing when storage fails, and forgets the ids so a retry stores them', async () => {
+    const { p, mem } = pipeline()
+    mem.fail(true)
+    await expect(p.ingestValues([aqi(1, { id: 'r1' })], 'test')).rejects.toBeInstanceOf(StorageUnavailableError)
+    mem.fail(false)
+    expect(await p.ingestValues([aqi(1, { id: 'r1' })], 'test')).toMatchObject({ accepted: 1, duplicates: 0 })
+    expect(mem.rows).toEqual(['env.aqi|990101|1|r1'])
+  })
+
+  it('tells producers to back off when the queue is full, storing nothing of their request', async () => {
+    const { p, mem } = pipeline(memoryStore(), { maxQueuedRows: 3 })
+    const open = mem.hold()
+    const first = p.ingestValues([aqi(1), aqi(2), aqi(3)], 'test')
+    await new Promise((r) => setTimeout(r, 5))
+    const err = await p.ingestValues([aqi(4)], 'test').catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(BackpressureError)
+    expect((err as BackpressureError).retryAfterSeconds).toBeGreaterThanOrEqual(1)
+    open()
+    await first
+    expect(mem.rows).toHaveLength(3)
+    expect(p.stats.backpressured).toBe(1)
+  })
+
+  it('keeps an unreadable body in the dead letter and says why', async () => {
+    const { p, mem } = pipeline()
+    await expect(p.ingestBody('{"not":"an array"}', 'json', 'test')).rejects.toBeInstanceOf(BodyError)
+    expect(mem.rejects).toHaveLength(1)
+    expect(mem.rejects[0]).toMatchObject({ raw: '{"not":"an array"}', reason: expect.stringMatching(/must be an array/) })
+  })
+
+  it('does not publish history', async () => {
+    const { p, mem, published } = pipeline()
+    await p.writeHistory([{ ts: NOW - 86_400_000, indicator: 'env.aqi', region: '990101', station: 'AQ-990101-01', value: 50 }], 'backfill')
+    expect(mem.rows).toHaveLength(1)
+    expect(published).toEqual([])
+  })
+})

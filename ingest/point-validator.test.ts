@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest'
+import { testCatalog } from '../test/fixtures/catalog'
+import { createPointValidator } from './point-validator'
+
+const NOW = Date.parse('2026-11-21T08:00:00Z')
+const validate = createPointValidator(testCatalog(), () => NOW)
+const good = { ts: NOW - 1000, indicator: 'env.aqi', region: '990101', station: 'AQ-990101-01', value: 42 }
+
+describe('point validation', () => {
+  it.each([
+    ['epoch milliseconds', { ...good }, NOW - 1000],
+    ['ISO-8601 with Z', { ...good, ts: '2026-11-21T07:00:00Z' }, Date.parse('2026-11-21T07:00:00Z')],
+    ['ISO-8601 with an offset', { ...good, ts: '2026-11-21T15:00:00.250+08:00' }, Date.parse('2026-11-21T07:00:00.250Z')],
+    ['a space instead of T', { ...good, ts: '2026-11-21 15:00:00+08:00' }, Date.parse('2026-11-21T07:00:00Z')],
+    ['a region-level indicator without station', { ts: NOW, indicator: 'biz.online_rate', region: '990100', value: 97.5 }, NOW],
+    ['a leaf city', { ts: NOW, indicator: 'biz.new_entities', region: '990200', value: 3 }, NOW],
+    ['a point slightly ahead of our clock', { ...good, ts: NOW + 60_000 }, NOW + 60_000],
+  ])('accepts %s', (_name, input, ts) => {
+    const v = validate(input)
+    expect(v).toMatchObject({ ok: true, point: { ts } })
+  })
+
+  it('keeps the id and fills an empty station for region-level points', () => {
+    expect(validate({ ts: NOW, indicator: 'biz.online_rate', region: '990101', value: 90, id: 'abc-1' })).toEqual({
+      ok: true,
+      point: { ts: NOW, indicator: 'biz.online_rate', region: '990101', station: '', value: 90, id: 'abc-1' },
+    })
+  })
+
+  it.each([
+    ['not an object', 42, '', /must be an object/],
+    ['an array', [1, 2], '', /must be an object/],
+    ['a missing indicator', { ...good, indicator: undefined }, 'indicator', /indicator is required/],
+    ['a numeric indicator', { ...good, indicator: 7 }, 'indicator', /indicator must be a string/],
+    ['an unknown indicator', { ...good, indicator: 'env.nope' }, 'indicator', /unknown indicator "env.nope"/],
+    ['an unknown region', { ...good, region: '123456' }, 'region', /unknown region "123456"/],
+    ['an unknown station', { ...good, station: 'AQ-0' }, 'station', /unknown station "AQ-0"/],
+    ['a station in another region', { ...good, region: '990102' }, 'region', /stands in region 990101, not 990102/],
+    ['a station of the wrong kind', { ...good, station: 'TD-990101-001' }, 'station', /is a traffic station/],
+    ['a station for a region-level indicator', { ...good, indicator: 'biz.online_rate' }, 'station', /not measured at stations/],
+    ['a missing value', { ...good, value: undefined }, 'value', /value is required/],
+    ['a string value', { ...good, value: '42' }, 'value', /value must be a number/],
+    ['an infinite value', { ...good, value: Infinity }, 'value', /finite/],
+    ['a NaN value', { ...good, value: NaN }, 'value', /number|finite/],
+    ['a value out of range', { ...good, value: 612 }, 'value', /outside env.aqi's range \[0, 500\]/],
+    ['a missing ts', { ...good, ts: undefined }, 'ts', /ts is required/],
+    ['a boolean ts', { ...good, ts: true }, 'ts', /ISO-8601 string or epoch milliseconds/],
+    ['a zoneless ts', { ...good, ts: '2026-11-21T07:00:00' }, 'ts', /with a zone/],
+    ['a nonsense ts', { ...good, ts: 'yesterday' }, 'ts', /not an ISO-8601/],
+    ['an impossible date', { ...good, ts: '2026-13-45T07:00:00Z' }, 'ts', /not a valid date-time/],
+    ['a far-future ts', { ...good, ts: NOW + 3_600_000 }, 'ts', /in the future/],
+    ['epoch seconds instead of milliseconds', { ...good, ts: Math.floor(NOW / 1000) }, 'ts', /older than .* retention \(epoch milliseconds expected\)/],
+    ['an unknown field', { ...good, valeu: 3 }, 'valeu', /unknown field "valeu"/],
+    ['an empty id', { ...good, id: '' }, 'id', /id must not be empty/],
+    ['an over-long id', { ...good, id: 'x'.repeat(129) }, 'id', /at most 128/],
+  ])('rejects %s, naming the field', (_name, input, field, reason) => {
+    const v = validate(input)
+    expect(v.ok).toBe(false)
+    if (v.ok) return
+    expect(v.field).toBe(field)
+    expect(v.reason).toMatch(reason)
+  })
+})

@@ -1,0 +1,111 @@
+import { z } from 'zod'
+import type { CatalogIndex } from '../common/catalog-index'
+import type { Point } from '../common/point'
+
+/**
+ * Checks one inbound record against the point schema and the catalog. Every
+ * rejection names the field and says what is wrong with it, because the reason
+ * is what a producer reads in the reply and what an operator reads in `rejects`.
+ */
+
+/** Clocks of producers drift; a point this far ahead of ours is still believed. */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000
+/** Nothing older is kept anywhere (the daily rollup's retention). */
+export const MAX_AGE_MS = 3650 * 86_400_000
+/** Long enough for a UUID or a composite key, short enough to keep in memory. */
+export const MAX_ID_LENGTH = 128
+
+// ISO-8601 date-time with an explicit zone: a zoneless time would be read in
+// whatever zone the reader happens to be in.
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/
+
+const text = (field: string, max: number) =>
+  z.string({ error: (i) => (i.input === undefined ? `${field} is required` : `${field} must be a string`) })
+    .min(1, `${field} must not be empty`)
+    .max(max, `${field} must be at most ${max} characters`)
+
+export const pointInputSchema = z.strictObject(
+  {
+    ts: z.union([z.number(), z.string()], {
+      error: (i) => (i.input === undefined ? 'ts is required' : 'ts must be an ISO-8601 string or epoch milliseconds'),
+    }),
+    indicator: text('indicator', 64),
+    region: text('region', 64),
+    station: text('station', 64).optional(),
+    value: z.number({
+      error: (i) =>
+        i.input === undefined ? 'value is required' : typeof i.input === 'number' ? 'value must be a finite number' : 'value must be a number',
+    }),
+    id: text('id', MAX_ID_LENGTH).optional(),
+  },
+  { error: (i) => (i.code === 'unrecognized_keys' ? `unknown field ${i.keys.map((k) => `"${k}"`).join(', ')}` : 'a point must be an object') },
+)
+
+export type Verdict = { ok: true; point: Point } | { ok: false; field: string; reason: string }
+
+export function createPointValidator(index: CatalogIndex, now: () => number) {
+  return function validatePoint(input: unknown): Verdict {
+    const parsed = pointInputSchema.safeParse(input)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!
+      const field = issue.code === 'unrecognized_keys' ? String(issue.keys[0]) : String(issue.path[0] ?? '')
+      return { ok: false, field, reason: issue.message }
+    }
+    const p = parsed.data
+
+    const indicator = index.indicator(p.indicator)
+    if (!indicator) return { ok: false, field: 'indicator', reason: `unknown indicator "${p.indicator}"` }
+    if (!index.region(p.region)) return { ok: false, field: 'region', reason: `unknown region "${p.region}"` }
+
+    let station = ''
+    if (p.station !== undefined) {
+      const s = index.station(p.station)
+      if (!s) return { ok: false, field: 'station', reason: `unknown station "${p.station}"` }
+      if (indicator.stationKind === undefined)
+        return { ok: false, field: 'station', reason: `indicator ${indicator.code} is not measured at stations` }
+      if (s.kind !== indicator.stationKind)
+        return { ok: false, field: 'station', reason: `station ${s.code} is a ${s.kind} station; ${indicator.code} is measured at ${indicator.stationKind} stations` }
+      if (s.region !== p.region)
+        return { ok: false, field: 'region', reason: `station ${s.code} stands in region ${s.region}, not ${p.region}` }
+      station = s.code
+    }
+
+    const [lo, hi] = indicator.range
+    if (p.value < lo || p.value > hi)
+      return { ok: false, field: 'value', reason: `value ${p.value} is outside ${indicator.code}'s range [${lo}, ${hi}]` }
+
+    const ts = parseTimestamp(p.ts)
+    if (typeof ts === 'string') return { ok: false, field: 'ts', reason: ts }
+    const t = now()
+    if (ts > t + MAX_FUTURE_SKEW_MS)
+      return { ok: false, field: 'ts', reason: `ts ${new Date(ts).toISOString()} is more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes in the future` }
+    if (ts < t - MAX_AGE_MS)
+      return {
+        ok: false,
+        field: 'ts',
+        reason: `ts ${new Date(ts).toISOString()} is older than the ${MAX_AGE_MS / 86_400_000}-day retention (epoch milliseconds expected)`,
+      }
+
+    const point: Point = { ts, indicator: indicator.code, region: p.region, station, value: p.value }
+    if (p.id !== undefined) point.id = p.id
+    return { ok: true, point }
+  }
+}
+
+export type PointValidator = ReturnType<typeof createPointValidator>
+
+/** Epoch milliseconds, or the reason the input is not a timestamp. */
+function parseTimestamp(ts: number | string): number | string {
+  if (typeof ts === 'number') {
+    if (!Number.isFinite(ts)) return 'ts must be a finite number of epoch milliseconds'
+    return Math.floor(ts)
+  }
+  if (!ISO_WITH_ZONE.test(ts)) return `ts "${truncate(ts)}" is not an ISO-8601 date-time with a zone (e.g. 2026-11-21T08:00:00+08:00)`
+  const ms = Date.parse(ts)
+  if (Number.isNaN(ms)) return `ts "${truncate(ts)}" is not a valid date-time`
+  return ms
+}
+
+function truncate(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s
+}

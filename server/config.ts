@@ -1,0 +1,74 @@
+import path from 'node:path'
+import { z } from 'zod'
+
+/**
+ * Every setting the server reads, from the environment, validated once at start.
+ * A bad value stops the process with a message naming the variable.
+ */
+
+const flag = z
+  .enum(['0', '1', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v))
+
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be a plain identifier (letters, digits, _)')
+
+const envSchema = z.object({
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  DATA_DIR: z.string().min(1).default('./data'),
+  CATALOG_DIR: z.string().min(1).default('./sample-data'),
+  CLICKHOUSE_URL: z.url().optional(),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  CLICKHOUSE_DATABASE: identifier.default('onescreen'),
+  /** IANA zone whose midnight starts a day in daily rollups and "today so far" values. */
+  TIMEZONE: z.string().min(1).default('Asia/Shanghai'),
+  SIMULATE: flag.default(true),
+  SIMULATION_SEED: z.coerce.number().int().default(2260),
+  BACKFILL: flag.default(true),
+  /** Raw points are kept this long; rollups keep history longer (see migrations). */
+  RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(90),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+})
+
+export type Config = ReturnType<typeof loadConfig>
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
+  const parsed = envSchema.safeParse(env)
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+    throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`)
+  }
+  const e = parsed.data
+  if (!isKnownTimeZone(e.TIMEZONE)) throw new Error(`invalid configuration:\n  TIMEZONE: unknown time zone ${e.TIMEZONE}`)
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: path.resolve(e.DATA_DIR),
+    catalogDir: path.resolve(e.CATALOG_DIR),
+    clickhouse: e.CLICKHOUSE_URL
+      ? {
+          mode: 'remote' as const,
+          url: e.CLICKHOUSE_URL,
+          user: e.CLICKHOUSE_USER,
+          password: e.CLICKHOUSE_PASSWORD,
+          database: e.CLICKHOUSE_DATABASE,
+        }
+      : { mode: 'embedded' as const, path: path.resolve(e.DATA_DIR, 'clickhouse'), database: e.CLICKHOUSE_DATABASE },
+    timeZone: e.TIMEZONE,
+    simulate: e.SIMULATE,
+    simulationSeed: e.SIMULATION_SEED,
+    backfill: e.BACKFILL,
+    rawRetentionDays: e.RAW_RETENTION_DAYS,
+    logLevel: e.LOG_LEVEL,
+  }
+}
+
+function isKnownTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz })
+    return true
+  } catch {
+    return false
+  }
+}

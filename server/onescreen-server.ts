@@ -1,0 +1,98 @@
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import type { CatalogIndex } from '../common/catalog-index'
+import { IngestBus } from '../ingest/ingest-bus'
+import { IngestPipeline, type PipelineLimits } from '../ingest/ingest-pipeline'
+import { loadCatalog } from './catalog/load-catalog'
+import type { Config } from './config'
+import { createApp } from './http/create-app'
+import type { Logger } from './logger'
+import { migrate, schemaContext } from './storage/migrations'
+import { encodePointsTsv, PointStore } from './storage/point-store'
+import { syncReferenceTables } from './storage/reference-store'
+import { createStorageClient, type StorageClient } from './storage/storage-client'
+import { tableNames } from './storage/tables'
+
+/** Where `vite build` puts the client. */
+export const CLIENT_DIR = path.resolve(import.meta.dirname, '../dist/client')
+
+export interface RunningServer {
+  readonly url: string
+  readonly catalog: CatalogIndex
+  readonly storage: StorageClient
+  readonly pipeline: IngestPipeline
+  readonly bus: IngestBus
+  /** Stops accepting, stores what is queued, closes sockets and the engine. */
+  close(): Promise<void>
+}
+
+export interface StartOptions {
+  now?: () => number
+  limits?: Partial<PipelineLimits>
+}
+
+/**
+ * Brings up the whole server: catalog, storage and schema, the ingest pipeline
+ * and the HTTP API. The order matters: nothing is accepted before the schema
+ * exists and the dedupe window knows the ids stored before a restart.
+ */
+export async function startServer(config: Config, log: Logger, options: StartOptions = {}): Promise<RunningServer> {
+  const now = options.now ?? Date.now
+  const catalog = loadCatalog(config.catalogDir)
+  log.info(
+    { indicators: catalog.catalog.indicators.length, regions: catalog.tree.size, stations: catalog.stations.size },
+    'catalog loaded',
+  )
+
+  const storage = createStorageClient(config.clickhouse)
+  const tables = tableNames(storage.database)
+  try {
+    const applied = await migrate(storage.client, schemaContext(storage.database, config.timeZone, config.rawRetentionDays), log)
+    if (applied.length > 0) log.info({ applied }, 'schema migrated')
+    const synced = await syncReferenceTables(storage.client, tables, catalog.catalog)
+    log.info({ synced }, 'reference tables in line with the catalog')
+  } catch (err) {
+    await storage.close()
+    throw err
+  }
+
+  const store = new PointStore(storage.client, tables)
+  const bus = new IngestBus((err) => log.error({ err }, 'an ingest bus listener failed'))
+  const pipeline = new IngestPipeline({ index: catalog, store, encode: encodePointsTsv, bus, now, limits: options.limits })
+  const ids = await store.idsReceivedSince(now() - pipeline.dedupeTtlMs)
+  pipeline.rememberIds(ids)
+  log.info({ ids: ids.length }, 'dedupe window refilled')
+
+  const app = createApp({ catalog, pipeline, storage, log, clientDir: CLIENT_DIR })
+  const server = http.createServer(app)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const { port } = server.address() as AddressInfo
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
+  log.info({ url, storage: storage.mode }, 'OneScreen is listening')
+
+  let closing: Promise<void> | undefined
+  return {
+    url,
+    catalog,
+    storage,
+    pipeline,
+    bus,
+    close: () =>
+      (closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve())
+          server.closeIdleConnections()
+        })
+        await pipeline.close()
+        await storage.close()
+        log.info('OneScreen stopped')
+      })()),
+  }
+}

@@ -1,0 +1,167 @@
+import type { ClickHouseClient } from '@clickhouse/client'
+import type { Logger } from '../logger'
+import { tableNames, type TableNames } from './tables'
+
+/**
+ * Versioned schema migrations. Each is applied once, in order, and recorded in
+ * `schema_migrations`; every statement is idempotent (IF NOT EXISTS), so a
+ * migration interrupted half-way is simply run again at the next start.
+ */
+
+export interface SchemaContext {
+  database: string
+  tables: TableNames
+  /** IANA zone whose midnight starts a day in the daily rollup. */
+  timeZone: string
+  rawRetentionDays: number
+}
+
+export interface Migration {
+  version: number
+  name: string
+  statements(ctx: SchemaContext): string[]
+}
+
+/**
+ * How long each resolution is kept. Minute rollups serve the last day or so of a
+ * trend chart; hourly ones a month or a year; daily ones year-on-year comparisons.
+ */
+export const ROLLUP_RETENTION_DAYS = { '1m': 35, '1h': 800, '1d': 3650 } as const
+
+const rollupColumns = `
+  indicator LowCardinality(String),
+  region LowCardinality(String),
+  station LowCardinality(String),
+  ts DateTime('UTC'),
+  sum SimpleAggregateFunction(sum, Float64),
+  count SimpleAggregateFunction(sum, UInt64),
+  min SimpleAggregateFunction(min, Float64),
+  max SimpleAggregateFunction(max, Float64),
+  last AggregateFunction(argMax, Float64, DateTime64(3, 'UTC')),
+  last_ts SimpleAggregateFunction(max, DateTime64(3, 'UTC'))`
+
+function rollupTable(name: string, retentionDays: number): string {
+  return `CREATE TABLE IF NOT EXISTS ${name} (${rollupColumns}
+) ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(ts)
+ORDER BY (indicator, region, station, ts)
+TTL ts + INTERVAL ${retentionDays} DAY`
+}
+
+/** Rolls one rollup into a coarser one: the states merge, nothing is re-read. */
+function cascadeView(name: string, from: string, to: string, bucket: string): string {
+  return `CREATE MATERIALIZED VIEW IF NOT EXISTS ${name} TO ${to} AS
+SELECT indicator, region, station, ${bucket} AS ts,
+  sum(sum) AS sum, sum(count) AS count, min(min) AS min, max(max) AS max,
+  argMaxMergeState(last) AS last, max(last_ts) AS last_ts
+FROM ${from}
+GROUP BY indicator, region, station, ts`
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'points, rollups, latest values, rejects and reference tables',
+    statements: ({ tables: t, timeZone, rawRetentionDays }) => {
+      const tz = timeZone.replace(/'/g, '')
+      return [
+        `CREATE TABLE IF NOT EXISTS ${t.points} (
+  indicator LowCardinality(String),
+  region LowCardinality(String),
+  station LowCardinality(String),
+  ts DateTime64(3, 'UTC'),
+  value Float64,
+  id String,
+  source LowCardinality(String),
+  received DateTime64(3, 'UTC'),
+  INDEX received_minmax received TYPE minmax GRANULARITY 1
+) ENGINE = MergeTree
+PARTITION BY toYYYYMM(ts)
+ORDER BY (indicator, region, station, ts)
+TTL toDateTime(ts) + INTERVAL ${rawRetentionDays} DAY
+SETTINGS ttl_only_drop_parts = 1`,
+        rollupTable(t.points1m, ROLLUP_RETENTION_DAYS['1m']),
+        rollupTable(t.points1h, ROLLUP_RETENTION_DAYS['1h']),
+        rollupTable(t.points1d, ROLLUP_RETENTION_DAYS['1d']),
+        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.points1m}_mv TO ${t.points1m} AS
+SELECT indicator, region, station, toStartOfMinute(ts) AS ts,
+  sum(value) AS sum, count() AS count, min(value) AS min, max(value) AS max,
+  argMaxState(value, ${t.points}.ts) AS last, max(${t.points}.ts) AS last_ts
+FROM ${t.points}
+GROUP BY indicator, region, station, ts`,
+        cascadeView(`${t.points1h}_mv`, t.points1m, t.points1h, 'toStartOfHour(ts)'),
+        cascadeView(`${t.points1d}_mv`, t.points1h, t.points1d, `toDateTime(toStartOfDay(ts, '${tz}'), 'UTC')`),
+        `CREATE TABLE IF NOT EXISTS ${t.latest} (
+  indicator LowCardinality(String),
+  region LowCardinality(String),
+  station LowCardinality(String),
+  last AggregateFunction(argMax, Float64, DateTime64(3, 'UTC')),
+  last_ts SimpleAggregateFunction(max, DateTime64(3, 'UTC'))
+) ENGINE = AggregatingMergeTree
+ORDER BY (indicator, region, station)`,
+        `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.latest}_mv TO ${t.latest} AS
+SELECT indicator, region, station, argMaxMergeState(last) AS last, max(last_ts) AS last_ts
+FROM ${t.points1m}
+GROUP BY indicator, region, station`,
+        `CREATE TABLE IF NOT EXISTS ${t.rejects} (
+  received DateTime64(3, 'UTC'),
+  source LowCardinality(String),
+  line UInt32,
+  field LowCardinality(String),
+  reason String,
+  raw String
+) ENGINE = MergeTree
+PARTITION BY toYYYYMM(received)
+ORDER BY received
+TTL toDateTime(received) + INTERVAL 400 DAY`,
+        `CREATE TABLE IF NOT EXISTS ${t.regions} (
+  code String, name_zh String, name_en String, level LowCardinality(String), parent String,
+  lon Float64, lat Float64, zone String, version UInt64, is_deleted UInt8
+) ENGINE = ReplacingMergeTree(version, is_deleted) ORDER BY code`,
+        `CREATE TABLE IF NOT EXISTS ${t.indicators} (
+  code String, domain LowCardinality(String), name_zh String, name_en String, unit_zh String, unit_en String,
+  aggregation LowCardinality(String), weight_by String, temporal LowCardinality(String), better LowCardinality(String),
+  cadence_seconds UInt32, station_kind String, definition String, version UInt64, is_deleted UInt8
+) ENGINE = ReplacingMergeTree(version, is_deleted) ORDER BY code`,
+        `CREATE TABLE IF NOT EXISTS ${t.stations} (
+  code String, kind LowCardinality(String), name_zh String, name_en String, region String,
+  lon Float64, lat Float64, version UInt64, is_deleted UInt8
+) ENGINE = ReplacingMergeTree(version, is_deleted) ORDER BY code`,
+      ]
+    },
+  },
+]
+
+/** Applies the migrations not yet recorded; returns the versions it applied. */
+export async function migrate(
+  client: ClickHouseClient,
+  ctx: SchemaContext,
+  log: Logger,
+  migrations: readonly Migration[] = MIGRATIONS,
+): Promise<number[]> {
+  await client.command({ query: `CREATE DATABASE IF NOT EXISTS ${ctx.database}` })
+  await client.command({
+    query: `CREATE TABLE IF NOT EXISTS ${ctx.tables.migrations} (
+  version UInt32, name String, applied_at DateTime64(3, 'UTC')
+) ENGINE = MergeTree ORDER BY version`,
+  })
+  const rs = await client.query({ query: `SELECT version FROM ${ctx.tables.migrations}`, format: 'JSONEachRow' })
+  const applied = new Set((await rs.json<{ version: number }>()).map((r) => Number(r.version)))
+  const done: number[] = []
+  for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
+    if (applied.has(m.version)) continue
+    log.info({ version: m.version, name: m.name }, 'applying schema migration')
+    for (const statement of m.statements(ctx)) await client.command({ query: statement })
+    await client.insert({
+      table: ctx.tables.migrations,
+      values: [{ version: m.version, name: m.name, applied_at: Date.now() }],
+      format: 'JSONEachRow',
+    })
+    done.push(m.version)
+  }
+  return done
+}
+
+export function schemaContext(database: string, timeZone: string, rawRetentionDays: number): SchemaContext {
+  return { database, tables: tableNames(database), timeZone, rawRetentionDays }
+}
