@@ -79,8 +79,8 @@ describe('POST /api/ingest', () => {
     const body = ndjson([aqi(80, { id: 'retry-1' }), aqi(81, { id: 'retry-2' })])
     expect((await postIngest(server.url, body)).body).toMatchObject({ accepted: 2, duplicates: 0 })
     expect((await postIngest(server.url, body)).body).toMatchObject({ accepted: 0, duplicates: 2, rejected: 0 })
-    const [{ n }] = await rows<{ n: string }>(`SELECT count() AS n FROM onescreen.points WHERE id LIKE 'retry-%'`)
-    expect(Number(n)).toBe(2)
+    const [counted] = await rows<{ n: string }>(`SELECT count() AS n FROM onescreen.points WHERE id LIKE 'retry-%'`)
+    expect(Number(counted!.n)).toBe(2)
   })
 
   it.each([
@@ -111,8 +111,8 @@ describe('POST /api/ingest', () => {
     const res = await postIngest(server.url, body)
     expect(res.status).toBe(413)
     expect(res.body).toMatchObject({ ok: false, error: { code: 'body_too_large', message: expect.stringMatching(/32 MB limit/) } })
-    const [{ n }] = await rows<{ n: string }>(`SELECT count() AS n FROM onescreen.points WHERE id = 'huge'`)
-    expect(Number(n)).toBe(0)
+    const [counted] = await rows<{ n: string }>(`SELECT count() AS n FROM onescreen.points WHERE id = 'huge'`)
+    expect(Number(counted!.n)).toBe(0)
   })
 
   it('answers unknown API routes with 404 in the error envelope', async () => {

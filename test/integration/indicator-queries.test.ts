@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { IndicatorQueries } from '../../server/storage/indicator-queries'
+import { tableNames } from '../../server/storage/tables'
+import { startTestServer, type TestServer } from './harness'
+
+/**
+ * The wall's standard reads against the real engine: answers from rollups equal
+ * the answers from raw points, and both equal what the aggregation rules say
+ * for hand-made data (county → city → province for sum, mean, max-like and
+ * weighted indicators).
+ */
+
+let server: TestServer
+let queries: IndicatorQueries
+const DAY = 86_400_000
+const NOW = Date.now()
+// Local (Asia/Shanghai) midnight today, as the daily rollup buckets it.
+const TODAY = Math.floor((NOW + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000
+
+beforeAll(async () => {
+  // Raw points are kept long enough here to compute a year-on-year change from them.
+  server = await startTestServer({ RAW_RETENTION_DAYS: '800' })
+  queries = new IndicatorQueries(server.storage.client, tableNames('onescreen'), server.catalog, 'Asia/Shanghai')
+  const points: object[] = []
+  const det = (station: string, region: string, flow: number, speed: number, ts: number) => {
+    points.push({ ts, indicator: 'traffic.flow', region, station, value: flow }, { ts, indicator: 'traffic.speed', region, station, value: speed })
+  }
+  // Two detectors in two counties of one city; the later point is the latest.
+  det('TD-990101-001', '990101', 1000, 20, NOW - 120_000)
+  det('TD-990101-001', '990101', 3000, 30, NOW - 60_000)
+  det('TD-990102-001', '990102', 1000, 60, NOW - 90_000)
+  // AQI at one station in a county of city 990100 and one in the leaf city 990200.
+  points.push({ ts: NOW - 30_000, indicator: 'env.aqi', region: '990101', station: 'AQ-990101-01', value: 80 })
+  points.push({ ts: NOW - 30_000, indicator: 'env.aqi', region: '990200', station: 'AQ-990200-01', value: 120 })
+  // New market entities: daily totals, stamped at the end of each local day, for
+  // 400 days: 110 a day in the last 30 days, 100 in the 30 before, 50 a year ago.
+  for (let d = 1; d <= 400; d++) {
+    const ts = TODAY - (d - 1) * DAY - 1000
+    const value = d <= 30 ? 110 : d <= 60 ? 100 : 50
+    for (const region of ['990101', '990102']) points.push({ ts, indicator: 'biz.new_entities', region, value })
+  }
+  points.push({ ts: NOW - 10_000, indicator: 'biz.new_entities', region: '990101', value: 7 })
+  points.push({ ts: NOW - 10_000, indicator: 'biz.new_entities', region: '990102', value: 9 })
+  const result = await server.pipeline.ingestValues(points, 'test')
+  expect(result.rejected).toBe(0)
+})
+afterAll(async () => {
+  await server?.stop()
+})
+
+describe('snapshot', () => {
+  it.each(['rollup', 'raw'] as const)('aggregates the latest values up the tree by each indicator rule (%s)', async (source) => {
+    const city = await queries.snapshot({ level: 'city', indicators: ['traffic.flow', 'traffic.speed', 'env.aqi', 'biz.new_entities'], source })
+    const value = (indicator: string, region: string) => city.values.find((v) => v.indicator === indicator && v.region === region)?.value
+    expect(value('traffic.flow', '990100')).toBe(3000 + 1000) // sum of latest
+    expect(value('traffic.speed', '990100')).toBeCloseTo((30 * 3000 + 60 * 1000) / 4000, 10) // weighted by flow
+    expect(value('env.aqi', '990100')).toBe(80)
+    expect(value('env.aqi', '990200')).toBe(120) // a leaf city is its own series
+    expect(value('biz.new_entities', '990100')).toBe(16)
+    expect(city.asOf).toBe(NOW - 10_000)
+
+    const province = await queries.snapshot({ level: 'province', indicators: ['env.aqi', 'traffic.flow'], source })
+    expect(province.values).toEqual([
+      { indicator: 'env.aqi', region: '990000', value: 100, ts: NOW - 30_000 }, // mean of the two stations
+      { indicator: 'traffic.flow', region: '990000', value: 4000, ts: NOW - 60_000 },
+    ])
+
+    const counties = await queries.snapshot({ level: 'county', parent: '990100', indicators: ['traffic.flow'], source })
+    expect(counties.values.map((v) => [v.region, v.value])).toEqual([
+      ['990101', 3000],
+      ['990102', 1000],
+    ])
+  })
+})
+
+describe('series', () => {
+  it.each(['1m', '1h', '1d'] as const)('gives the same answer from rollups and raw points at %s', async (step) => {
+    for (const [indicator, region] of [
+      ['traffic.speed', '990100'],
+      ['traffic.flow', '990000'],
+      ['biz.new_entities', '990000'],
+      ['env.aqi', '990000'],
+    ] as const) {
+      // Minute rollups are kept 35 days.
+      const from = NOW - (step === '1m' ? 30 : 400) * DAY
+      const args = { indicator, region, from, to: NOW + 1000, step }
+      const fromRollup = await queries.series({ ...args, source: 'rollup' })
+      const fromRaw = await queries.series({ ...args, source: 'raw' })
+      expect(fromRollup.length).toBeGreaterThan(0)
+      expect(fromRollup).toEqual(fromRaw)
+    }
+  })
+
+  it('sums the daily totals of the counties for a sum indicator', async () => {
+    const days = await queries.series({ indicator: 'biz.new_entities', region: '990100', from: TODAY - 3 * DAY, to: TODAY, step: '1d' })
+    expect(days.map((d) => [d.ts, d.value, d.count])).toEqual([
+      [TODAY - 3 * DAY, 220, 2],
+      [TODAY - 2 * DAY, 220, 2],
+      [TODAY - 1 * DAY, 220, 2],
+    ])
+  })
+})
+
+describe('ranking', () => {
+  it.each(['rollup', 'raw'] as const)('ranks by latest value with month-on-month and year-on-year change (%s)', async (source) => {
+    const rows = await queries.ranking({ indicator: 'biz.new_entities', level: 'county', parent: '990100', now: NOW, source })
+    expect(rows.map((r) => r.region)).toEqual(['990102', '990101']) // higher is better: 9 before 7
+    for (const r of rows) {
+      expect(r.mom).toBeCloseTo(10, 6) // 110 a day against 100
+      expect(r.yoy).toBeCloseTo(120, 6) // 110 against 50
+    }
+  })
+
+  it('puts the lowest first when lower is better', async () => {
+    const rows = await queries.ranking({ indicator: 'env.aqi', level: 'city', now: NOW })
+    expect(rows.map((r) => [r.region, r.value])).toEqual([
+      ['990100', 80],
+      ['990200', 120],
+    ])
+    expect(rows[0]!.mom).toBeNull() // no AQI history to compare with
+  })
+})
