@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { testCatalog } from '../test/fixtures/catalog'
-import { createPointValidator } from './point-validator'
+import { createPointValidator, hasPointShape, pointInputSchema } from './point-validator'
 
 const NOW = Date.parse('2026-11-21T08:00:00Z')
 const validate = createPointValidator(testCatalog(), () => NOW)
@@ -59,5 +59,49 @@ describe('point validation', () => {
     if (v.ok) return
     expect(v.field).toBe(field)
     expect(v.reason).toMatch(reason)
+  })
+})
+
+describe('the fast shape check', () => {
+  // Inputs near every boundary of the schema; the fast path must never accept
+  // what the schema refuses (it may refuse more: the schema then decides).
+  const base = { ts: NOW, indicator: 'a', region: 'b', value: 1 }
+  const cases: unknown[] = [
+    base,
+    { ...base, station: 's', id: 'i' },
+    { ...base, ts: '2026-11-21T00:00:00Z' },
+    { ...base, ts: Infinity },
+    { ...base, ts: NaN },
+    { ...base, ts: null },
+    { ...base, ts: undefined },
+    { ...base, ts: '' },
+    { ...base, indicator: '' },
+    { ...base, indicator: 'x'.repeat(64) },
+    { ...base, indicator: 'x'.repeat(65) },
+    { ...base, region: 3 },
+    { ...base, station: '' },
+    { ...base, station: null },
+    { ...base, station: undefined },
+    { ...base, station: 'x'.repeat(65) },
+    { ...base, value: '1' },
+    { ...base, value: -Infinity },
+    { ...base, value: NaN },
+    { ...base, value: -0 },
+    { ...base, id: 'x'.repeat(128) },
+    { ...base, id: 'x'.repeat(129) },
+    { ...base, id: 7 },
+    { ...base, extra: 1 },
+    Object.assign(Object.create({ inherited: 1 }), base),
+    [],
+    null,
+    'text',
+    42,
+  ]
+  it.each(cases.map((c, i) => [i, c]))('agrees with the schema on case %i', (_i, input) => {
+    if (hasPointShape(input)) expect(pointInputSchema.safeParse(input).success).toBe(true)
+  })
+
+  it('accepts the common well-formed point without the schema', () => {
+    expect(hasPointShape({ ...base, station: 's', id: 'i' })).toBe(true)
   })
 })

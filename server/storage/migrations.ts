@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { Logger } from '../logger'
-import { tableNames, type TableNames } from './tables'
+import { rollupTable, tableNames, type RollupStep, type TableNames } from './tables'
 
 /**
  * Versioned schema migrations. Each is applied once, in order, and recorded in
@@ -40,7 +40,7 @@ const rollupColumns = `
   last AggregateFunction(argMax, Float64, DateTime64(3, 'UTC')),
   last_ts SimpleAggregateFunction(max, DateTime64(3, 'UTC'))`
 
-function rollupTable(name: string, retentionDays: number): string {
+function rollupTableDdl(name: string, retentionDays: number): string {
   return `CREATE TABLE IF NOT EXISTS ${name} (${rollupColumns}
 ) ENGINE = AggregatingMergeTree
 PARTITION BY toYYYYMM(ts)
@@ -58,12 +58,60 @@ FROM ${from}
 GROUP BY indicator, region, station, ts`
 }
 
+/** The bucket expression of each rollup resolution; days start at local midnight. */
+function bucketExpression(resolution: RollupStep, column: string, timeZone: string): string {
+  if (resolution === '1m') return `toStartOfMinute(${column})`
+  if (resolution === '1h') return `toStartOfHour(${column})`
+  return `toDateTime(toStartOfDay(${column}, '${timeZone.replace(/'/g, '')}'), 'UTC')`
+}
+
+/**
+ * History that is not a raw measurement — a day's value, an hour's mean — goes
+ * straight into the rollup of its resolution. Each resolution has a Null-engine
+ * entry table whose view turns plain rows into rollup states, so history is
+ * inserted like any rows, over chDB and over HTTP alike.
+ */
+function historyEntry(t: TableNames, resolution: RollupStep, timeZone: string): string[] {
+  const entry = historyEntryTable(t, resolution)
+  return [
+    `CREATE TABLE IF NOT EXISTS ${entry} (
+  indicator LowCardinality(String), region LowCardinality(String), station LowCardinality(String),
+  ts DateTime64(3, 'UTC'), value Float64
+) ENGINE = Null`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${entry}_mv TO ${rollupTable(t, resolution)} AS
+SELECT indicator, region, station, ${bucketExpression(resolution, 'ts', timeZone)} AS ts,
+  sum(value) AS sum, count() AS count, min(value) AS min, max(value) AS max,
+  argMaxState(value, ${entry}.ts) AS last, max(${entry}.ts) AS last_ts
+FROM ${entry}
+GROUP BY indicator, region, station, ts`,
+  ]
+}
+
+/** Where back-fill inserts history of one resolution, or the latest value of each series. */
+export function historyEntryTable(t: TableNames, resolution: RollupStep | 'latest'): string {
+  return `${t.points}_history_${resolution}`
+}
+
+/** The latest history value of each series, for series whose history skips the minute rollup. */
+function historyLatestEntry(t: TableNames): string[] {
+  const entry = historyEntryTable(t, 'latest')
+  return [
+    `CREATE TABLE IF NOT EXISTS ${entry} (
+  indicator LowCardinality(String), region LowCardinality(String), station LowCardinality(String),
+  ts DateTime64(3, 'UTC'), value Float64
+) ENGINE = Null`,
+    `CREATE MATERIALIZED VIEW IF NOT EXISTS ${entry}_mv TO ${t.latest} AS
+SELECT indicator, region, station, argMaxState(value, ${entry}.ts) AS last, max(${entry}.ts) AS last_ts
+FROM ${entry}
+GROUP BY indicator, region, station`,
+  ]
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'points, rollups, latest values, rejects and reference tables',
     statements: ({ tables: t, timeZone, rawRetentionDays }) => {
-      const tz = timeZone.replace(/'/g, '')
       return [
         `CREATE TABLE IF NOT EXISTS ${t.points} (
   indicator LowCardinality(String),
@@ -80,9 +128,9 @@ PARTITION BY toYYYYMM(ts)
 ORDER BY (indicator, region, station, ts)
 TTL toDateTime(ts) + INTERVAL ${rawRetentionDays} DAY
 SETTINGS ttl_only_drop_parts = 1`,
-        rollupTable(t.points1m, ROLLUP_RETENTION_DAYS['1m']),
-        rollupTable(t.points1h, ROLLUP_RETENTION_DAYS['1h']),
-        rollupTable(t.points1d, ROLLUP_RETENTION_DAYS['1d']),
+        rollupTableDdl(t.points1m, ROLLUP_RETENTION_DAYS['1m']),
+        rollupTableDdl(t.points1h, ROLLUP_RETENTION_DAYS['1h']),
+        rollupTableDdl(t.points1d, ROLLUP_RETENTION_DAYS['1d']),
         `CREATE MATERIALIZED VIEW IF NOT EXISTS ${t.points1m}_mv TO ${t.points1m} AS
 SELECT indicator, region, station, toStartOfMinute(ts) AS ts,
   sum(value) AS sum, count() AS count, min(value) AS min, max(value) AS max,
@@ -90,7 +138,7 @@ SELECT indicator, region, station, toStartOfMinute(ts) AS ts,
 FROM ${t.points}
 GROUP BY indicator, region, station, ts`,
         cascadeView(`${t.points1h}_mv`, t.points1m, t.points1h, 'toStartOfHour(ts)'),
-        cascadeView(`${t.points1d}_mv`, t.points1h, t.points1d, `toDateTime(toStartOfDay(ts, '${tz}'), 'UTC')`),
+        cascadeView(`${t.points1d}_mv`, t.points1h, t.points1d, bucketExpression('1d', 'ts', timeZone)),
         `CREATE TABLE IF NOT EXISTS ${t.latest} (
   indicator LowCardinality(String),
   region LowCardinality(String),
@@ -129,6 +177,16 @@ TTL toDateTime(received) + INTERVAL 400 DAY`,
 ) ENGINE = ReplacingMergeTree(version, is_deleted) ORDER BY code`,
       ]
     },
+  },
+  {
+    version: 2,
+    name: 'history entry tables for back-fill at 1 minute, 1 hour and 1 day, and for latest values',
+    statements: ({ tables: t, timeZone }) => [
+      ...historyEntry(t, '1m', timeZone),
+      ...historyEntry(t, '1h', timeZone),
+      ...historyEntry(t, '1d', timeZone),
+      ...historyLatestEntry(t),
+    ],
   },
 ]
 

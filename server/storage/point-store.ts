@@ -1,7 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { Readable } from 'node:stream'
 import type { IngestSource, Point } from '../../common/point'
-import type { TableNames } from './tables'
+import { historyEntryTable } from './migrations'
+import type { RollupStep, TableNames } from './tables'
 
 /** A record ingest refused, kept in the dead letter with its reason and raw text. */
 export interface RejectRow {
@@ -35,7 +36,26 @@ function escapeTsv(s: string): string {
   return /[\\\t\n\r]/.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s
 }
 
-/** Inserts and reads of raw points and rejects. */
+/** A history value: a measurement summarised over an interval, not a raw point. */
+export interface HistoryValue {
+  ts: number
+  indicator: string
+  region: string
+  station?: string
+  value: number
+}
+
+export type HistoryTarget = RollupStep | 'latest'
+
+export const HISTORY_COLUMNS = ['indicator', 'region', 'station', 'ts', 'value'] as const
+
+export function encodeHistoryTsv(values: readonly HistoryValue[]): string {
+  let out = ''
+  for (const v of values) out += `${v.indicator}\t${v.region}\t${v.station ?? ''}\t${v.ts}\t${v.value}\n`
+  return out
+}
+
+/** Inserts and reads of raw points, history and rejects. */
 export class PointStore {
   constructor(
     private readonly client: ClickHouseClient,
@@ -49,6 +69,17 @@ export class PointStore {
       values: Readable.from([Buffer.from(tsv)], { objectMode: false }),
       format: 'TabSeparated',
       columns: [...POINT_COLUMNS],
+    })
+  }
+
+  /** Inserts history (TSV made by encodeHistoryTsv) into the rollup of its resolution. */
+  async insertHistoryTsv(target: HistoryTarget, tsv: string): Promise<void> {
+    if (tsv.length === 0) return
+    await this.client.insert({
+      table: historyEntryTable(this.tables, target),
+      values: Readable.from([Buffer.from(tsv)], { objectMode: false }),
+      format: 'TabSeparated',
+      columns: [...HISTORY_COLUMNS],
     })
   }
 

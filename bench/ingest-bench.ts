@@ -1,0 +1,166 @@
+import { Readable } from 'node:stream'
+import type { CatalogIndex } from '../common/catalog-index'
+import type { Point } from '../common/point'
+import { createRng } from '../common/random'
+import { IngestBus } from '../ingest/ingest-bus'
+import { IngestPipeline } from '../ingest/ingest-pipeline'
+import { loadCatalog } from '../server/catalog/load-catalog'
+import { createLogger } from '../server/logger'
+import { migrate, schemaContext } from '../server/storage/migrations'
+import { encodePointsTsv, POINT_COLUMNS, PointStore } from '../server/storage/point-store'
+import { createStorageClient } from '../server/storage/storage-client'
+import { tableNames } from '../server/storage/tables'
+import { report, round, scratchDir } from './bench-env'
+
+/**
+ * `ingest`: POINTS points through the whole pipeline — NDJSON parse, validate,
+ * dedupe, batch, insert, materialized views — against the raw engine inserting
+ * the same rows (the same TSV) straight into a bare MergeTree table of the same
+ * shape without views. Target: pipeline ≥ 0.5 × raw and ≥ 200,000 points/s.
+ */
+
+const POINTS = Number(process.env.BENCH_INGEST_POINTS ?? 2_000_000)
+/** Points per NDJSON body, as a producer would post them. */
+const BODY_POINTS = 5_000
+/** Bodies in flight at once, as from many producers. */
+const CONCURRENCY = 32
+/** Rows per insert for the raw engine: the pipeline's own batch size. */
+const RAW_BATCH_ROWS = 100_000
+
+interface SeriesKey {
+  indicator: string
+  region: string
+  station?: string
+  lo: number
+  hi: number
+}
+
+/** Every live series of the catalog: each station's indicators and each leaf region's. */
+function allSeries(index: CatalogIndex): SeriesKey[] {
+  const out: SeriesKey[] = []
+  const leaves = index.tree.leaves(index.tree.root.code)
+  for (const i of index.catalog.indicators) {
+    const [lo, hi] = i.range
+    if (i.stationKind) {
+      for (const s of index.stationsOfKind(i.stationKind)) out.push({ indicator: i.code, region: s.region, station: s.code, lo, hi: Math.min(hi, lo + 500) })
+    } else {
+      for (const r of leaves) out.push({ indicator: i.code, region: r.code, lo, hi: Math.min(hi, lo + 500) })
+    }
+  }
+  return out
+}
+
+function makePoints(index: CatalogIndex, n: number, now: number): Point[] {
+  const series = allSeries(index)
+  const rng = createRng(4_100_000)
+  // A busy feed: every series reporting in turn, the newest at `now`.
+  const spanMs = 2 * 3_600_000
+  return Array.from({ length: n }, (_, k) => {
+    const s = series[k % series.length]!
+    const p: Point = {
+      ts: now - spanMs + Math.floor((k / n) * spanMs),
+      indicator: s.indicator,
+      region: s.region,
+      station: s.station ?? '',
+      value: Math.round((s.lo + rng() * (s.hi - s.lo)) * 100) / 100,
+      id: `b-${k}`,
+    }
+    return p
+  })
+}
+
+function toNdjsonBodies(points: readonly Point[]): string[] {
+  const bodies: string[] = []
+  for (let i = 0; i < points.length; i += BODY_POINTS) {
+    bodies.push(
+      points
+        .slice(i, i + BODY_POINTS)
+        .map(({ station, ...p }) => JSON.stringify(station ? { ...p, station } : p))
+        .join('\n'),
+    )
+  }
+  return bodies
+}
+
+async function main() {
+  const index = loadCatalog('sample-data')
+  const dir = scratchDir('ingest')
+  const log = createLogger('warn')
+  const storage = createStorageClient({ mode: 'embedded', path: dir, database: 'onescreen' })
+  const tables = tableNames('onescreen')
+  await migrate(storage.client, schemaContext('onescreen', 'Asia/Shanghai', 90), log)
+  await storage.client.command({ query: `CREATE TABLE onescreen.points_bare AS ${tables.points}` })
+
+  const now = Date.now()
+  const points = makePoints(index, POINTS, now)
+  const bodies = toNdjsonBodies(points)
+
+  // The limit: the engine alone, same rows, same batch size, no views.
+  const tsv = encodePointsTsv(points, 'bench', now)
+  const lines = tsv.split('\n')
+  const rawChunks: string[] = []
+  for (let i = 0; i < POINTS; i += RAW_BATCH_ROWS) rawChunks.push(lines.slice(i, i + RAW_BATCH_ROWS).join('\n') + '\n')
+  const rawStart = performance.now()
+  for (const chunk of rawChunks) {
+    await storage.client.insert({
+      table: 'onescreen.points_bare',
+      values: Readable.from([Buffer.from(chunk)], { objectMode: false }),
+      format: 'TabSeparated',
+      columns: [...POINT_COLUMNS],
+    })
+  }
+  const rawSeconds = (performance.now() - rawStart) / 1000
+
+  const bus = new IngestBus(() => {})
+  let published = 0
+  bus.subscribe((batch) => (published += batch.length))
+  const pipeline = new IngestPipeline({ index, store: new PointStore(storage.client, tables), encode: encodePointsTsv, bus })
+  const start = performance.now()
+  let next = 0
+  let accepted = 0
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < bodies.length) {
+        const body = bodies[next++]!
+        const result = await pipeline.ingestBody(body, 'ndjson', 'bench')
+        if (result.rejected > 0) throw new Error(`bench data was rejected: ${JSON.stringify(result.errors[0])}`)
+        accepted += result.accepted
+      }
+    }),
+  )
+  const pipelineSeconds = (performance.now() - start) / 1000
+  const stats = pipeline.writerStats
+  await pipeline.close()
+
+  const count = async (table: string) => {
+    const rs = await storage.client.query({ query: `SELECT count() AS n FROM ${table}`, format: 'JSONEachRow' })
+    return Number((await rs.json<{ n: string }>())[0]!.n)
+  }
+  const [stored, storedBare, minuteRows] = await Promise.all([count(tables.points), count('onescreen.points_bare'), count(tables.points1m)])
+  await storage.close()
+  if (stored !== POINTS || storedBare !== POINTS || accepted !== POINTS || published !== POINTS)
+    throw new Error(`counts disagree: accepted ${accepted}, stored ${stored}, bare ${storedBare}, published ${published}`)
+
+  const pipelinePps = POINTS / pipelineSeconds
+  const rawPps = POINTS / rawSeconds
+  const ratio = pipelinePps / rawPps
+  report({
+    name: 'ingest',
+    points: POINTS,
+    pipeline_points_per_s: Math.round(pipelinePps),
+    raw_engine_points_per_s: Math.round(rawPps),
+    ratio: round(ratio, 3),
+    pipeline_s: round(pipelineSeconds, 2),
+    raw_engine_s: round(rawSeconds, 2),
+    batches: stats.batches,
+    mean_batch_rows: Math.round(stats.rows / stats.batches),
+    minute_rollup_rows: minuteRows,
+    target: { min_ratio: 0.5, min_points_per_s: 200_000 },
+    met: ratio >= 0.5 && pipelinePps >= 200_000,
+  })
+}
+
+main().catch((err: unknown) => {
+  console.error(err)
+  process.exit(1)
+})

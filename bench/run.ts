@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process'
+import path from 'node:path'
+
+/**
+ * `npm run bench [-- NAME…]`: runs each benchmark in its own process (chDB is
+ * one engine per process, and a fresh process keeps one benchmark's memory out
+ * of the next one's figures) and passes through its JSON lines.
+ */
+
+const BENCHMARKS = {
+  ingest: 'bench/ingest-bench.ts',
+  query: 'bench/query-bench.ts',
+} as const
+type BenchName = keyof typeof BENCHMARKS
+
+const root = path.resolve(import.meta.dirname, '..')
+const requested = process.argv.slice(2)
+const unknown = requested.filter((n) => !(n in BENCHMARKS))
+if (unknown.length > 0) {
+  console.error(`unknown benchmark ${unknown.join(', ')}; known: ${Object.keys(BENCHMARKS).join(', ')}`)
+  process.exit(2)
+}
+const names = (requested.length > 0 ? requested : Object.keys(BENCHMARKS)) as BenchName[]
+
+let failed = false
+for (const name of names) {
+  const code = await new Promise<number | null>((resolve) => {
+    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', BENCHMARKS[name]], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
+    const forward = (signal: NodeJS.Signals) => child.kill(signal)
+    process.once('SIGINT', forward)
+    process.once('SIGTERM', forward)
+    child.once('exit', (c) => {
+      process.off('SIGINT', forward)
+      process.off('SIGTERM', forward)
+      resolve(c)
+    })
+  })
+  if (code !== 0) {
+    failed = true
+    console.log(JSON.stringify({ name, error: `benchmark exited with ${code}` }))
+  }
+}
+process.exit(failed ? 1 : 0)
