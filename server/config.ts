@@ -56,12 +56,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
         }
       : { mode: 'embedded' as const, path: path.resolve(e.DATA_DIR, 'clickhouse'), database: e.CLICKHOUSE_DATABASE },
     timeZone: e.TIMEZONE,
+    /** The zone's offset now; simulators model local days with it (China keeps one offset all year). */
+    utcOffsetMinutes: utcOffsetMinutes(e.TIMEZONE, Date.now()),
     simulate: e.SIMULATE,
     simulationSeed: e.SIMULATION_SEED,
     backfill: e.BACKFILL,
     rawRetentionDays: e.RAW_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
   }
+}
+
+function utcOffsetMinutes(timeZone: string, at: number): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+  }).formatToParts(at)
+  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value)
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'))
+  return Math.round((wall - Math.floor(at / 60_000) * 60_000) / 60_000)
 }
 
 function isKnownTimeZone(tz: string): boolean {

@@ -4,6 +4,9 @@ import path from 'node:path'
 import type { CatalogIndex } from '../common/catalog-index'
 import { IngestBus } from '../ingest/ingest-bus'
 import { IngestPipeline, type PipelineLimits } from '../ingest/ingest-pipeline'
+import { DEFAULT_DRIVER_OPTIONS, SimulationDriver } from '../ingest/simulation-driver'
+import { createSimulators } from '../ingest/simulators/create-simulators'
+import { bootstrapHistory } from './history-bootstrap'
 import { loadCatalog } from './catalog/load-catalog'
 import type { Config } from './config'
 import { createApp } from './http/create-app'
@@ -16,6 +19,9 @@ import { tableNames } from './storage/tables'
 
 /** Where `vite build` puts the client. */
 export const CLIENT_DIR = path.resolve(import.meta.dirname, '../dist/client')
+
+/** "Fast" indicators, whose last day is back-filled minute by minute: reported at least once a minute. */
+const MINUTE_HISTORY_MAX_CADENCE_S = 60
 
 export interface RunningServer {
   readonly url: string
@@ -64,6 +70,44 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   pipeline.rememberIds(ids)
   log.info({ ids: ids.length }, 'dedupe window refilled')
 
+  const simulators = createSimulators(catalog, { seed: config.simulationSeed, utcOffsetMinutes: config.utcOffsetMinutes })
+  let liveFrom = now()
+  if (config.backfill) {
+    const history = await bootstrapHistory({
+      client: storage.client,
+      tables,
+      store,
+      simulators,
+      utcOffsetMinutes: config.utcOffsetMinutes,
+      minuteIndicators: new Set(catalog.catalog.indicators.filter((i) => i.cadenceSeconds <= MINUTE_HISTORY_MAX_CADENCE_S).map((i) => i.code)),
+      now: liveFrom,
+      log,
+    })
+    if (history.until !== undefined) liveFrom = history.until
+  }
+  let driver: SimulationDriver | undefined
+  if (config.simulate) {
+    let lastWarning = 0
+    driver = new SimulationDriver(
+      simulators,
+      pipeline,
+      {
+        ...DEFAULT_DRIVER_OPTIONS,
+        now,
+        onError: (err) => log.warn({ err }, 'simulated points not stored this tick; retrying'),
+        onRejected: (result) => {
+          // A simulator producing invalid points is a bug: say so, but not 1000 times a second.
+          if (now() - lastWarning < 60_000) return
+          lastWarning = now()
+          log.warn({ rejected: result.rejected, first: result.errors[0] }, 'simulated points were rejected')
+        },
+      },
+      liveFrom,
+    )
+    driver.start()
+    log.info({ series: simulators.reduce((n, s) => n + s.series().length, 0) }, 'simulators running')
+  }
+
   const app = createApp({ catalog, pipeline, storage, log, clientDir: CLIENT_DIR })
   const server = http.createServer(app)
   await new Promise<void>((resolve, reject) => {
@@ -86,6 +130,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     bus,
     close: () =>
       (closing ??= (async () => {
+        await driver?.stop()
         await new Promise<void>((resolve) => {
           server.close(() => resolve())
           server.closeIdleConnections()
