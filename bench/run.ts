@@ -25,7 +25,12 @@ const names = (requested.length > 0 ? requested : Object.keys(BENCHMARKS)) as Be
 let failed = false
 for (const name of names) {
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', BENCHMARKS[name]], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })
+    // The same V8 flags as `npm start`: a larger young generation lets ingest's
+    // short-lived objects die without being copied (measured ~10 % faster).
+    const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', BENCHMARKS[name]], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    })
     const forward = (signal: NodeJS.Signals) => child.kill(signal)
     process.once('SIGINT', forward)
     process.once('SIGTERM', forward)

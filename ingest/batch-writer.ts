@@ -50,7 +50,7 @@ export class BatchWriter<U> {
   private readonly maxInFlight: number
 
   /** Totals since start, for metrics. */
-  readonly stats = { batches: 0, rows: 0, failedBatches: 0, lastBatchMs: 0, lastBatchRows: 0 }
+  readonly stats = { batches: 0, rows: 0, failedBatches: 0, lastBatchMs: 0, lastBatchRows: 0, totalBatchMs: 0 }
 
   constructor(private readonly options: BatchWriterOptions<U>) {
     this.maxInFlight = options.maxInFlight ?? 1
@@ -140,6 +140,7 @@ export class BatchWriter<U> {
       this.stats.rows += rows
       this.stats.lastBatchRows = rows
       this.stats.lastBatchMs = performance.now() - started
+      this.stats.totalBatchMs += this.stats.lastBatchMs
       for (const p of batch) p.resolve()
     } catch (err) {
       this.stats.failedBatches++

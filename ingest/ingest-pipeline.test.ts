@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Point } from '../common/point'
 import { testCatalog } from '../test/fixtures/catalog'
 import { BodyError } from './body-parser'
+import { hashId } from './id-hash'
 import { IngestBus } from './ingest-bus'
 import { BackpressureError, IngestPipeline, StorageUnavailableError, type IngestStore, type RejectInput } from './ingest-pipeline'
 
@@ -87,7 +88,7 @@ describe('IngestPipeline', () => {
 
     // After a restart the window is refilled from storage.
     const { p: restarted, mem: mem2 } = pipeline()
-    restarted.rememberIds([{ id: 'a', received: NOW - 1000 }])
+    restarted.rememberIds([{ id: hashId('a'), received: NOW - 1000 }])
     const again = await restarted.ingestValues([aqi(1, { id: 'a' }), aqi(4, { id: 'c' })], 'test')
     expect(again).toMatchObject({ accepted: 1, duplicates: 1 })
     expect(mem2.rows).toEqual(['env.aqi|990101|4|c'])

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { testCatalog } from '../test/fixtures/catalog'
-import { createPointValidator, hasPointShape, pointInputSchema } from './point-validator'
+import { createPointValidator, hasPointShape, pointInputSchema, Rejection } from './point-validator'
 
 const NOW = Date.parse('2026-11-21T08:00:00Z')
 const validate = createPointValidator(testCatalog(), () => NOW)
@@ -17,13 +17,18 @@ describe('point validation', () => {
     ['a point slightly ahead of our clock', { ...good, ts: NOW + 60_000 }, NOW + 60_000],
   ])('accepts %s', (_name, input, ts) => {
     const v = validate(input)
-    expect(v).toMatchObject({ ok: true, point: { ts } })
+    expect(v).not.toBeInstanceOf(Rejection)
+    expect(v).toMatchObject({ ts })
   })
 
   it('keeps the id and fills an empty station for region-level points', () => {
     expect(validate({ ts: NOW, indicator: 'biz.online_rate', region: '990101', value: 90, id: 'abc-1' })).toEqual({
-      ok: true,
-      point: { ts: NOW, indicator: 'biz.online_rate', region: '990101', station: '', value: 90, id: 'abc-1' },
+      ts: NOW,
+      indicator: 'biz.online_rate',
+      region: '990101',
+      station: '',
+      value: 90,
+      id: 'abc-1',
     })
   })
 
@@ -55,8 +60,8 @@ describe('point validation', () => {
     ['an over-long id', { ...good, id: 'x'.repeat(129) }, 'id', /at most 128/],
   ])('rejects %s, naming the field', (_name, input, field, reason) => {
     const v = validate(input)
-    expect(v.ok).toBe(false)
-    if (v.ok) return
+    expect(v).toBeInstanceOf(Rejection)
+    if (!(v instanceof Rejection)) return
     expect(v.field).toBe(field)
     expect(v.reason).toMatch(reason)
   })

@@ -41,7 +41,16 @@ export const pointInputSchema = z.strictObject(
   { error: (i) => (i.code === 'unrecognized_keys' ? `unknown field ${i.keys.map((k) => `"${k}"`).join(', ')}` : 'a point must be an object') },
 )
 
-export type Verdict = { ok: true; point: Point } | { ok: false; field: string; reason: string }
+/** Why a record was refused: the field at fault and what is wrong with it. */
+export class Rejection {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {}
+}
+
+/** A valid record becomes a Point; an invalid one a Rejection (no wrapper per point: it is the hot path). */
+export type Verdict = Point | Rejection
 
 type PointInput = z.infer<typeof pointInputSchema>
 
@@ -79,47 +88,43 @@ export function createPointValidator(index: CatalogIndex, now: () => number) {
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!
         const field = issue.code === 'unrecognized_keys' ? String(issue.keys[0]) : String(issue.path[0] ?? '')
-        return { ok: false, field, reason: issue.message }
+        return new Rejection(field, issue.message)
       }
       p = parsed.data
     }
 
     const indicator = index.indicator(p.indicator)
-    if (!indicator) return { ok: false, field: 'indicator', reason: `unknown indicator "${p.indicator}"` }
-    if (!index.region(p.region)) return { ok: false, field: 'region', reason: `unknown region "${p.region}"` }
+    if (!indicator) return new Rejection('indicator', `unknown indicator "${p.indicator}"`)
+    if (!index.region(p.region)) return new Rejection('region', `unknown region "${p.region}"`)
 
     let station = ''
     if (p.station !== undefined) {
       const s = index.station(p.station)
-      if (!s) return { ok: false, field: 'station', reason: `unknown station "${p.station}"` }
+      if (!s) return new Rejection('station', `unknown station "${p.station}"`)
       if (indicator.stationKind === undefined)
-        return { ok: false, field: 'station', reason: `indicator ${indicator.code} is not measured at stations` }
+        return new Rejection('station', `indicator ${indicator.code} is not measured at stations`)
       if (s.kind !== indicator.stationKind)
-        return { ok: false, field: 'station', reason: `station ${s.code} is a ${s.kind} station; ${indicator.code} is measured at ${indicator.stationKind} stations` }
+        return new Rejection('station', `station ${s.code} is a ${s.kind} station; ${indicator.code} is measured at ${indicator.stationKind} stations`)
       if (s.region !== p.region)
-        return { ok: false, field: 'region', reason: `station ${s.code} stands in region ${s.region}, not ${p.region}` }
+        return new Rejection('region', `station ${s.code} stands in region ${s.region}, not ${p.region}`)
       station = s.code
     }
 
     const [lo, hi] = indicator.range
     if (p.value < lo || p.value > hi)
-      return { ok: false, field: 'value', reason: `value ${p.value} is outside ${indicator.code}'s range [${lo}, ${hi}]` }
+      return new Rejection('value', `value ${p.value} is outside ${indicator.code}'s range [${lo}, ${hi}]`)
 
     const ts = parseTimestamp(p.ts)
-    if (typeof ts === 'string') return { ok: false, field: 'ts', reason: ts }
+    if (typeof ts === 'string') return new Rejection('ts', ts)
     const t = now()
     if (ts > t + MAX_FUTURE_SKEW_MS)
-      return { ok: false, field: 'ts', reason: `ts ${new Date(ts).toISOString()} is more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes in the future` }
+      return new Rejection('ts', `ts ${new Date(ts).toISOString()} is more than ${MAX_FUTURE_SKEW_MS / 60_000} minutes in the future`)
     if (ts < t - MAX_AGE_MS)
-      return {
-        ok: false,
-        field: 'ts',
-        reason: `ts ${new Date(ts).toISOString()} is older than the ${MAX_AGE_MS / 86_400_000}-day retention (epoch milliseconds expected)`,
-      }
+      return new Rejection('ts', `ts ${new Date(ts).toISOString()} is older than the ${MAX_AGE_MS / 86_400_000}-day retention (epoch milliseconds expected)`)
 
     const point: Point = { ts, indicator: indicator.code, region: p.region, station, value: p.value }
     if (p.id !== undefined) point.id = p.id
-    return { ok: true, point }
+    return point
   }
 }
 

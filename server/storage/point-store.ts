@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import { Readable } from 'node:stream'
 import type { IngestSource, Point } from '../../common/point'
+import { hashId, idHashFromDecimal, type IdHash } from '../../ingest/id-hash'
 import { historyEntryTable } from './migrations'
 import type { RollupStep, TableNames } from './tables'
 
@@ -17,23 +18,29 @@ export interface RejectRow {
 /** Raw text kept per reject: enough to see what was sent, bounded so a huge bad line cannot fill the disk. */
 export const MAX_REJECT_RAW_CHARS = 16_384
 
-export const POINT_COLUMNS = ['indicator', 'region', 'station', 'ts', 'value', 'id', 'source', 'received'] as const
+/**
+ * Columns as inserted. A producer id's 64-bit hash goes in as two 32-bit halves
+ * (cheap to write as text, no BigInt per point) and is stored as one `id_hash`.
+ */
+export const POINT_COLUMNS = ['indicator', 'region', 'station', 'ts', 'value', 'id_hi', 'id_lo', 'source', 'received'] as const
 
 /**
  * Encodes points as TabSeparated rows in POINT_COLUMNS order. TSV is the
  * cheapest format for the engine to read (measured against JSONEachRow and
- * JSONCompactEachRow); codes are validated ASCII, so only ids need escaping.
+ * JSONCompactEachRow); every text field is a validated code, so nothing needs
+ * escaping. A producer id is stored as its 64-bit hash (0: no id).
  */
 export function encodePointsTsv(points: readonly Point[], source: IngestSource, received: number): string {
   let out = ''
   for (const p of points) {
-    out += `${p.indicator}\t${p.region}\t${p.station}\t${p.ts}\t${p.value}\t${p.id === undefined ? '' : escapeTsv(p.id)}\t${source}\t${received}\n`
+    let id = '0\t0'
+    if (p.id !== undefined) {
+      const h = hashId(p.id)
+      id = `${h.hi}\t${h.lo}`
+    }
+    out += `${p.indicator}\t${p.region}\t${p.station}\t${p.ts}\t${p.value}\t${id}\t${source}\t${received}\n`
   }
   return out
-}
-
-function escapeTsv(s: string): string {
-  return /[\\\t\n\r]/.test(s) ? s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : s
 }
 
 /** A history value: a measurement summarised over an interval, not a raw point. */
@@ -92,15 +99,15 @@ export class PointStore {
     })
   }
 
-  /** Producer ids received since `since` (epoch ms), to refill the dedupe window at start. */
-  async idsReceivedSince(since: number): Promise<Array<{ id: string; received: number }>> {
+  /** Hashes of producer ids received since `since` (epoch ms), to refill the dedupe window at start. */
+  async idsReceivedSince(since: number): Promise<Array<{ id: IdHash; received: number }>> {
     const rs = await this.client.query({
-      query: `SELECT id, toUnixTimestamp64Milli(received) AS received FROM ${this.tables.points}
-        WHERE id != '' AND received >= fromUnixTimestamp64Milli({since:Int64}) ORDER BY received`,
+      query: `SELECT toString(id_hash), toUnixTimestamp64Milli(received) FROM ${this.tables.points}
+        WHERE id_hash != 0 AND received >= fromUnixTimestamp64Milli({since:Int64}) ORDER BY received`,
       query_params: { since },
       format: 'JSONCompactEachRow',
     })
     const rows = await rs.json<[string, string | number]>()
-    return rows.map(([id, received]) => ({ id, received: Number(received) }))
+    return rows.map(([id, received]) => ({ id: idHashFromDecimal(id), received: Number(received) }))
   }
 }

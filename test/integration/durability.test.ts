@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { writeTestCatalogDir } from '../fixtures/catalog-dir'
 import { createStorageClient } from '../../server/storage/storage-client'
-import { ndjson, postIngest, spawnServer, tempDir, type ServerProcess } from './harness'
+import { idHashes, ndjson, postIngest, spawnServer, tempDir, type ServerProcess } from './harness'
 
 /**
  * "A point answered with 200 survives kill -9 the moment after the reply."
@@ -53,17 +53,22 @@ async function duplicatesOnRetry(url: string, ids: string[], prefix: string): Pr
   return duplicates
 }
 
-/** Opens the stopped server's data directory with the engine and counts rows per id. */
-async function storedIds(dataDir: string, prefix: string): Promise<{ rows: number; ids: Set<string> }> {
+/**
+ * Opens the stopped server's data directory with the engine and reads which of
+ * `ids` are stored (ids are stored as hashes), and how many rows they have.
+ */
+async function storedIds(dataDir: string, ids: readonly string[]): Promise<{ rows: number; ids: Set<string> }> {
   const storage = createStorageClient({ mode: 'embedded', path: `${dataDir}/clickhouse`, database: 'onescreen' })
   try {
+    const hashes = idHashes(ids)
+    const byHash = new Map(hashes.map((h, i) => [h, ids[i]!]))
     const rs = await storage.client.query({
-      query: `SELECT id FROM onescreen.points WHERE startsWith(id, {p:String})`,
-      query_params: { p: `${prefix}-` },
+      query: `SELECT toString(id_hash) FROM onescreen.points WHERE id_hash IN arrayMap(x -> toUInt64(x), {ids:Array(String)})`,
+      query_params: { ids: hashes },
       format: 'JSONCompactEachRow',
     })
-    const ids = (await rs.json<[string]>()).map(([id]) => id)
-    return { rows: ids.length, ids: new Set(ids) }
+    const found = (await rs.json<[string]>()).map(([h]) => byHash.get(h)!)
+    return { rows: found.length, ids: new Set(found) }
   } finally {
     await storage.close()
   }
@@ -78,7 +83,7 @@ describe('durability under kill -9', () => {
     expect(res.status).toBe(200)
     expect(res.body.accepted).toBe(2000)
     await first.kill9()
-    expect((await storedIds(e.DATA_DIR, 'k1')).rows).toBe(2000)
+    expect((await storedIds(e.DATA_DIR, batch.map((p) => p.id))).rows).toBe(2000)
 
     const second = await spawn(e)
     // The restarted server recognises all 2000 ids: they were stored and survived.
@@ -114,7 +119,9 @@ describe('durability under kill -9', () => {
 
     // Every acknowledged point is stored, and nothing is stored twice (a request
     // in flight at the kill may be stored without having been acknowledged).
-    const stored = await storedIds(e.DATA_DIR, 'k2')
+    // Ask for every id sent, acknowledged or not.
+    const sentIds = Array.from({ length: sent * 4 }, (_, i) => `k2-${i}`)
+    const stored = await storedIds(e.DATA_DIR, sentIds)
     expect(acked.filter((id) => !stored.ids.has(id))).toEqual([])
     expect(stored.rows).toBe(stored.ids.size)
 

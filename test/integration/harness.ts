@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { hashId, idHashToDecimal } from '../../ingest/id-hash'
 import { loadConfig } from '../../server/config'
 import { createLogger } from '../../server/logger'
 import { startServer, type RunningServer, type StartOptions } from '../../server/onescreen-server'
@@ -53,7 +54,7 @@ export interface ServerProcess {
 
 /** Starts `server/main.ts` as its own process (as `npm start` does) and waits until it listens. */
 export async function spawnServer(env: Record<string, string>, timeoutMs = 90_000): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, ['--max-semi-space-size=64', '--import', 'tsx', 'server/main.ts'], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', SIMULATE: '0', BACKFILL: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -95,6 +96,11 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 90_00
 export async function postIngest(url: string, body: string, contentType = 'application/x-ndjson') {
   const res = await fetch(`${url}/api/ingest`, { method: 'POST', headers: { 'content-type': contentType }, body })
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> }
+}
+
+/** The stored form of producer ids (id_hash), for queries that look points up by id. */
+export function idHashes(ids: readonly string[]): string[] {
+  return ids.map((id) => idHashToDecimal(hashId(id)))
 }
 
 export const ndjson = (records: readonly unknown[]) => records.map((r) => JSON.stringify(r)).join('\n')

@@ -1,6 +1,6 @@
 import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ndjson, postIngest, startTestServer, type TestServer } from './harness'
+import { idHashes, ndjson, postIngest, startTestServer, type TestServer } from './harness'
 
 /**
  * POST /api/ingest against the real server and the real embedded engine: every
@@ -42,7 +42,7 @@ describe('POST /api/ingest', () => {
       { line: 3, field: 'region', reason: 'station AQ-990101-01 stands in region 990101, not 990102' },
     ])
     // Stored before the reply: no waiting, no retrying.
-    const stored = await rows<{ value: number; source: string }>(`SELECT value, source FROM onescreen.points WHERE id = 'nd-1'`)
+    const stored = await rows<{ value: number; source: string }>(`SELECT value, source FROM onescreen.points WHERE id_hash IN arrayMap(x -> toUInt64(x), {ids:Array(String)})`, { ids: idHashes(['nd-1']) })
     expect(stored).toEqual([{ value: 55, source: 'http' }])
     const kept = await rejectsWithMarker('nd-')
     expect(kept.map((r) => [r.line, r.field, r.source])).toEqual([
@@ -65,13 +65,10 @@ describe('POST /api/ingest', () => {
     const res = await postIngest(server.url, csv, 'text/csv; charset=utf-8')
     expect(res.status).toBe(200)
     expect(res.body).toMatchObject({ accepted: 2, rejected: 1, errors: [{ line: 4, field: 'value', reason: 'value must be a finite number' }] })
-    const stored = await rows<{ id: string; value: number }>(`SELECT id, value FROM onescreen.points WHERE id IN ('csv-1', 'csv-2', 'arr-1', 'arr-2') ORDER BY id`)
-    expect(stored).toEqual([
-      { id: 'arr-1', value: 60 },
-      { id: 'arr-2', value: 61 },
-      { id: 'csv-1', value: 70 },
-      { id: 'csv-2', value: 12 },
-    ])
+    const stored = await rows<{ value: number }>(`SELECT value FROM onescreen.points WHERE id_hash IN arrayMap(x -> toUInt64(x), {ids:Array(String)}) ORDER BY value`, {
+      ids: idHashes(['csv-1', 'csv-2', 'arr-1', 'arr-2']),
+    })
+    expect(stored.map((r) => r.value)).toEqual([12, 60, 61, 70])
     expect(await rejectsWithMarker('csv-3')).toHaveLength(1)
   })
 
@@ -79,7 +76,7 @@ describe('POST /api/ingest', () => {
     const body = ndjson([aqi(80, { id: 'retry-1' }), aqi(81, { id: 'retry-2' })])
     expect((await postIngest(server.url, body)).body).toMatchObject({ accepted: 2, duplicates: 0 })
     expect((await postIngest(server.url, body)).body).toMatchObject({ accepted: 0, duplicates: 2, rejected: 0 })
-    const [counted] = await rows<{ n: string }>(`SELECT count() AS n FROM onescreen.points WHERE id LIKE 'retry-%'`)
+    const [counted] = await rows<{ n: string }>(`SELECT count() AS n FROM onescreen.points WHERE id_hash IN arrayMap(x -> toUInt64(x), {ids:Array(String)})`, { ids: idHashes(['retry-1', 'retry-2']) })
     expect(Number(counted!.n)).toBe(2)
   })
 
@@ -111,7 +108,7 @@ describe('POST /api/ingest', () => {
     const res = await postIngest(server.url, body)
     expect(res.status).toBe(413)
     expect(res.body).toMatchObject({ ok: false, error: { code: 'body_too_large', message: expect.stringMatching(/32 MB limit/) } })
-    const [counted] = await rows<{ n: string }>(`SELECT count() AS n FROM onescreen.points WHERE id = 'huge'`)
+    const [counted] = await rows<{ n: string }>(`SELECT count() AS n FROM onescreen.points WHERE id_hash IN arrayMap(x -> toUInt64(x), {ids:Array(String)})`, { ids: idHashes(['huge']) })
     expect(Number(counted!.n)).toBe(0)
   })
 

@@ -39,7 +39,7 @@ describe('replay CLI', () => {
     expect(summary).toMatchObject({ rows: rows.length, accepted: rows.length, rejected: 0 })
 
     const rs = await server.storage.client.query({
-      query: `SELECT toUnixTimestamp64Milli(ts) AS ts, value FROM onescreen.points WHERE startsWith(id, 'nab6005:') ORDER BY ts`,
+      query: `SELECT toUnixTimestamp64Milli(ts) AS ts, value FROM onescreen.points WHERE station = 'TD-440106-001' AND id_hash != 0 ORDER BY ts`,
       format: 'JSONEachRow',
     })
     const stored = (await rs.json<{ ts: string; value: number }>()).map((r) => ({ ts: Number(r.ts), value: r.value }))

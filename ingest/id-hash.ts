@@ -1,0 +1,45 @@
+/**
+ * Producer ids are remembered and stored as 64-bit hashes: a fixed 8 bytes per
+ * point instead of an arbitrary string, in the dedupe window (no per-id heap
+ * object for the garbage collector to walk) and in the `points` table (a
+ * string column of unique ids made inserts ~25 % slower, measured). Two
+ * independent 32-bit lanes; for the ~2 M ids a window holds, the chance that
+ * two different ids collide is about 1 in 10^7.
+ */
+
+export interface IdHash {
+  hi: number
+  lo: number
+}
+
+export function hashId(id: string): IdHash {
+  // Lane 1: FNV-1a. Lane 2: a multiply–rotate hash with murmur3's constants.
+  let a = 0x811c9dc5
+  let b = 0x9747b28c
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i)
+    a = Math.imul(a ^ c, 0x01000193)
+    b = Math.imul(b ^ c, 0xcc9e2d51)
+    b = (b << 15) | (b >>> 17)
+    b = Math.imul(b, 0x1b873593)
+  }
+  return { hi: fmix(a ^ id.length) >>> 0, lo: fmix(b ^ id.length) >>> 0 }
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  return h ^ (h >>> 16)
+}
+
+/** The hash as the decimal UInt64 ClickHouse stores. */
+export function idHashToDecimal({ hi, lo }: IdHash): string {
+  return ((BigInt(hi) << 32n) | BigInt(lo)).toString()
+}
+
+export function idHashFromDecimal(text: string): IdHash {
+  const n = BigInt(text)
+  return { hi: Number(n >> 32n), lo: Number(n & 0xffffffffn) }
+}
