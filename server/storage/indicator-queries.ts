@@ -119,7 +119,7 @@ export class IndicatorQueries {
     const rs = await this.client.query({
       query: `SELECT toUnixTimestamp(b) * 1000 AS ts, ${SPATIAL_SQL[indicator.aggregation.rule]} AS value,
           min(lo) AS min, max(hi) AS max, sum(n) AS count
-        FROM (${inner}) AS s ${this.weightJoin(indicator)}
+        FROM (${inner}) AS s ${this.weightJoin(indicator, source)}
         GROUP BY b ORDER BY b`,
       query_params: { indicator: indicator.code, regions, from: opts.from, to: opts.to, weightBy: weightOf(indicator), tz: this.timeZone },
       format: 'JSONEachRow',
@@ -155,7 +155,7 @@ export class IndicatorQueries {
           SELECT transform(region, {from:Array(String)}, {to:Array(String)}, '') AS target, b,
             multiIf(b >= fromUnixTimestamp64Milli({c0:Int64}), 'cur', b >= fromUnixTimestamp64Milli({m0:Int64}), 'mom', 'yoy') AS period,
             ${SPATIAL_SQL[indicator.aggregation.rule]} AS day_value
-          FROM (${inner}) AS s ${this.weightJoin(indicator)}
+          FROM (${inner}) AS s ${this.weightJoin(indicator, source)}
           GROUP BY target, b, period
         ) GROUP BY target, period`,
       query_params: {
@@ -219,12 +219,13 @@ export class IndicatorQueries {
   }
 
   /** For weighted means: each series' weight is the latest value of the weight indicator on the same region and station. */
-  private weightJoin(indicator: Indicator): string {
+  private weightJoin(indicator: Indicator, source: QuerySource): string {
     if (indicator.aggregation.rule !== 'weightedMean') return ''
-    return `LEFT JOIN (
-        SELECT region, station, argMaxMerge(last) AS w FROM ${this.tables.latest}
-        WHERE indicator = {weightBy:String} GROUP BY region, station
-      ) AS weights USING (region, station)`
+    const latestWeight =
+      source === 'rollup'
+        ? `SELECT region, station, argMaxMerge(last) AS w FROM ${this.tables.latest} WHERE indicator = {weightBy:String} GROUP BY region, station`
+        : `SELECT region, station, argMax(value, ts) AS w FROM ${this.tables.points} WHERE indicator = {weightBy:String} GROUP BY region, station`
+    return `LEFT JOIN (${latestWeight}) AS weights USING (region, station)`
   }
 
   private rawBucket(step: RollupStep): string {
