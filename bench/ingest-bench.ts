@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream'
 import type { CatalogIndex } from '../common/catalog-index'
 import type { Point } from '../common/point'
 import { IngestBus } from '../ingest/ingest-bus'
@@ -83,21 +82,15 @@ async function main() {
   const rawChunks: string[] = []
   for (let i = 0; i < POINTS; i += RAW_BATCH_ROWS) rawChunks.push(lines.slice(i, i + RAW_BATCH_ROWS).join('\n') + '\n')
   const rawStart = performance.now()
-  for (const chunk of rawChunks) {
-    await storage.client.insert({
-      table: 'onescreen.points_bare',
-      values: Readable.from([Buffer.from(chunk)], { objectMode: false }),
-      format: 'TabSeparated',
-      columns: [...POINT_COLUMNS],
-    })
-  }
+  // The same insert path as the pipeline's (storage.insertTsv).
+  for (const chunk of rawChunks) await storage.insertTsv('onescreen.points_bare', POINT_COLUMNS, chunk)
   const rawSeconds = (performance.now() - rawStart) / 1000
 
   const bus = new IngestBus(() => {})
   let published = 0
   bus.subscribe((batch) => (published += batch.length))
   const limits = process.env.BENCH_LIMITS ? (JSON.parse(process.env.BENCH_LIMITS) as object) : {}
-  const pipeline = new IngestPipeline({ index, store: new PointStore(storage.client, tables), encode: encodePointsTsv, bus, limits })
+  const pipeline = new IngestPipeline({ index, store: new PointStore(storage, tables), encode: encodePointsTsv, bus, limits })
   const start = performance.now()
   let next = 0
   let accepted = 0

@@ -90,6 +90,6 @@ describe('id hashes', () => {
     expect(seen.size).toBe(100_000)
     const h = hashId('x')
     expect(idHashFromDecimal(idHashToDecimal(h))).toEqual(h)
-    expect(BigInt(idHashToDecimal({ hi: 0xffffffff, lo: 0xffffffff }))).toBe(2n ** 64n - 1n)
+    expect(BigInt(idHashToDecimal({ hi: 2 ** 30 - 1, lo: 2 ** 30 - 1 }))).toBe(2n ** 60n - 1n)
   })
 })

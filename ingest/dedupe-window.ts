@@ -1,7 +1,7 @@
 import type { IdHash } from './id-hash'
 
 /**
- * Remembers producer ids (as 64-bit hashes) for a while so a retried point is
+ * Remembers producer ids (as 60-bit hashes) for a while so a retried point is
  * stored once. Ids are kept for `ttlMs` and at most `capacity` of them, oldest
  * forgotten first; the window is refilled from storage at start, so a producer
  * that retries after our crash is still recognised.

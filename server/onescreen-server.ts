@@ -63,7 +63,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     throw err
   }
 
-  const store = new PointStore(storage.client, tables)
+  const store = new PointStore(storage, tables)
   const bus = new IngestBus((err) => log.error({ err }, 'an ingest bus listener failed'))
   const pipeline = new IngestPipeline({ index: catalog, store, encode: encodePointsTsv, bus, now, limits: options.limits })
   const ids = await store.idsReceivedSince(now() - pipeline.dedupeTtlMs)

@@ -121,7 +121,7 @@ export const MIGRATIONS: readonly Migration[] = [
   value Float64,
   id_hi UInt32 EPHEMERAL,
   id_lo UInt32 EPHEMERAL,
-  id_hash UInt64 DEFAULT bitOr(bitShiftLeft(toUInt64(id_hi), 32), id_lo),
+  id_hash UInt64 DEFAULT bitOr(bitShiftLeft(toUInt64(id_hi), 30), id_lo),
   source LowCardinality(String),
   received DateTime64(3, 'UTC'),
   INDEX received_minmax received TYPE minmax GRANULARITY 1

@@ -1,8 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client'
-import { Readable } from 'node:stream'
 import type { IngestSource, Point } from '../../common/point'
 import { hashId, idHashFromDecimal, type IdHash } from '../../ingest/id-hash'
 import { historyEntryTable } from './migrations'
+import type { StorageClient } from './storage-client'
 import type { RollupStep, TableNames } from './tables'
 
 /** A record ingest refused, kept in the dead letter with its reason and raw text. */
@@ -19,7 +19,7 @@ export interface RejectRow {
 export const MAX_REJECT_RAW_CHARS = 16_384
 
 /**
- * Columns as inserted. A producer id's 64-bit hash goes in as two 32-bit halves
+ * Columns as inserted. A producer id's hash goes in as its two 30-bit lanes
  * (cheap to write as text, no BigInt per point) and is stored as one `id_hash`.
  */
 export const POINT_COLUMNS = ['indicator', 'region', 'station', 'ts', 'value', 'id_hi', 'id_lo', 'source', 'received'] as const
@@ -28,9 +28,10 @@ export const POINT_COLUMNS = ['indicator', 'region', 'station', 'ts', 'value', '
  * Encodes points as TabSeparated rows in POINT_COLUMNS order. TSV is the
  * cheapest format for the engine to read (measured against JSONEachRow and
  * JSONCompactEachRow); every text field is a validated code, so nothing needs
- * escaping. A producer id is stored as its 64-bit hash (0: no id).
+ * escaping. A producer id is stored as its 60-bit hash (0: no id).
  */
 export function encodePointsTsv(points: readonly Point[], source: IngestSource, received: number): string {
+  const tail = `\t${source}\t${received}\n`
   let out = ''
   for (const p of points) {
     let id = '0\t0'
@@ -38,7 +39,7 @@ export function encodePointsTsv(points: readonly Point[], source: IngestSource, 
       const h = hashId(p.id)
       id = `${h.hi}\t${h.lo}`
     }
-    out += `${p.indicator}\t${p.region}\t${p.station}\t${p.ts}\t${p.value}\t${id}\t${source}\t${received}\n`
+    out += `${p.indicator}\t${p.region}\t${p.station}\t${p.ts}\t${p.value}\t${id}${tail}`
   }
   return out
 }
@@ -64,30 +65,23 @@ export function encodeHistoryTsv(values: readonly HistoryValue[]): string {
 
 /** Inserts and reads of raw points, history and rejects. */
 export class PointStore {
+  private readonly client: ClickHouseClient
+
   constructor(
-    private readonly client: ClickHouseClient,
+    private readonly storage: StorageClient,
     private readonly tables: TableNames,
-  ) {}
+  ) {
+    this.client = storage.client
+  }
 
   /** Inserts TSV made by encodePointsTsv; resolves once stored (and rolled up). */
-  async insertPointsTsv(tsv: string): Promise<void> {
-    await this.client.insert({
-      table: this.tables.points,
-      values: Readable.from([Buffer.from(tsv)], { objectMode: false }),
-      format: 'TabSeparated',
-      columns: [...POINT_COLUMNS],
-    })
+  insertPointsTsv(tsv: string): Promise<void> {
+    return this.storage.insertTsv(this.tables.points, POINT_COLUMNS, tsv)
   }
 
   /** Inserts history (TSV made by encodeHistoryTsv) into the rollup of its resolution. */
-  async insertHistoryTsv(target: HistoryTarget, tsv: string): Promise<void> {
-    if (tsv.length === 0) return
-    await this.client.insert({
-      table: historyEntryTable(this.tables, target),
-      values: Readable.from([Buffer.from(tsv)], { objectMode: false }),
-      format: 'TabSeparated',
-      columns: [...HISTORY_COLUMNS],
-    })
+  insertHistoryTsv(target: HistoryTarget, tsv: string): Promise<void> {
+    return this.storage.insertTsv(historyEntryTable(this.tables, target), HISTORY_COLUMNS, tsv)
   }
 
   async insertRejects(rows: readonly RejectRow[]): Promise<void> {
