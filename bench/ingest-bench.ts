@@ -79,8 +79,8 @@ async function main() {
   // The limit: the engine alone, same rows, same batch size, no views.
   const tsv = encodePointsTsv(points, 'bench', now)
   const lines = tsv.split('\n')
-  const rawChunks: string[] = []
-  for (let i = 0; i < POINTS; i += RAW_BATCH_ROWS) rawChunks.push(lines.slice(i, i + RAW_BATCH_ROWS).join('\n') + '\n')
+  const rawChunks: Buffer[] = []
+  for (let i = 0; i < POINTS; i += RAW_BATCH_ROWS) rawChunks.push(Buffer.from(lines.slice(i, i + RAW_BATCH_ROWS).join('\n') + '\n'))
   const rawStart = performance.now()
   // The same insert path as the pipeline's (storage.insertTsv).
   for (const chunk of rawChunks) await storage.insertTsv('onescreen.points_bare', POINT_COLUMNS, chunk)

@@ -1,6 +1,6 @@
-import type { Point } from '../common/point'
+import type { PointBatch } from '../common/point-batch'
 
-export type BatchListener = (points: readonly Point[]) => void
+export type BatchListener = (batch: PointBatch) => void
 
 /**
  * The in-process bus between ingest and the live layer (hub, rule engine).
@@ -17,11 +17,11 @@ export class IngestBus {
     return () => this.listeners.delete(listener)
   }
 
-  publish(points: readonly Point[]): void {
-    if (points.length === 0) return
+  publish(batch: PointBatch): void {
+    if (batch.length === 0) return
     for (const listener of this.listeners) {
       try {
-        listener(points)
+        listener(batch)
       } catch (err) {
         this.onListenerError(err)
       }

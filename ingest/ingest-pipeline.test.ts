@@ -18,7 +18,7 @@ function memoryStore() {
     async insertPointsTsv(tsv) {
       if (gate) await gate
       if (failing) throw new Error('engine down')
-      rows.push(...tsv.trimEnd().split('\n'))
+      rows.push(...tsv.toString().trimEnd().split('\n'))
     },
     async insertRejects(r) {
       if (failing) throw new Error('engine down')
@@ -46,7 +46,7 @@ function pipeline(mem = memoryStore(), limits = {}) {
   const bus = new IngestBus((err) => {
     throw err
   })
-  bus.subscribe((points) => published.push([...points]))
+  bus.subscribe((batch) => published.push([...batch]))
   const p = new IngestPipeline({
     index: testCatalog(),
     store: mem.store,

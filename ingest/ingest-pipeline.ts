@@ -1,5 +1,6 @@
 import type { CatalogIndex } from '../common/catalog-index'
 import type { IngestSource, Point } from '../common/point'
+import { PointBatch } from '../common/point-batch'
 import { BatchWriter } from './batch-writer'
 import { BodyErrorWithFailures, parseBody, recordsOf, type BodyFormat, type ParsedBody, type ParsedRecords, type RecordFailure } from './body-parser'
 import { DedupeWindow } from './dedupe-window'
@@ -16,7 +17,8 @@ import { createPointValidator, Rejection, type PointValidator } from './point-va
 
 /** What the pipeline needs from storage; the real one is PointStore. */
 export interface IngestStore {
-  insertPointsTsv(tsv: string): Promise<void>
+  /** Inserts TabSeparated rows made by the pipeline's encoder. */
+  insertPointsTsv(tsv: Buffer): Promise<void>
   insertRejects(rows: readonly RejectInput[]): Promise<void>
 }
 
@@ -96,21 +98,22 @@ export const DEFAULT_LIMITS: PipelineLimits = {
 /** The reply lists at most this many errors; every reject is in the dead letter. */
 export const MAX_REPLY_ERRORS = 1000
 
-/** A request after validation: what waits for storage. */
+/** A request after validation: what waits for storage (no per-point objects). */
 interface Prepared {
   source: IngestSource
   received: number
-  accepted: Point[]
-  tsv: string
+  accepted: PointBatch
+  tsv: Buffer
   rejects: RejectInput[]
   newIds: IdHash[]
   duplicates: number
 }
 
 interface PointUnit {
-  points: readonly Point[]
-  tsv: string
-  publish: boolean
+  /** The points for the bus, or null for history (not news). */
+  batch: PointBatch | null
+  /** Encoded rows, as bytes: off the JavaScript heap while they wait. */
+  tsv: Buffer
 }
 
 export interface IngestPipelineDeps {
@@ -149,8 +152,8 @@ export class IngestPipeline {
       maxQueuedRows: limits.maxQueuedRows,
       maxInFlight: limits.maxInFlightBatches,
       sink: async (units) => {
-        await deps.store.insertPointsTsv(units.length === 1 ? units[0]!.tsv : units.map((u) => u.tsv).join(''))
-        for (const u of units) if (u.publish) this.bus.publish(u.points)
+        await deps.store.insertPointsTsv(units.length === 1 ? units[0]!.tsv : Buffer.concat(units.map((u) => u.tsv)))
+        for (const u of units) if (u.batch) this.bus.publish(u.batch)
       },
     })
     this.rejectWriter = new BatchWriter<RejectInput[]>({
@@ -229,8 +232,8 @@ export class IngestPipeline {
       }
       accepted.push(verdict)
     }
-    const tsv = this.encode(accepted, source, received)
-    return { source, received, accepted, tsv, rejects, newIds, duplicates }
+    const tsv = Buffer.from(this.encode(accepted, source, received))
+    return { source, received, accepted: new PointBatch(accepted), tsv, rejects, newIds, duplicates }
   }
 
   private async commit(p: Prepared): Promise<IngestResult> {
@@ -242,7 +245,7 @@ export class IngestPipeline {
     // second copy to the dead letter, never a second copy of a point.
     const write = (async () => {
       await this.keepRejects(p.rejects, p.source, p.received)
-      await this.pointWriter.write({ points: p.accepted, tsv: p.tsv, publish: true }, p.accepted.length)
+      await this.pointWriter.write({ batch: p.accepted, tsv: p.tsv }, p.accepted.length)
     })()
     this.pendingWrites.add(write)
     try {
@@ -268,8 +271,8 @@ export class IngestPipeline {
    * simulators' own models) and does not publish them: they are history, not news.
    */
   async writeHistory(points: readonly Point[], source: IngestSource): Promise<void> {
-    const tsv = this.encode(points, source, this.now())
-    await this.pointWriter.write({ points, tsv, publish: false }, points.length)
+    const tsv = Buffer.from(this.encode(points, source, this.now()))
+    await this.pointWriter.write({ batch: null, tsv }, points.length)
   }
 
   /** Refills the dedupe window with ids stored before a restart. */

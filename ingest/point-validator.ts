@@ -95,7 +95,8 @@ export function createPointValidator(index: CatalogIndex, now: () => number) {
 
     const indicator = index.indicator(p.indicator)
     if (!indicator) return new Rejection('indicator', `unknown indicator "${p.indicator}"`)
-    if (!index.region(p.region)) return new Rejection('region', `unknown region "${p.region}"`)
+    const region = index.region(p.region)
+    if (!region) return new Rejection('region', `unknown region "${p.region}"`)
 
     let station = ''
     if (p.station !== undefined) {
@@ -122,7 +123,9 @@ export function createPointValidator(index: CatalogIndex, now: () => number) {
     if (ts < t - MAX_AGE_MS)
       return new Rejection('ts', `ts ${new Date(ts).toISOString()} is older than the ${MAX_AGE_MS / 86_400_000}-day retention (epoch milliseconds expected)`)
 
-    const point: Point = { ts, indicator: indicator.code, region: p.region, station, value: p.value }
+    // The catalog's strings, not the input's: points waiting for storage then
+    // share them instead of each holding its own copies.
+    const point: Point = { ts, indicator: indicator.code, region: region.code, station, value: p.value }
     if (p.id !== undefined) point.id = p.id
     return point
   }

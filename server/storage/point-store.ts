@@ -75,13 +75,13 @@ export class PointStore {
   }
 
   /** Inserts TSV made by encodePointsTsv; resolves once stored (and rolled up). */
-  insertPointsTsv(tsv: string): Promise<void> {
+  insertPointsTsv(tsv: Buffer): Promise<void> {
     return this.storage.insertTsv(this.tables.points, POINT_COLUMNS, tsv)
   }
 
   /** Inserts history (TSV made by encodeHistoryTsv) into the rollup of its resolution. */
   insertHistoryTsv(target: HistoryTarget, tsv: string): Promise<void> {
-    return this.storage.insertTsv(historyEntryTable(this.tables, target), HISTORY_COLUMNS, tsv)
+    return this.storage.insertTsv(historyEntryTable(this.tables, target), HISTORY_COLUMNS, Buffer.from(tsv))
   }
 
   async insertRejects(rows: readonly RejectRow[]): Promise<void> {

@@ -21,7 +21,7 @@ export interface StorageClient {
    * the client's stream would copy it three times; on a server it is the
    * client's ordinary insert.
    */
-  insertTsv(table: string, columns: readonly string[], tsv: string): Promise<void>
+  insertTsv(table: string, columns: readonly string[], tsv: Buffer): Promise<void>
   close(): Promise<void>
 }
 
@@ -52,7 +52,7 @@ export function createStorageClient(config: Config['clickhouse']): StorageClient
       database: config.database,
       insertTsv: async (table, columns, tsv) => {
         if (tsv.length === 0) return
-        await chdb.chdb.rawInsert({ table, columns, values: Buffer.from(tsv), format: 'TabSeparated', settings: COMMON_SETTINGS })
+        await chdb.chdb.rawInsert({ table, columns, values: tsv, format: 'TabSeparated', settings: COMMON_SETTINGS })
       },
       close: () => client.close(),
     }
@@ -70,7 +70,7 @@ export function createStorageClient(config: Config['clickhouse']): StorageClient
     database: config.database,
     insertTsv: async (table, columns, tsv) => {
       if (tsv.length === 0) return
-      await client.insert({ table, columns: [...columns] as [string, ...string[]], values: Readable.from([Buffer.from(tsv)], { objectMode: false }), format: 'TabSeparated' })
+      await client.insert({ table, columns: [...columns] as [string, ...string[]], values: Readable.from([tsv], { objectMode: false }), format: 'TabSeparated' })
     },
     close: () => client.close(),
   }
