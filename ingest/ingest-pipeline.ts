@@ -31,7 +31,12 @@ export interface RejectInput {
   raw: string
 }
 
-export type PointEncoder = (points: readonly Point[], source: IngestSource, received: number) => string
+export type PointEncoder = (
+  points: readonly Point[],
+  source: IngestSource,
+  received: number,
+  idHashes?: ReadonlyArray<IdHash | undefined>,
+) => string
 
 export interface IngestResult {
   accepted: number
@@ -214,6 +219,8 @@ export class IngestPipeline {
     const accepted: Point[] = []
     const rejects: RejectInput[] = failures.map((f) => ({ received, source, line: f.line, field: '', reason: f.reason, raw: f.raw }))
     const newIds: IdHash[] = []
+    /** The id hash of each accepted point (aligned with `accepted`), so it is computed once. */
+    const hashes: Array<IdHash | undefined> = []
     let duplicates = 0
     for (let i = 0; i < values.length; i++) {
       const verdict = this.validate(values[i])
@@ -221,8 +228,9 @@ export class IngestPipeline {
         rejects.push({ received, source, line: records.lines[i]!, field: verdict.field, reason: verdict.reason, raw: records.rawOf(i) })
         continue
       }
+      let id: IdHash | undefined
       if (verdict.id !== undefined) {
-        const id = hashId(verdict.id)
+        id = hashId(verdict.id)
         if (this.dedupe.has(id, received)) {
           duplicates++
           continue
@@ -231,8 +239,9 @@ export class IngestPipeline {
         newIds.push(id)
       }
       accepted.push(verdict)
+      hashes.push(id)
     }
-    const tsv = Buffer.from(this.encode(accepted, source, received))
+    const tsv = Buffer.from(this.encode(accepted, source, received, hashes))
     return { source, received, accepted: new PointBatch(accepted), tsv, rejects, newIds, duplicates }
   }
 

@@ -30,13 +30,20 @@ export const POINT_COLUMNS = ['indicator', 'region', 'station', 'ts', 'value', '
  * JSONCompactEachRow); every text field is a validated code, so nothing needs
  * escaping. A producer id is stored as its 60-bit hash (0: no id).
  */
-export function encodePointsTsv(points: readonly Point[], source: IngestSource, received: number): string {
+export function encodePointsTsv(
+  points: readonly Point[],
+  source: IngestSource,
+  received: number,
+  /** The hash of each point's id, when the caller has it already (aligned with `points`). */
+  idHashes?: ReadonlyArray<IdHash | undefined>,
+): string {
   const tail = `\t${source}\t${received}\n`
   let out = ''
-  for (const p of points) {
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!
     let id = '0\t0'
     if (p.id !== undefined) {
-      const h = hashId(p.id)
+      const h = idHashes?.[i] ?? hashId(p.id)
       id = `${h.hi}\t${h.lo}`
     }
     out += `${p.indicator}\t${p.region}\t${p.station}\t${p.ts}\t${p.value}\t${id}${tail}`
