@@ -22,6 +22,7 @@ export interface IngestStore {
   insertRejects(rows: readonly RejectInput[]): Promise<void>
 }
 
+/** A record ingest refused, kept in the dead letter with its reason and raw text. */
 export interface RejectInput {
   received: number
   source: IngestSource

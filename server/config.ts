@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
+import { utcOffsetMinutes } from '../common/local-time'
 
 /**
  * Every setting the server reads, from the environment, validated once at start.
@@ -64,21 +65,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     rawRetentionDays: e.RAW_RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
   }
-}
-
-function utcOffsetMinutes(timeZone: string, at: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-  }).formatToParts(at)
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value)
-  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'))
-  return Math.round((wall - Math.floor(at / 60_000) * 60_000) / 60_000)
 }
 
 function isKnownTimeZone(tz: string): boolean {

@@ -6,6 +6,7 @@ import { IngestBus } from '../ingest/ingest-bus'
 import { IngestPipeline, type PipelineLimits } from '../ingest/ingest-pipeline'
 import { DEFAULT_DRIVER_OPTIONS, SimulationDriver } from '../ingest/simulation-driver'
 import { createSimulators } from '../ingest/simulators/create-simulators'
+import type { Simulator } from '../ingest/simulators/simulator'
 import { bootstrapHistory } from './history-bootstrap'
 import { loadCatalog } from './catalog/load-catalog'
 import type { Config } from './config'
@@ -52,92 +53,101 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   )
 
   const storage = createStorageClient(config.clickhouse)
-  const tables = tableNames(storage.database)
+  // What to undo, newest first, when a later step of the start fails.
+  const undo: Array<() => Promise<void>> = [() => storage.close()]
   try {
+    const tables = tableNames(storage.database)
     const applied = await migrate(storage.client, schemaContext(storage.database, config.timeZone, config.rawRetentionDays), log)
     if (applied.length > 0) log.info({ applied }, 'schema migrated')
     const synced = await syncReferenceTables(storage.client, tables, catalog.catalog)
     log.info({ synced }, 'reference tables in line with the catalog')
+
+    const store = new PointStore(storage, tables)
+    const bus = new IngestBus((err) => log.error({ err }, 'an ingest bus listener failed'))
+    const pipeline = new IngestPipeline({ index: catalog, store, encode: encodePointsTsv, bus, now, limits: options.limits })
+    undo.unshift(() => pipeline.close())
+    const ids = await store.idsReceivedSince(now() - pipeline.dedupeTtlMs)
+    pipeline.rememberIds(ids)
+    log.info({ ids: ids.length }, 'dedupe window refilled')
+
+    const simulators = createSimulators(catalog, { seed: config.simulationSeed, utcOffsetMinutes: config.utcOffsetMinutes })
+    let liveFrom = now()
+    if (config.backfill) {
+      const history = await bootstrapHistory({
+        client: storage.client,
+        tables,
+        store,
+        simulators,
+        utcOffsetMinutes: config.utcOffsetMinutes,
+        minuteIndicators: new Set(catalog.catalog.indicators.filter((i) => i.cadenceSeconds <= MINUTE_HISTORY_MAX_CADENCE_S).map((i) => i.code)),
+        now: liveFrom,
+        log,
+      })
+      if (history.until !== undefined) liveFrom = history.until
+    }
+    const driver = config.simulate ? startSimulation(simulators, pipeline, liveFrom, now, log) : undefined
+    if (driver) undo.unshift(() => driver.stop())
+
+    const server = http.createServer(createApp({ catalog, pipeline, storage, log, clientDir: CLIENT_DIR }))
+    await listen(server, config.port, config.host)
+    const { port } = server.address() as AddressInfo
+    const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
+    log.info({ url, storage: storage.mode }, 'OneScreen is listening')
+
+    let closing: Promise<void> | undefined
+    return {
+      url,
+      catalog,
+      storage,
+      pipeline,
+      bus,
+      close: () =>
+        (closing ??= (async () => {
+          await driver?.stop()
+          await new Promise<void>((resolve) => {
+            server.close(() => resolve())
+            server.closeIdleConnections()
+          })
+          await pipeline.close()
+          await storage.close()
+          log.info('OneScreen stopped')
+        })()),
+    }
   } catch (err) {
-    await storage.close()
+    for (const step of undo) await step().catch((e: unknown) => log.error({ err: e }, 'cleanup after a failed start failed'))
     throw err
   }
+}
 
-  const store = new PointStore(storage, tables)
-  const bus = new IngestBus((err) => log.error({ err }, 'an ingest bus listener failed'))
-  const pipeline = new IngestPipeline({ index: catalog, store, encode: encodePointsTsv, bus, now, limits: options.limits })
-  const ids = await store.idsReceivedSince(now() - pipeline.dedupeTtlMs)
-  pipeline.rememberIds(ids)
-  log.info({ ids: ids.length }, 'dedupe window refilled')
-
-  const simulators = createSimulators(catalog, { seed: config.simulationSeed, utcOffsetMinutes: config.utcOffsetMinutes })
-  let liveFrom = now()
-  if (config.backfill) {
-    const history = await bootstrapHistory({
-      client: storage.client,
-      tables,
-      store,
-      simulators,
-      utcOffsetMinutes: config.utcOffsetMinutes,
-      minuteIndicators: new Set(catalog.catalog.indicators.filter((i) => i.cadenceSeconds <= MINUTE_HISTORY_MAX_CADENCE_S).map((i) => i.code)),
-      now: liveFrom,
-      log,
-    })
-    if (history.until !== undefined) liveFrom = history.until
-  }
-  let driver: SimulationDriver | undefined
-  if (config.simulate) {
-    let lastWarning = 0
-    driver = new SimulationDriver(
-      simulators,
-      pipeline,
-      {
-        ...DEFAULT_DRIVER_OPTIONS,
-        now,
-        onError: (err) => log.warn({ err }, 'simulated points not stored this tick; retrying'),
-        onRejected: (result) => {
-          // A simulator producing invalid points is a bug: say so, but not 1000 times a second.
-          if (now() - lastWarning < 60_000) return
-          lastWarning = now()
-          log.warn({ rejected: result.rejected, first: result.errors[0] }, 'simulated points were rejected')
-        },
+function startSimulation(simulators: Simulator[], pipeline: IngestPipeline, from: number, now: () => number, log: Logger): SimulationDriver {
+  let lastWarning = 0
+  const driver = new SimulationDriver(
+    simulators,
+    pipeline,
+    {
+      ...DEFAULT_DRIVER_OPTIONS,
+      now,
+      onError: (err) => log.warn({ err }, 'simulated points not stored this tick; retrying'),
+      onRejected: (result) => {
+        // A simulator producing invalid points is a bug: say so, but not 1000 times a second.
+        if (now() - lastWarning < 60_000) return
+        lastWarning = now()
+        log.warn({ rejected: result.rejected, first: result.errors[0] }, 'simulated points were rejected')
       },
-      liveFrom,
-    )
-    driver.start()
-    log.info({ series: simulators.reduce((n, s) => n + s.series().length, 0) }, 'simulators running')
-  }
+    },
+    from,
+  )
+  driver.start()
+  log.info({ series: simulators.reduce((n, s) => n + s.series().length, 0) }, 'simulators running')
+  return driver
+}
 
-  const app = createApp({ catalog, pipeline, storage, log, clientDir: CLIENT_DIR })
-  const server = http.createServer(app)
-  await new Promise<void>((resolve, reject) => {
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen(config.port, config.host, () => {
+    server.listen(port, host, () => {
       server.off('error', reject)
       resolve()
     })
   })
-  const { port } = server.address() as AddressInfo
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
-  log.info({ url, storage: storage.mode }, 'OneScreen is listening')
-
-  let closing: Promise<void> | undefined
-  return {
-    url,
-    catalog,
-    storage,
-    pipeline,
-    bus,
-    close: () =>
-      (closing ??= (async () => {
-        await driver?.stop()
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve())
-          server.closeIdleConnections()
-        })
-        await pipeline.close()
-        await storage.close()
-        log.info('OneScreen stopped')
-      })()),
-  }
 }

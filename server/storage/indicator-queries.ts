@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { CatalogIndex } from '../../common/catalog-index'
 import type { Indicator, RegionLevel } from '../../common/catalog-schema'
+import { startOfLocalDay } from '../../common/local-time'
 import { aggregateSpatially, type SeriesValue } from '../../common/spatial-aggregate'
 import { rollupTable, type RollupStep, type TableNames } from './tables'
 
@@ -119,9 +120,9 @@ export class IndicatorQueries {
     const rs = await this.client.query({
       query: `SELECT toUnixTimestamp(b) * 1000 AS ts, ${SPATIAL_SQL[indicator.aggregation.rule]} AS value,
           min(lo) AS min, max(hi) AS max, sum(n) AS count
-        FROM (${inner}) AS s ${this.weightJoin(indicator, source)}
+        FROM (${inner}) AS s
         GROUP BY b ORDER BY b`,
-      query_params: { indicator: indicator.code, regions, from: opts.from, to: opts.to, weightBy: weightOf(indicator), tz: this.timeZone },
+      query_params: { indicator: indicator.code, regions, from: opts.from, to: opts.to, tz: this.timeZone, ...(await this.weights(indicator, source)) },
       format: 'JSONEachRow',
     })
     return (await rs.json<Record<keyof SeriesPoint, string | number>>()).map((r) => ({
@@ -140,37 +141,19 @@ export class IndicatorQueries {
   async ranking(opts: { indicator: string; level: RegionLevel; parent?: string; now: number; source?: QuerySource }): Promise<RankingRow[]> {
     const indicator = this.indicator(opts.indicator)
     const source = opts.source ?? 'rollup'
-    const snapshot = await this.snapshot({ level: opts.level, parent: opts.parent, indicators: [indicator.code], source })
     const targets = this.index.tree.atLevel(opts.level, opts.parent)
     const pairs = targets.flatMap((t) => this.index.tree.subtree(t.code).map((r) => [r.code, t.code] as const))
 
     // Windows of complete local days: today is partial and would bias counts low.
-    const today = await this.startOfLocalDay(opts.now)
+    const today = startOfLocalDay(opts.now, this.timeZone)
     const cur = [today - COMPARISON_DAYS * DAY_MS, today]
     const mom = [cur[0]! - COMPARISON_DAYS * DAY_MS, cur[0]!]
     const yoy = [cur[0]! - 365 * DAY_MS, cur[1]! - 365 * DAY_MS]
-    const inner = this.perSeriesBuckets(indicator, source, '1d', [['c0', 'c1'], ['m0', 'm1'], ['y0', 'y1']])
-    const rs = await this.client.query({
-      query: `SELECT target, period, avg(day_value) AS value FROM (
-          SELECT transform(region, {from:Array(String)}, {to:Array(String)}, '') AS target, b,
-            multiIf(b >= fromUnixTimestamp64Milli({c0:Int64}), 'cur', b >= fromUnixTimestamp64Milli({m0:Int64}), 'mom', 'yoy') AS period,
-            ${SPATIAL_SQL[indicator.aggregation.rule]} AS day_value
-          FROM (${inner}) AS s ${this.weightJoin(indicator, source)}
-          GROUP BY target, b, period
-        ) GROUP BY target, period`,
-      query_params: {
-        indicator: indicator.code,
-        regions: pairs.map(([r]) => r),
-        from: pairs.map(([r]) => r),
-        to: pairs.map(([, t]) => t),
-        weightBy: weightOf(indicator),
-        tz: this.timeZone,
-        c0: cur[0], c1: cur[1], m0: mom[0], m1: mom[1], y0: yoy[0], y1: yoy[1],
-      },
-      format: 'JSONEachRow',
-    })
-    const means = new Map<string, number>()
-    for (const r of await rs.json<{ target: string; period: string; value: number | string }>()) means.set(`${r.target}|${r.period}`, Number(r.value))
+    // The latest values and the period means are independent: ask for both at once.
+    const [snapshot, means] = await Promise.all([
+      this.snapshot({ level: opts.level, parent: opts.parent, indicators: [indicator.code], source }),
+      this.periodMeans(indicator, source, pairs, { cur, mom, yoy }),
+    ])
     const change = (region: string, base: 'mom' | 'yoy') => {
       const now = means.get(`${region}|cur`)
       const then = means.get(`${region}|${base}`)
@@ -179,6 +162,39 @@ export class IndicatorQueries {
     const rows = snapshot.values.map((v) => ({ region: v.region, value: v.value, ts: v.ts, mom: change(v.region, 'mom'), yoy: change(v.region, 'yoy') }))
     const sign = indicator.better === 'lower' ? 1 : -1
     return rows.sort((a, b) => sign * (a.value - b.value) || a.region.localeCompare(b.region))
+  }
+
+  /** Per target region and period: the mean of its daily values ("target|period" → mean). */
+  private async periodMeans(
+    indicator: Indicator,
+    source: QuerySource,
+    pairs: ReadonlyArray<readonly [string, string]>,
+    periods: Record<'cur' | 'mom' | 'yoy', number[]>,
+  ): Promise<Map<string, number>> {
+    const { cur, mom, yoy } = periods
+    const inner = this.perSeriesBuckets(indicator, source, '1d', [['c0', 'c1'], ['m0', 'm1'], ['y0', 'y1']])
+    const rs = await this.client.query({
+      query: `SELECT target, period, avg(day_value) AS value FROM (
+          SELECT transform(rg, {from:Array(String)}, {to:Array(String)}, '') AS target, b,
+            multiIf(b >= fromUnixTimestamp64Milli({c0:Int64}), 'cur', b >= fromUnixTimestamp64Milli({m0:Int64}), 'mom', 'yoy') AS period,
+            ${SPATIAL_SQL[indicator.aggregation.rule]} AS day_value
+          FROM (${inner}) AS s
+          GROUP BY target, b, period
+        ) GROUP BY target, period`,
+      query_params: {
+        indicator: indicator.code,
+        regions: pairs.map(([r]) => r),
+        from: pairs.map(([r]) => r),
+        to: pairs.map(([, t]) => t),
+        tz: this.timeZone,
+        ...(await this.weights(indicator, source)),
+        c0: cur[0], c1: cur[1], m0: mom[0], m1: mom[1], y0: yoy[0], y1: yoy[1],
+      },
+      format: 'JSONEachRow',
+    })
+    const means = new Map<string, number>()
+    for (const r of await rs.json<{ target: string; period: string; value: number | string }>()) means.set(`${r.target}|${r.period}`, Number(r.value))
+    return means
   }
 
   private async latestPerSeries(indicators: string[], regions: string[], source: QuerySource) {
@@ -201,9 +217,9 @@ export class IndicatorQueries {
   }
 
   /**
-   * Per series and bucket b: the series' value v, its min/max/count and last
-   * event time lt, for buckets starting inside any of the windows (pairs of
-   * epoch-ms query parameter names).
+   * Per series and bucket b: the series' value v, its min/max/count, its weight
+   * w (weighted means) and last event time lt (the `last` rule), for buckets
+   * starting inside any of the windows (pairs of epoch-ms query parameter names).
    */
   private perSeriesBuckets(indicator: Indicator, source: QuerySource, step: RollupStep, windows: Array<[string, string]>): string {
     const table = source === 'rollup' ? rollupTable(this.tables, step) : this.tables.points
@@ -212,34 +228,38 @@ export class IndicatorQueries {
     const inWindows = windows
       .map(([a, b]) => `(${bucket} >= fromUnixTimestamp64Milli({${a}:Int64}) AND ${bucket} < fromUnixTimestamp64Milli({${b}:Int64}))`)
       .join(' OR ')
-    return `SELECT region, station, ${bucket} AS b, ${TEMPORAL_SQL[indicator.temporal][source]} AS v, ${lo} AS lo, ${hi} AS hi, ${n} AS n, ${lt} AS lt
+    // Only what the spatial rule reads: every extra aggregate costs on hundreds of thousands of rows.
+    const rule = indicator.aggregation.rule
+    // A station names its series alone (it stands in one region), so station
+    // series group by one key column less, over hundreds of thousands of rows.
+    const series = indicator.stationKind ? 'station' : 'region'
+    const extra = [
+      rule === 'last' ? `, ${lt} AS lt` : '',
+      // Weights are looked up by series, not joined.
+      rule === 'weightedMean' ? `, transform(${series}, {weightKeys:Array(String)}, {weightValues:Array(Float64)}, 0.) AS w` : '',
+    ].join('')
+    const [key, rg] = indicator.stationKind ? ['station', 'any(region)'] : ['region, station', 'region']
+    return `SELECT ${rg} AS rg, ${bucket} AS b, ${TEMPORAL_SQL[indicator.temporal][source]} AS v, ${lo} AS lo, ${hi} AS hi, ${n} AS n${extra}
       FROM ${table}
       WHERE indicator = {indicator:String} AND region IN {regions:Array(String)} AND (${inWindows})
-      GROUP BY region, station, b`
+      GROUP BY ${key}, b`
   }
 
   /** For weighted means: each series' weight is the latest value of the weight indicator on the same region and station. */
-  private weightJoin(indicator: Indicator, source: QuerySource): string {
-    if (indicator.aggregation.rule !== 'weightedMean') return ''
-    const latestWeight =
+  private async weights(indicator: Indicator, source: QuerySource): Promise<{ weightKeys: string[]; weightValues: number[] }> {
+    if (indicator.aggregation.rule !== 'weightedMean') return { weightKeys: [], weightValues: [] }
+    const query =
       source === 'rollup'
-        ? `SELECT region, station, argMaxMerge(last) AS w FROM ${this.tables.latest} WHERE indicator = {weightBy:String} GROUP BY region, station`
-        : `SELECT region, station, argMax(value, ts) AS w FROM ${this.tables.points} WHERE indicator = {weightBy:String} GROUP BY region, station`
-    return `LEFT JOIN (${latestWeight}) AS weights USING (region, station)`
+        ? `SELECT ${indicator.stationKind ? 'station' : 'region'} AS k, argMaxMerge(last) AS w FROM ${this.tables.latest} WHERE indicator = {weightBy:String} GROUP BY k`
+        : `SELECT ${indicator.stationKind ? 'station' : 'region'} AS k, argMax(value, ts) AS w FROM ${this.tables.points} WHERE indicator = {weightBy:String} GROUP BY k`
+    const rs = await this.client.query({ query, query_params: { weightBy: indicator.aggregation.weightBy }, format: 'JSONCompactEachRow' })
+    const rows = await rs.json<[string, number | string]>()
+    return { weightKeys: rows.map(([k]) => k), weightValues: rows.map(([, w]) => Number(w)) }
   }
+
 
   private rawBucket(step: RollupStep): string {
     return step === '1m' ? 'toStartOfMinute(ts)' : step === '1h' ? 'toStartOfHour(ts)' : `toDateTime(toStartOfDay(ts, {tz:String}), 'UTC')`
-  }
-
-  private async startOfLocalDay(now: number): Promise<number> {
-    const rs = await this.client.query({
-      query: `SELECT toUnixTimestamp(toStartOfDay(fromUnixTimestamp64Milli({now:Int64}), {tz:String})) * 1000 AS t`,
-      query_params: { now, tz: this.timeZone },
-      format: 'JSONEachRow',
-    })
-    const [row] = await rs.json<{ t: string | number }>()
-    return Number(row!.t)
   }
 
   private indicator(code: string): Indicator {
@@ -249,6 +269,3 @@ export class IndicatorQueries {
   }
 }
 
-function weightOf(indicator: Indicator): string {
-  return indicator.aggregation.rule === 'weightedMean' ? indicator.aggregation.weightBy : ''
-}

@@ -1,19 +1,10 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { IngestSource, Point } from '../../common/point'
 import { hashId, idHashFromDecimal, type IdHash } from '../../ingest/id-hash'
+import type { RejectInput } from '../../ingest/ingest-pipeline'
 import { historyEntryTable } from './migrations'
 import type { StorageClient } from './storage-client'
 import type { RollupStep, TableNames } from './tables'
-
-/** A record ingest refused, kept in the dead letter with its reason and raw text. */
-export interface RejectRow {
-  received: number
-  source: IngestSource
-  line: number
-  field: string
-  reason: string
-  raw: string
-}
 
 /** Raw text kept per reject: enough to see what was sent, bounded so a huge bad line cannot fill the disk. */
 export const MAX_REJECT_RAW_CHARS = 16_384
@@ -91,7 +82,7 @@ export class PointStore {
     return this.storage.insertTsv(historyEntryTable(this.tables, target), HISTORY_COLUMNS, Buffer.from(tsv))
   }
 
-  async insertRejects(rows: readonly RejectRow[]): Promise<void> {
+  async insertRejects(rows: readonly RejectInput[]): Promise<void> {
     if (rows.length === 0) return
     await this.client.insert({
       table: this.tables.rejects,

@@ -28,15 +28,24 @@ export interface TestServer extends RunningServer {
 export async function startTestServer(env: Record<string, string> = {}, options: StartOptions = {}): Promise<TestServer> {
   const dataDir = env.DATA_DIR ?? tempDir('data')
   const catalogDir = env.CATALOG_DIR ?? writeTestCatalogDir()
-  const config = loadConfig({ PORT: '0', SIMULATE: '0', BACKFILL: '0', LOG_LEVEL: 'warn', ...env, DATA_DIR: dataDir, CATALOG_DIR: catalogDir })
-  const server = await startServer(config, createLogger(config.logLevel), options)
+  const removeDirs = () => {
+    if (!env.DATA_DIR) fs.rmSync(dataDir, { recursive: true, force: true })
+    if (!env.CATALOG_DIR) fs.rmSync(catalogDir, { recursive: true, force: true })
+  }
+  let server: RunningServer
+  try {
+    const config = loadConfig({ PORT: '0', SIMULATE: '0', BACKFILL: '0', LOG_LEVEL: 'warn', ...env, DATA_DIR: dataDir, CATALOG_DIR: catalogDir })
+    server = await startServer(config, createLogger(config.logLevel), options)
+  } catch (err) {
+    removeDirs()
+    throw err
+  }
   return {
     ...server,
     dataDir,
     async stop() {
       await server.close()
-      if (!env.DATA_DIR) fs.rmSync(dataDir, { recursive: true, force: true })
-      if (!env.CATALOG_DIR) fs.rmSync(catalogDir, { recursive: true, force: true })
+      removeDirs()
     },
   }
 }
