@@ -113,7 +113,4 @@ export class RegionTree {
     return this.depthOf.get(code) ?? -1
   }
 
-  all(): Region[] {
-    return [...this.byCode.values()]
-  }
 }

@@ -194,7 +194,8 @@ export class IngestPipeline {
       parsed = parseBody(text, format)
     } catch (err) {
       const failures = err instanceof BodyErrorWithFailures ? err.failures : [{ line: 0, raw: text, reason: (err as Error).message }]
-      const kept = this.keepRejects(failures.map((f) => ({ ...f, field: '' })), source, this.now())
+      const received = this.now()
+      const kept = this.keepRejects(failures.map((f) => ({ received, source, line: f.line, field: '', reason: f.reason, raw: f.raw })))
       return kept.then(() => Promise.reject(err))
     }
     return this.ingestRecords(parsed.records, parsed.failures, source)
@@ -254,7 +255,7 @@ export class IngestPipeline {
     // Rejects first: if storage fails between the two writes, a retry adds a
     // second copy to the dead letter, never a second copy of a point.
     const write = (async () => {
-      await this.keepRejects(p.rejects, p.source, p.received)
+      await this.keepRejects(p.rejects)
       await this.pointWriter.write({ batch: p.accepted, tsv: p.tsv }, p.accepted.length)
     })()
     this.pendingWrites.add(write)
@@ -295,11 +296,10 @@ export class IngestPipeline {
     await Promise.all([this.pointWriter.close(), this.rejectWriter.close()])
   }
 
-  private async keepRejects(rows: RejectInput[] | Array<{ line: number; raw: string; reason: string; field: string }>, source: IngestSource, received: number): Promise<void> {
+  private async keepRejects(rows: RejectInput[]): Promise<void> {
     if (rows.length === 0) return
-    const full = rows.map((r) => ({ received, source, ...r }))
     try {
-      await this.rejectWriter.write(full, full.length)
+      await this.rejectWriter.write(rows, rows.length)
     } catch (err) {
       throw new StorageUnavailableError(err)
     }

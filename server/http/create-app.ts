@@ -27,7 +27,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(compression())
 
   const api = express.Router()
-  api.use(healthRouter(deps.storage, deps.pipeline))
+  api.use(healthRouter(deps.storage, deps.pipeline, deps.log))
   api.use(catalogRouter(deps.catalog))
   api.use(ingestRouter(deps.pipeline))
   api.use(notFound)

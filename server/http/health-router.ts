@@ -1,5 +1,6 @@
 import { Router } from 'express'
 import type { IngestPipeline } from '../../ingest/ingest-pipeline'
+import type { Logger } from '../logger'
 import type { StorageClient } from '../storage/storage-client'
 
 /** How long a storage ping may take before health calls storage down. */
@@ -11,10 +12,10 @@ export interface HealthBody {
   ingest: { accepted: number; rejected: number; duplicates: number; queueDepth: number; backpressured: number }
 }
 
-export function healthRouter(storage: StorageClient, pipeline: IngestPipeline): Router {
+export function healthRouter(storage: StorageClient, pipeline: IngestPipeline, log: Logger): Router {
   const router = Router()
   router.get('/health', async (_req, res) => {
-    const ping = await pingWithTimeout(storage)
+    const ping = await pingWithTimeout(storage, log)
     const body: HealthBody = {
       status: ping.ok ? 'ok' : 'degraded',
       storage: { mode: storage.mode, ...ping },
@@ -26,16 +27,24 @@ export function healthRouter(storage: StorageClient, pipeline: IngestPipeline): 
   return router
 }
 
-async function pingWithTimeout(storage: StorageClient): Promise<{ ok: boolean; error?: string }> {
+/**
+ * The engine's own error goes to the log; the reply says only what failed, since
+ * a driver message can carry hosts, paths or SQL.
+ */
+async function pingWithTimeout(storage: StorageClient, log: Logger): Promise<{ ok: boolean; error?: string }> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<{ ok: false; error: string }>((resolve) => {
     timer = setTimeout(() => resolve({ ok: false, error: `no answer within ${STORAGE_PING_TIMEOUT_MS} ms` }), STORAGE_PING_TIMEOUT_MS)
   })
+  const failed = (err: unknown) => {
+    log.error({ err }, 'storage health check failed')
+    return { ok: false, error: 'storage refused the health check' }
+  }
   try {
-    const ping = storage.client.ping().then((r) => (r.success ? { ok: true } : { ok: false, error: r.error.message }))
+    const ping = storage.client.ping().then((r) => (r.success ? { ok: true } : failed(r.error)))
     return await Promise.race([ping, timeout])
   } catch (err) {
-    return { ok: false, error: (err as Error).message }
+    return failed(err)
   } finally {
     clearTimeout(timer)
   }

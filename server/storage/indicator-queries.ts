@@ -78,7 +78,8 @@ export class IndicatorQueries {
     const indicators = (opts.indicators ?? this.index.catalog.indicators.map((i) => i.code)).map((c) => this.indicator(c))
     const regionsBelow = targets.flatMap((t) => this.index.tree.subtree(t.code).map((r) => r.code))
     const targetOf = new Map(targets.flatMap((t) => this.index.tree.subtree(t.code).map((r) => [r.code, t.code] as const)))
-    const wanted = new Set(indicators.map((i) => i.code))
+    const asked = new Set(indicators.map((i) => i.code))
+    const wanted = new Set(asked)
     for (const i of indicators) if (i.aggregation.rule === 'weightedMean') wanted.add(i.aggregation.weightBy)
 
     const rows = await this.latestPerSeries([...wanted], regionsBelow, opts.source ?? 'rollup')
@@ -86,7 +87,7 @@ export class IndicatorQueries {
     const groups = new Map<string, SeriesValue[]>()
     for (const r of rows) {
       const indicator = this.index.indicator(r.indicator)!
-      if (!indicators.includes(indicator)) continue
+      if (!asked.has(indicator.code)) continue
       const sv: SeriesValue = { value: r.value, ts: r.ts }
       if (indicator.aggregation.rule === 'weightedMean') {
         const w = bySeries.get(`${indicator.aggregation.weightBy}|${r.region}|${r.station}`)

@@ -1,10 +1,11 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { IngestSource, Point } from '../../common/point'
 import { hashId, idHashFromDecimal, type IdHash } from '../../ingest/id-hash'
+import type { HistoryTarget } from '../../ingest/history-backfill'
 import type { RejectInput } from '../../ingest/ingest-pipeline'
 import { historyEntryTable } from './migrations'
 import type { StorageClient } from './storage-client'
-import type { RollupStep, TableNames } from './tables'
+import type { TableNames } from './tables'
 
 /** Raw text kept per reject: enough to see what was sent, bounded so a huge bad line cannot fill the disk. */
 export const MAX_REJECT_RAW_CHARS = 16_384
@@ -51,7 +52,6 @@ export interface HistoryValue {
   value: number
 }
 
-export type HistoryTarget = RollupStep | 'latest'
 
 export const HISTORY_COLUMNS = ['indicator', 'region', 'station', 'ts', 'value'] as const
 

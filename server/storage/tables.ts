@@ -25,8 +25,6 @@ export type TableNames = ReturnType<typeof tableNames>
 export const ROLLUP_STEPS = ['1m', '1h', '1d'] as const
 export type RollupStep = (typeof ROLLUP_STEPS)[number]
 
-export const STEP_MS: Record<RollupStep, number> = { '1m': 60_000, '1h': 3_600_000, '1d': 86_400_000 }
-
 export function rollupTable(t: TableNames, step: RollupStep): string {
   return step === '1m' ? t.points1m : step === '1h' ? t.points1h : t.points1d
 }
