@@ -13,6 +13,7 @@ import type { Config } from './config'
 import { createApp } from './http/create-app'
 import type { Logger } from './logger'
 import { migrate, schemaContext } from './storage/migrations'
+import { RegionSeries } from './storage/region-series'
 import { encodePointsTsv, PointStore } from './storage/point-store'
 import { syncReferenceTables } from './storage/reference-store'
 import { createStorageClient, type StorageClient } from './storage/storage-client'
@@ -30,6 +31,7 @@ export interface RunningServer {
   readonly storage: StorageClient
   readonly pipeline: IngestPipeline
   readonly bus: IngestBus
+  readonly regionSeries: RegionSeries
   /** Stops accepting, stores what is queued, closes sockets and the engine. */
   close(): Promise<void>
 }
@@ -66,6 +68,10 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const bus = new IngestBus((err) => log.error({ err }, 'an ingest bus listener failed'))
     const pipeline = new IngestPipeline({ index: catalog, store, encode: encodePointsTsv, bus, now, limits: options.limits })
     undo.unshift(() => pipeline.close())
+    // Before anything is stored: every stored batch must reach the region series' late-point check.
+    const regionSeries = new RegionSeries(storage.client, tables, catalog, config.timeZone, log, { now })
+    await regionSeries.load()
+    bus.subscribe((batch) => regionSeries.noteBatch(batch))
     const ids = await store.idsReceivedSince(now() - pipeline.dedupeTtlMs)
     pipeline.rememberIds(ids)
     log.info({ ids: ids.length }, 'dedupe window refilled')
@@ -84,7 +90,11 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         log,
       })
       if (history.until !== undefined) liveFrom = history.until
+      // History goes around the pipeline, straight into the rollups.
+      if (history.backfilled) regionSeries.markDirty(-Infinity, liveFrom)
     }
+    regionSeries.start()
+    undo.unshift(() => regionSeries.stop())
     const driver = config.simulate ? startSimulation(simulators, pipeline, liveFrom, now, log) : undefined
     if (driver) undo.unshift(() => driver.stop())
 
@@ -101,9 +111,11 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       storage,
       pipeline,
       bus,
+      regionSeries,
       close: () =>
         (closing ??= (async () => {
           await driver?.stop()
+          await regionSeries.stop()
           await new Promise<void>((resolve) => {
             server.close(() => resolve())
             server.closeIdleConnections()

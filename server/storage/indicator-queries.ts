@@ -3,7 +3,9 @@ import type { CatalogIndex } from '../../common/catalog-index'
 import type { Indicator, RegionLevel } from '../../common/catalog-schema'
 import { startOfLocalDay } from '../../common/local-time'
 import { aggregateSpatially, type SeriesValue } from '../../common/spatial-aggregate'
-import { rollupTable, type RollupStep, type TableNames } from './tables'
+import type { RegionSeries } from './region-series'
+import { perSeriesSql, spatialSql, type QuerySource } from './series-sql'
+import type { RollupStep, TableNames } from './tables'
 
 /**
  * The wall's standard reads: latest values per region of a level, a series for
@@ -15,7 +17,7 @@ import { rollupTable, type RollupStep, type TableNames } from './tables'
  * computes the same answers from raw points, for verification and benchmarks.
  */
 
-export type QuerySource = 'rollup' | 'raw'
+export type { QuerySource }
 
 export interface SeriesPoint {
   ts: number
@@ -46,23 +48,6 @@ export interface RankingRow {
 export const COMPARISON_DAYS = 30
 const DAY_MS = 86_400_000
 
-/** Per series and bucket: how points combine in time, on a rollup and on raw points. */
-const TEMPORAL_SQL: Record<Indicator['temporal'], Record<QuerySource, string>> = {
-  mean: { rollup: 'sum(sum) / sum(count)', raw: 'avg(value)' },
-  last: { rollup: 'argMaxMerge(last)', raw: 'argMax(value, ts)' },
-  max: { rollup: 'max(max)', raw: 'max(value)' },
-  sum: { rollup: 'sum(sum)', raw: 'sum(value)' },
-}
-
-/** Across series within a bucket: v is the series' value, w its weight, lt its last event time. */
-const SPATIAL_SQL: Record<Indicator['aggregation']['rule'], string> = {
-  sum: 'sum(v)',
-  mean: 'avg(v)',
-  max: 'max(v)',
-  last: 'argMax(v, lt)',
-  weightedMean: 'if(sumIf(w, w > 0) > 0, sumIf(v * w, w > 0) / sumIf(w, w > 0), avg(v))',
-}
-
 export class IndicatorQueries {
   constructor(
     private readonly client: ClickHouseClient,
@@ -70,6 +55,8 @@ export class IndicatorQueries {
     private readonly index: CatalogIndex,
     /** IANA zone whose midnight starts a day (as in the daily rollup). */
     private readonly timeZone: string,
+    /** Compacted region series; without them every bucket is computed on the fly. */
+    private readonly regionSeries?: RegionSeries,
   ) {}
 
   /** The latest value of each indicator for each region of `level` (below `parent`). */
@@ -112,18 +99,66 @@ export class IndicatorQueries {
     return { asOf, values }
   }
 
-  /** One region's series in [from, to) at `step`. */
+  /**
+   * One region's series for buckets starting in [from, to) at `step`: closed
+   * buckets from the region series, the open ones (above the watermark, or
+   * older than the region series keep) computed from the rollups.
+   */
   async series(opts: { indicator: string; region: string; from: number; to: number; step: RollupStep; source?: QuerySource }): Promise<SeriesPoint[]> {
+    const code = this.indicator(opts.indicator).code
+    const { stored, computed } = this.split(opts.source ?? 'rollup', opts.step, [[opts.from, opts.to]])
+    const [fromStore, fromRollups] = await Promise.all([
+      Promise.all(stored.map(([from, to]) => this.regionSeries!.read({ indicator: code, region: opts.region, step: opts.step, from, to }))),
+      this.computeSeries(opts, opts.source ?? 'rollup', computed),
+    ])
+    return [...fromStore.flat(), ...fromRollups].sort((a, b) => a.ts - b.ts)
+  }
+
+  /** Which parts of the windows the region series hold, and which must be computed. */
+  private split(source: QuerySource, step: RollupStep, windows: Array<[number, number]>): { stored: Array<[number, number]>; computed: Array<[number, number]> } {
+    const rs = source === 'rollup' ? this.regionSeries : undefined
+    if (!rs) return { stored: [], computed: windows }
+    const [lo, hi] = [rs.coveredFrom(step), rs.watermark(step)]
+    const stored: Array<[number, number]> = []
+    const computed: Array<[number, number]> = []
+    const keep = (list: Array<[number, number]>, a: number, b: number) => b > a && list.push([a, b])
+    for (const [a, b] of windows) {
+      if (hi <= lo) {
+        computed.push([a, b])
+        continue
+      }
+      keep(computed, a, Math.min(b, lo))
+      keep(stored, Math.max(a, lo), Math.min(b, hi))
+      keep(computed, Math.max(a, hi), b)
+    }
+    return { stored, computed }
+  }
+
+  /** The series for buckets starting inside the windows, computed from rollups or raw points. */
+  private async computeSeries(
+    opts: { indicator: string; region: string; step: RollupStep },
+    source: QuerySource,
+    windows: Array<[number, number]>,
+  ): Promise<SeriesPoint[]> {
+    if (windows.length === 0) return []
     const indicator = this.indicator(opts.indicator)
-    const source = opts.source ?? 'rollup'
-    const regions = this.index.tree.subtree(opts.region).map((r) => r.code)
-    const inner = this.perSeriesBuckets(indicator, source, opts.step, [['from', 'to']])
+    const names = windows.map((_, i) => [`w${i}a`, `w${i}b`] as const)
+    const inner = perSeriesSql({
+      targets: [indicator],
+      weightOf: (code) => this.indicator(code),
+      tables: this.tables,
+      source,
+      step: opts.step,
+      windows: names,
+      regions: this.index.tree.subtree(opts.region).map((r) => r.code),
+      timeZone: this.timeZone,
+    })
+    const spatial = spatialSql([indicator])
     const rs = await this.client.query({
-      query: `SELECT toUnixTimestamp(b) * 1000 AS ts, ${SPATIAL_SQL[indicator.aggregation.rule]} AS value,
-          min(lo) AS min, max(hi) AS max, sum(n) AS count
-        FROM (${inner}) AS s
+      query: `SELECT toUnixTimestamp(b) * 1000 AS ts, ${spatial.sql} AS value, min(lo) AS min, max(hi) AS max, sum(n) AS count
+        FROM (${inner.sql}) AS s
         GROUP BY b ORDER BY b`,
-      query_params: { indicator: indicator.code, regions, from: opts.from, to: opts.to, tz: this.timeZone, ...(await this.weights(indicator, source)) },
+      query_params: { ...inner.params, ...windowParams(names, windows) },
       format: 'JSONEachRow',
     })
     return (await rs.json<Record<keyof SeriesPoint, string | number>>()).map((r) => ({
@@ -172,30 +207,62 @@ export class IndicatorQueries {
     pairs: ReadonlyArray<readonly [string, string]>,
     periods: Record<'cur' | 'mom' | 'yoy', number[]>,
   ): Promise<Map<string, number>> {
-    const { cur, mom, yoy } = periods
-    const inner = this.perSeriesBuckets(indicator, source, '1d', [['c0', 'c1'], ['m0', 'm1'], ['y0', 'y1']])
+    const windows = Object.values(periods).map(([a, b]) => [a!, b!] as [number, number])
+    const { stored, computed } = this.split(source, '1d', windows)
+    const targets = [...new Set(pairs.map(([, t]) => t))]
+    const [fromStore, fromRollups] = await Promise.all([
+      Promise.all(
+        stored.map(([from, to]) =>
+          this.regionSeries!.readRegions({ indicator: indicator.code, regions: targets, step: '1d', from, to }),
+        ),
+      ),
+      this.dailyValues(indicator, source, pairs, computed),
+    ])
+    const days = new Map<string, number[]>()
+    for (const { region, ts, value } of [...fromStore.flat(), ...fromRollups]) {
+      const period = (Object.keys(periods) as Array<keyof typeof periods>).find((p) => ts >= periods[p][0]! && ts < periods[p][1]!)
+      if (!period) continue
+      const key = `${region}|${period}`
+      const list = days.get(key)
+      if (list) list.push(value)
+      else days.set(key, [value])
+    }
+    return new Map([...days].map(([key, values]) => [key, values.reduce((s, v) => s + v, 0) / values.length]))
+  }
+
+  /** Each target region's daily values in the windows, computed from its subtree's series. */
+  private async dailyValues(
+    indicator: Indicator,
+    source: QuerySource,
+    pairs: ReadonlyArray<readonly [string, string]>,
+    windows: Array<[number, number]>,
+  ): Promise<Array<{ region: string; ts: number; value: number }>> {
+    if (windows.length === 0) return []
+    const names = windows.map((_, i) => [`w${i}a`, `w${i}b`] as const)
+    const inner = perSeriesSql({
+      targets: [indicator],
+      weightOf: (code) => this.indicator(code),
+      tables: this.tables,
+      source,
+      step: '1d',
+      windows: names,
+      regions: pairs.map(([r]) => r),
+      timeZone: this.timeZone,
+    })
+    const spatial = spatialSql([indicator])
     const rs = await this.client.query({
-      query: `SELECT target, period, avg(day_value) AS value FROM (
-          SELECT transform(rg, {from:Array(String)}, {to:Array(String)}, '') AS target, b,
-            multiIf(b >= fromUnixTimestamp64Milli({c0:Int64}), 'cur', b >= fromUnixTimestamp64Milli({m0:Int64}), 'mom', 'yoy') AS period,
-            ${SPATIAL_SQL[indicator.aggregation.rule]} AS day_value
-          FROM (${inner}) AS s
-          GROUP BY target, b, period
-        ) GROUP BY target, period`,
+      query: `SELECT transform(rg, {from:Array(String)}, {to:Array(String)}, '') AS target, toUnixTimestamp(b) * 1000 AS t, ${spatial.sql} AS value
+        FROM (${inner.sql}) AS s
+        GROUP BY target, b`,
       query_params: {
-        indicator: indicator.code,
-        regions: pairs.map(([r]) => r),
+        ...inner.params,
+        ...windowParams(names, windows),
         from: pairs.map(([r]) => r),
         to: pairs.map(([, t]) => t),
-        tz: this.timeZone,
-        ...(await this.weights(indicator, source)),
-        c0: cur[0], c1: cur[1], m0: mom[0], m1: mom[1], y0: yoy[0], y1: yoy[1],
       },
-      format: 'JSONEachRow',
+      format: 'JSONCompactEachRow',
     })
-    const means = new Map<string, number>()
-    for (const r of await rs.json<{ target: string; period: string; value: number | string }>()) means.set(`${r.target}|${r.period}`, Number(r.value))
-    return means
+    return (await rs.json<[string, string | number, string | number]>()).map(([region, ts, value]) => ({ region, ts: Number(ts), value: Number(value) }))
   }
 
   private async latestPerSeries(indicators: string[], regions: string[], source: QuerySource) {
@@ -217,52 +284,6 @@ export class IndicatorQueries {
     }))
   }
 
-  /**
-   * Per series and bucket b: the series' value v, its min/max/count, its weight
-   * w (weighted means) and last event time lt (the `last` rule), for buckets
-   * starting inside any of the windows (pairs of epoch-ms query parameter names).
-   */
-  private perSeriesBuckets(indicator: Indicator, source: QuerySource, step: RollupStep, windows: Array<[string, string]>): string {
-    const table = source === 'rollup' ? rollupTable(this.tables, step) : this.tables.points
-    const bucket = source === 'rollup' ? 'ts' : this.rawBucket(step)
-    const [lo, hi, n, lt] = source === 'rollup' ? ['min(min)', 'max(max)', 'sum(count)', 'max(last_ts)'] : ['min(value)', 'max(value)', 'count()', 'max(ts)']
-    const inWindows = windows
-      .map(([a, b]) => `(${bucket} >= fromUnixTimestamp64Milli({${a}:Int64}) AND ${bucket} < fromUnixTimestamp64Milli({${b}:Int64}))`)
-      .join(' OR ')
-    // Only what the spatial rule reads: every extra aggregate costs on hundreds of thousands of rows.
-    const rule = indicator.aggregation.rule
-    // A station names its series alone (it stands in one region), so station
-    // series group by one key column less, over hundreds of thousands of rows.
-    const series = indicator.stationKind ? 'station' : 'region'
-    const extra = [
-      rule === 'last' ? `, ${lt} AS lt` : '',
-      // Weights are looked up by series, not joined.
-      rule === 'weightedMean' ? `, transform(${series}, {weightKeys:Array(String)}, {weightValues:Array(Float64)}, 0.) AS w` : '',
-    ].join('')
-    const [key, rg] = indicator.stationKind ? ['station', 'any(region)'] : ['region, station', 'region']
-    return `SELECT ${rg} AS rg, ${bucket} AS b, ${TEMPORAL_SQL[indicator.temporal][source]} AS v, ${lo} AS lo, ${hi} AS hi, ${n} AS n${extra}
-      FROM ${table}
-      WHERE indicator = {indicator:String} AND region IN {regions:Array(String)} AND (${inWindows})
-      GROUP BY ${key}, b`
-  }
-
-  /** For weighted means: each series' weight is the latest value of the weight indicator on the same region and station. */
-  private async weights(indicator: Indicator, source: QuerySource): Promise<{ weightKeys: string[]; weightValues: number[] }> {
-    if (indicator.aggregation.rule !== 'weightedMean') return { weightKeys: [], weightValues: [] }
-    const query =
-      source === 'rollup'
-        ? `SELECT ${indicator.stationKind ? 'station' : 'region'} AS k, argMaxMerge(last) AS w FROM ${this.tables.latest} WHERE indicator = {weightBy:String} GROUP BY k`
-        : `SELECT ${indicator.stationKind ? 'station' : 'region'} AS k, argMax(value, ts) AS w FROM ${this.tables.points} WHERE indicator = {weightBy:String} GROUP BY k`
-    const rs = await this.client.query({ query, query_params: { weightBy: indicator.aggregation.weightBy }, format: 'JSONCompactEachRow' })
-    const rows = await rs.json<[string, number | string]>()
-    return { weightKeys: rows.map(([k]) => k), weightValues: rows.map(([, w]) => Number(w)) }
-  }
-
-
-  private rawBucket(step: RollupStep): string {
-    return step === '1m' ? 'toStartOfMinute(ts)' : step === '1h' ? 'toStartOfHour(ts)' : `toDateTime(toStartOfDay(ts, {tz:String}), 'UTC')`
-  }
-
   private indicator(code: string): Indicator {
     const i = this.index.indicator(code)
     if (!i) throw new Error(`unknown indicator ${code}`)
@@ -270,3 +291,7 @@ export class IndicatorQueries {
   }
 }
 
+
+function windowParams(names: ReadonlyArray<readonly [string, string]>, windows: ReadonlyArray<readonly [number, number]>): Record<string, number> {
+  return Object.fromEntries(names.flatMap(([a, b], i) => [[a, windows[i]![0]], [b, windows[i]![1]]]))
+}

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { Logger } from '../logger'
-import { rollupTable, tableNames, type RollupStep, type TableNames } from './tables'
+import { regionSeriesTable, rollupTable, ROLLUP_STEPS, tableNames, type RollupStep, type TableNames } from './tables'
 
 /**
  * Versioned schema migrations. Each is applied once, in order, and recorded in
@@ -188,6 +188,33 @@ TTL toDateTime(received) + INTERVAL 400 DAY`,
       ...historyEntry(t, '1h', timeZone),
       ...historyEntry(t, '1d', timeZone),
       ...historyLatestEntry(t),
+    ],
+  },
+  {
+    version: 3,
+    name: 'region series: each region\'s value per bucket, compacted from the rollups, and their watermarks',
+    statements: ({ tables: t }) => [
+      ...ROLLUP_STEPS.map(
+        (step) => `CREATE TABLE IF NOT EXISTS ${regionSeriesTable(t, step)} (
+  indicator LowCardinality(String),
+  region LowCardinality(String),
+  ts DateTime('UTC'),
+  value Float64,
+  min Float64,
+  max Float64,
+  count UInt64,
+  computed DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree(computed)
+PARTITION BY toYYYYMM(ts)
+ORDER BY (indicator, region, ts)
+TTL ts + INTERVAL ${ROLLUP_RETENTION_DAYS[step]} DAY`,
+      ),
+      `CREATE TABLE IF NOT EXISTS ${t.regionSeriesWatermarks} (
+  step LowCardinality(String),
+  watermark DateTime64(3, 'UTC'),
+  updated DateTime64(3, 'UTC')
+) ENGINE = ReplacingMergeTree(updated)
+ORDER BY step`,
     ],
   },
 ]

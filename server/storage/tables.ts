@@ -17,6 +17,10 @@ export function tableNames(database: string) {
     regions: q('regions'),
     indicators: q('indicators'),
     stations: q('stations'),
+    regionSeries1m: q('region_series_1m'),
+    regionSeries1h: q('region_series_1h'),
+    regionSeries1d: q('region_series_1d'),
+    regionSeriesWatermarks: q('region_series_watermarks'),
   }
 }
 export type TableNames = ReturnType<typeof tableNames>
@@ -27,4 +31,9 @@ export type RollupStep = (typeof ROLLUP_STEPS)[number]
 
 export function rollupTable(t: TableNames, step: RollupStep): string {
   return step === '1m' ? t.points1m : step === '1h' ? t.points1h : t.points1d
+}
+
+/** Region rollup tables by step: each region's own series, compacted from the rollups. */
+export function regionSeriesTable(t: TableNames, step: RollupStep): string {
+  return step === '1m' ? t.regionSeries1m : step === '1h' ? t.regionSeries1h : t.regionSeries1d
 }
