@@ -1,0 +1,103 @@
+import { z } from 'zod'
+
+/**
+ * The socket contract between the server and every screen: one set of event
+ * maps types both `Server<ClientToServer, ServerToClient>` and the client's
+ * `Socket<ServerToClient, ClientToServer>`, and the zod schemas here validate
+ * what a client sends before the server acts on it.
+ *
+ * - `subscribe` joins one room: a region's subtree, optionally only some
+ *   indicators. The ack carries the room's current state; then `tick`s carry
+ *   only what changed, once a second (volatile: a dropped tick is healed by the
+ *   next one, since a value that changes again is sent again).
+ * - `alert` events are reliable and numbered. A client keeps the highest `seq`
+ *   it has seen; after a reconnect it subscribes again and sends `resume` with
+ *   that number, and the missed events arrive as `alert`s before the ack. The
+ *   same event may arrive twice around a resume: `seq` identifies it.
+ */
+
+/** One live value: a region's aggregate, or (with `station`) one station's own value. */
+export interface LiveValue {
+  indicator: string
+  region: string
+  station?: string
+  value: number
+  /** Event time of the newest point behind the value, epoch ms. */
+  ts: number
+}
+
+export interface TickPayload {
+  /** Newest event time the hub has seen, epoch ms (null before any data). */
+  asOf: number | null
+  values: LiveValue[]
+}
+
+export const SubscribeRequestSchema = z.strictObject({
+  region: z.string().regex(/^\d{6}$/, 'region must be a 6-digit region code'),
+  indicators: z.array(z.string().min(1)).min(1, 'indicators, when given, must name at least one').max(200).optional(),
+  /** Station values too (for the map); default true. */
+  stations: z.boolean().optional(),
+})
+export type SubscribeRequest = z.infer<typeof SubscribeRequestSchema>
+
+export const ResumeRequestSchema = z.strictObject({
+  lastSeq: z.number().int('lastSeq must be an integer').min(0, 'lastSeq must be 0 or more'),
+})
+export type ResumeRequest = z.infer<typeof ResumeRequestSchema>
+
+export interface AckError {
+  ok: false
+  error: { code: string; message: string }
+}
+
+export type SubscribeAck =
+  | {
+      ok: true
+      room: { region: string; indicators: string[] | null; stations: boolean }
+      state: TickPayload
+      /** The newest alert sequence number: resume from here to miss nothing. */
+      lastSeq: number
+    }
+  | AckError
+
+export type ResumeAck = { ok: true; replayed: number; lastSeq: number } | AckError
+
+export type AlertEventType = 'raised' | 'escalated' | 'acknowledged' | 'assigned' | 'commented' | 'silenced' | 'resolved' | 'reopened'
+
+/** One entry of the alert log (the alerting service defines what raises them). */
+export interface AlertEvent {
+  alertId: string
+  type: AlertEventType
+  /** When it happened, epoch ms. */
+  at: number
+  region: string
+  indicator: string
+  station: string
+  /** Who did it: a user name, or `system` for the engine. */
+  actor: string
+  /** Whatever else the event carries (severity, value, comment, assignee…). */
+  data: Record<string, unknown>
+}
+
+export interface AlertEnvelope {
+  seq: number
+  event: AlertEvent
+}
+
+export interface ServerToClientEvents {
+  tick: (payload: TickPayload) => void
+  alert: (envelope: AlertEnvelope) => void
+}
+
+export interface ClientToServerEvents {
+  subscribe: (request: SubscribeRequest, ack: (reply: SubscribeAck) => void) => void
+  resume: (request: ResumeRequest, ack: (reply: ResumeAck) => void) => void
+}
+
+/** A zod error as one message naming the field: "indicators: must name at least one". */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ')
+}
