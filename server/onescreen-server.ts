@@ -13,6 +13,7 @@ import type { Config } from './config'
 import { createApp } from './http/create-app'
 import type { Logger } from './logger'
 import { migrate, schemaContext } from './storage/migrations'
+import { IndicatorQueries } from './storage/indicator-queries'
 import { RegionSeries } from './storage/region-series'
 import { encodePointsTsv, PointStore } from './storage/point-store'
 import { syncReferenceTables } from './storage/reference-store'
@@ -32,6 +33,7 @@ export interface RunningServer {
   readonly pipeline: IngestPipeline
   readonly bus: IngestBus
   readonly regionSeries: RegionSeries
+  readonly queries: IndicatorQueries
   /** Stops accepting, stores what is queued, closes sockets and the engine. */
   close(): Promise<void>
 }
@@ -98,7 +100,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const driver = config.simulate ? startSimulation(simulators, pipeline, liveFrom, now, log) : undefined
     if (driver) undo.unshift(() => driver.stop())
 
-    const server = http.createServer(createApp({ catalog, pipeline, storage, log, clientDir: CLIENT_DIR }))
+    const queries = new IndicatorQueries(storage.client, tables, catalog, config.timeZone, regionSeries)
+    const server = http.createServer(createApp({ catalog, pipeline, storage, queries, catalogDir: config.catalogDir, log, clientDir: CLIENT_DIR }))
     await listen(server, config.port, config.host)
     const { port } = server.address() as AddressInfo
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
@@ -112,6 +115,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       pipeline,
       bus,
       regionSeries,
+      queries,
       close: () =>
         (closing ??= (async () => {
           await driver?.stop()

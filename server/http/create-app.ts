@@ -5,6 +5,7 @@ import path from 'node:path'
 import type { CatalogIndex } from '../../common/catalog-index'
 import type { IngestPipeline } from '../../ingest/ingest-pipeline'
 import type { Logger } from '../logger'
+import type { IndicatorQueries } from '../storage/indicator-queries'
 import type { StorageClient } from '../storage/storage-client'
 import { errorHandler, notFound } from './api-error'
 import { catalogRouter } from './catalog-router'
@@ -15,6 +16,10 @@ export interface AppDeps {
   catalog: CatalogIndex
   pipeline: IngestPipeline
   storage: StorageClient
+  /** The wall's reads over rollups and region series. */
+  queries: IndicatorQueries
+  /** The catalog directory (region boundaries are read from its geo/ folder). */
+  catalogDir: string
   log: Logger
   /** The built client (vite build output); served when it exists. */
   clientDir: string
