@@ -10,6 +10,8 @@ import path from 'node:path'
 const BENCHMARKS = {
   ingest: 'bench/ingest-bench.ts',
   query: 'bench/query-bench.ts',
+  e2e_latency: 'bench/e2e-latency-bench.ts',
+  fanout: 'bench/fanout-bench.ts',
 } as const
 type BenchName = keyof typeof BENCHMARKS
 

@@ -29,6 +29,8 @@ export interface LiveValue {
 export interface TickPayload {
   /** Newest event time the hub has seen, epoch ms (null before any data). */
   asOf: number | null
+  /** Server time when the tick was sent, epoch ms (how late a screen hears it). */
+  at: number
   values: LiveValue[]
 }
 

@@ -1,4 +1,4 @@
-import type { Point } from './point'
+import type { IngestSource, Point } from './point'
 
 /**
  * Points stored together, by column. What the ingest bus carries to the live
@@ -17,7 +17,13 @@ export class PointBatch {
   readonly ts: Float64Array
   readonly value: Float64Array
 
-  constructor(points: readonly Point[]) {
+  constructor(
+    points: readonly Point[],
+    /** Where the points came from (every point of a batch comes from one request). */
+    readonly source?: IngestSource,
+    /** When they were received, epoch ms. */
+    readonly received?: number,
+  ) {
     const n = points.length
     this.length = n
     this.indicator = new Array<string>(n)

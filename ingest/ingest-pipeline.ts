@@ -129,6 +129,8 @@ export interface IngestPipelineDeps {
   bus: IngestBus
   now?: () => number
   limits?: Partial<PipelineLimits>
+  /** Told of every insert of points: how long it took, how many rows, whether it worked (for metrics). */
+  onInsert?: (ms: number, rows: number, ok: boolean) => void
 }
 
 export class IngestPipeline {
@@ -157,8 +159,15 @@ export class IngestPipeline {
       lingerMs: limits.lingerMs,
       maxQueuedRows: limits.maxQueuedRows,
       maxInFlight: limits.maxInFlightBatches,
-      sink: async (units) => {
-        await deps.store.insertPointsTsv(units.length === 1 ? units[0]!.tsv : Buffer.concat(units.map((u) => u.tsv)))
+      sink: async (units, rows) => {
+        const started = performance.now()
+        try {
+          await deps.store.insertPointsTsv(units.length === 1 ? units[0]!.tsv : Buffer.concat(units.map((u) => u.tsv)))
+        } catch (err) {
+          deps.onInsert?.(performance.now() - started, rows, false)
+          throw err
+        }
+        deps.onInsert?.(performance.now() - started, rows, true)
         for (const u of units) if (u.batch) this.bus.publish(u.batch)
       },
     })
@@ -244,7 +253,7 @@ export class IngestPipeline {
       hashes.push(id)
     }
     const tsv = Buffer.from(this.encode(accepted, source, received, hashes))
-    return { source, received, accepted: new PointBatch(accepted), tsv, rejects, newIds, duplicates }
+    return { source, received, accepted: new PointBatch(accepted, source, received), tsv, rejects, newIds, duplicates }
   }
 
   private async commit(p: Prepared): Promise<IngestResult> {

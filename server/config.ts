@@ -29,6 +29,10 @@ const envSchema = z.object({
   BACKFILL: flag.default(true),
   /** Raw points are kept this long; rollups keep history longer (see migrations). */
   RAW_RETENTION_DAYS: z.coerce.number().int().min(1).max(36500).default(90),
+  /** How often the live hub sends changed values to the screens. */
+  TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** Alert events kept in memory for reconnecting screens (older ones come from storage). */
+  ALERT_RING_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -63,6 +67,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     simulationSeed: e.SIMULATION_SEED,
     backfill: e.BACKFILL,
     rawRetentionDays: e.RAW_RETENTION_DAYS,
+    tickMs: e.TICK_MS,
+    alertRingSize: e.ALERT_RING_SIZE,
     logLevel: e.LOG_LEVEL,
   }
 }

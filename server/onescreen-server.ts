@@ -9,10 +9,16 @@ import { createSimulators } from '../ingest/simulators/create-simulators'
 import type { Simulator } from '../ingest/simulators/simulator'
 import { bootstrapHistory } from './history-bootstrap'
 import { loadCatalog } from './catalog/load-catalog'
+import { loadScorecard } from './scorecard/load-scorecard'
 import type { Config } from './config'
 import { createApp } from './http/create-app'
 import type { Logger } from './logger'
 import { migrate, schemaContext } from './storage/migrations'
+import { AlertFeed } from './live/alert-feed'
+import { FreshnessTracker, STALE_AFTER_CADENCES } from './live/freshness'
+import { Metrics } from './metrics'
+import { LiveHub } from './live/live-hub'
+import { LiveServer } from './live/live-server'
 import { IndicatorQueries } from './storage/indicator-queries'
 import { RegionSeries } from './storage/region-series'
 import { encodePointsTsv, PointStore } from './storage/point-store'
@@ -34,6 +40,11 @@ export interface RunningServer {
   readonly bus: IngestBus
   readonly regionSeries: RegionSeries
   readonly queries: IndicatorQueries
+  readonly hub: LiveHub
+  readonly alerts: AlertFeed
+  readonly live: LiveServer
+  readonly freshness: FreshnessTracker
+  readonly metrics: Metrics
   /** Stops accepting, stores what is queued, closes sockets and the engine. */
   close(): Promise<void>
 }
@@ -56,6 +67,10 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     'catalog loaded',
   )
 
+  // A bad weights file stops the start before storage opens.
+  const scorecard = loadScorecard(config.catalogDir, catalog)
+  log.info({ domains: scorecard?.domains.map((d) => d.domain) ?? null }, scorecard ? 'scorecard weights loaded' : 'no scorecard.json: GET /api/scorecard answers 404')
+
   const storage = createStorageClient(config.clickhouse)
   // What to undo, newest first, when a later step of the start fails.
   const undo: Array<() => Promise<void>> = [() => storage.close()]
@@ -68,12 +83,19 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
 
     const store = new PointStore(storage, tables)
     const bus = new IngestBus((err) => log.error({ err }, 'an ingest bus listener failed'))
-    const pipeline = new IngestPipeline({ index: catalog, store, encode: encodePointsTsv, bus, now, limits: options.limits })
+    const metrics = new Metrics()
+    const pipeline = new IngestPipeline({ index: catalog, store, encode: encodePointsTsv, bus, now, limits: options.limits, onInsert: metrics.onInsert })
     undo.unshift(() => pipeline.close())
     // Before anything is stored: every stored batch must reach the region series' late-point check.
     const regionSeries = new RegionSeries(storage.client, tables, catalog, config.timeZone, log, { now })
     await regionSeries.load()
     bus.subscribe((batch) => regionSeries.noteBatch(batch))
+    const hub = new LiveHub(catalog)
+    bus.subscribe((batch) => hub.apply(batch))
+    const alerts = new AlertFeed(storage.client, tables, { ringSize: config.alertRingSize, now })
+    await alerts.load()
+    const freshness = new FreshnessTracker(catalog)
+    bus.subscribe((batch) => freshness.apply(batch))
     const ids = await store.idsReceivedSince(now() - pipeline.dedupeTtlMs)
     pipeline.rememberIds(ids)
     log.info({ ids: ids.length }, 'dedupe window refilled')
@@ -101,8 +123,28 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     if (driver) undo.unshift(() => driver.stop())
 
     const queries = new IndicatorQueries(storage.client, tables, catalog, config.timeZone, regionSeries)
-    const server = http.createServer(createApp({ catalog, pipeline, storage, queries, catalogDir: config.catalogDir, log, clientDir: CLIENT_DIR }))
+    // The hub starts from what storage holds (history included), so a screen opened now sees everything.
+    const latest = await queries.latestOfEverySeries()
+    for (const s of latest) hub.update(s.indicator, s.region, s.station, s.value, s.ts)
+    hub.tick()
+    log.info({ series: latest.length }, 'live hub filled from storage')
+    // What storage remembers of each feed; a monthly feed is judged over three months.
+    const longestCadence = Math.max(...catalog.catalog.indicators.map((i) => i.cadenceSeconds)) * 1000
+    await freshness.load(storage.client, tables, now() - STALE_AFTER_CADENCES * longestCadence)
+    const server = http.createServer(
+      createApp({ catalog, pipeline, storage, queries, catalogDir: config.catalogDir, log, metrics, freshness, scorecard, now, clientDir: CLIENT_DIR }),
+    )
+    const live = new LiveServer(server, { hub, index: catalog, alerts, log }, { tickMs: config.tickMs, onTick: metrics.onTick })
+    metrics.watch({
+      ingest: () => ({ ...pipeline.stats, queueDepth: pipeline.queueDepth }),
+      sockets: () => live.counts,
+      openAlerts: () => alerts.openCount,
+      alertEvents: () => alerts.lastSeq,
+      staleIndicators: () => freshness.report(now()).stale,
+    })
+    undo.unshift(async () => live.close())
     await listen(server, config.port, config.host)
+    live.start()
     const { port } = server.address() as AddressInfo
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
     log.info({ url, storage: storage.mode }, 'OneScreen is listening')
@@ -116,14 +158,27 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       bus,
       regionSeries,
       queries,
+      hub,
+      alerts,
+      live,
+      freshness,
+      metrics,
       close: () =>
         (closing ??= (async () => {
           await driver?.stop()
           await regionSeries.stop()
-          await new Promise<void>((resolve) => {
-            server.close(() => resolve())
-            server.closeIdleConnections()
-          })
+          // Stop accepting; requests under way finish and are answered (their
+          // points stored), idle keep-alive connections are closed as they go idle.
+          const drained = new Promise<void>((resolve) => server.close(() => resolve()))
+          const idle = setInterval(() => server.closeIdleConnections(), 50)
+          idle.unref()
+          server.closeIdleConnections()
+          await live.close()
+          const late = setTimeout(() => server.closeAllConnections(), 10_000)
+          await drained
+          clearInterval(idle)
+          clearTimeout(late)
+          // Then what is still queued (the simulators' last points) is stored.
           await pipeline.close()
           await storage.close()
           log.info('OneScreen stopped')

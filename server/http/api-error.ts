@@ -72,7 +72,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         return
       }
     }
-    log.error({ err, method: req.method, path: req.path }, 'unhandled error')
+    // The request's own logger carries its id, so the log line matches the X-Request-Id the client saw.
+    ;(req.log ?? log).error({ err, method: req.method, path: req.path }, 'unhandled error')
     sendError(res, new ApiError(500, 'internal', 'internal error; it has been logged'))
   }
 }

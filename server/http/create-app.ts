@@ -7,10 +7,19 @@ import type { IngestPipeline } from '../../ingest/ingest-pipeline'
 import type { Logger } from '../logger'
 import type { IndicatorQueries } from '../storage/indicator-queries'
 import type { StorageClient } from '../storage/storage-client'
+import { randomUUID } from 'node:crypto'
+import { pinoHttp } from 'pino-http'
+import type { Scorecard } from '../../common/scorecard'
+import type { FreshnessTracker } from '../live/freshness'
+import type { Metrics } from '../metrics'
 import { errorHandler, notFound } from './api-error'
 import { catalogRouter } from './catalog-router'
+import { freshnessRouter } from './freshness-router'
+import { geoRouter } from './geo-router'
 import { healthRouter } from './health-router'
 import { ingestRouter } from './ingest-router'
+import { queryRouter } from './query-router'
+import { scorecardRouter } from './scorecard-router'
 
 export interface AppDeps {
   catalog: CatalogIndex
@@ -21,6 +30,11 @@ export interface AppDeps {
   /** The catalog directory (region boundaries are read from its geo/ folder). */
   catalogDir: string
   log: Logger
+  metrics: Metrics
+  freshness: FreshnessTracker
+  /** Domain weights of the composite index (<catalogDir>/scorecard.json); null when the file is absent. */
+  scorecard: Scorecard | null
+  now: () => number
   /** The built client (vite build output); served when it exists. */
   clientDir: string
 }
@@ -30,11 +44,36 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by')
   app.set('trust proxy', false)
   app.use(compression())
+  // One log line per request, with an id the reply carries too (X-Request-Id)
+  // and every log line of that request repeats.
+  app.use(
+    pinoHttp({
+      logger: deps.log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id']
+        const id = typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID()
+        res.setHeader('X-Request-Id', id)
+        return id
+      },
+      // Producers push many times a second and scrapers poll: their successes are debug noise.
+      customLogLevel: (req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : /^\/(api\/ingest|api\/health|metrics)\b/.test(req.url ?? '') ? 'debug' : 'info',
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+    }),
+  )
+  app.use(deps.metrics.router())
 
   const api = express.Router()
   api.use(healthRouter(deps.storage, deps.pipeline, deps.log))
   api.use(catalogRouter(deps.catalog))
   api.use(ingestRouter(deps.pipeline))
+  api.use(geoRouter(deps.catalog, deps.catalogDir, deps.log))
+  api.use(queryRouter(deps.catalog, deps.queries, { now: deps.now }))
+  api.use(freshnessRouter(deps.freshness, deps.now))
+  api.use(scorecardRouter({ catalog: deps.catalog, queries: deps.queries, scorecard: deps.scorecard }))
   api.use(notFound)
   app.use('/api', api)
 

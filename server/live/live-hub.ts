@@ -1,6 +1,6 @@
 import type { CatalogIndex } from '../../common/catalog-index'
 import type { Indicator } from '../../common/catalog-schema'
-import type { LiveValue, TickPayload } from '../../common/live-contract'
+import type { LiveValue } from '../../common/live-contract'
 import type { PointBatch } from '../../common/point-batch'
 import { aggregateSpatially, type SeriesValue } from '../../common/spatial-aggregate'
 
@@ -20,6 +20,12 @@ interface SeriesEntry {
   station: string
   value: number
   ts: number
+}
+
+/** What the hub hands out: the newest event time and a list of values. */
+export interface HubValues {
+  asOf: number | null
+  values: LiveValue[]
 }
 
 export interface LiveFilter {
@@ -97,7 +103,7 @@ export class LiveHub {
    * Recomputes the regions touched since the last tick (and their ancestors)
    * and returns the values that changed: region aggregates and station values.
    */
-  tick(): TickPayload {
+  tick(): HubValues {
     const todo = new Set<string>()
     for (const key of this.dirty) {
       const [indicator, region] = splitKey(key)
@@ -119,7 +125,7 @@ export class LiveHub {
   }
 
   /** Everything current within a filter: what a new subscriber starts from. */
-  state(filter: LiveFilter): TickPayload {
+  state(filter: LiveFilter): HubValues {
     const values: LiveValue[] = []
     for (const v of this.aggregates.values()) if (this.matches(v, filter)) values.push(v)
     if (filter.stations) {

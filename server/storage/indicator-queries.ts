@@ -118,7 +118,8 @@ export class IndicatorQueries {
   private split(source: QuerySource, step: RollupStep, windows: Array<[number, number]>): { stored: Array<[number, number]>; computed: Array<[number, number]> } {
     const rs = source === 'rollup' ? this.regionSeries : undefined
     if (!rs) return { stored: [], computed: windows }
-    const [lo, hi] = [rs.coveredFrom(step), rs.watermark(step)]
+    // Stored buckets end where they may be stale (a late point awaiting recomputation).
+    const [lo, hi] = [rs.coveredFrom(step), Math.min(rs.watermark(step), rs.staleFrom(step))]
     const stored: Array<[number, number]> = []
     const computed: Array<[number, number]> = []
     const keep = (list: Array<[number, number]>, a: number, b: number) => b > a && list.push([a, b])
@@ -263,6 +264,15 @@ export class IndicatorQueries {
       format: 'JSONCompactEachRow',
     })
     return (await rs.json<[string, string | number, string | number]>()).map(([region, ts, value]) => ({ region, ts: Number(ts), value: Number(value) }))
+  }
+
+  /** The latest value of every series (what the live hub starts from). */
+  latestOfEverySeries(): Promise<Array<{ indicator: string; region: string; station: string; value: number; ts: number }>> {
+    return this.latestPerSeries(
+      this.index.catalog.indicators.map((i) => i.code),
+      this.index.tree.subtree(this.index.tree.root.code).map((r) => r.code),
+      'rollup',
+    )
   }
 
   private async latestPerSeries(indicators: string[], regions: string[], source: QuerySource) {

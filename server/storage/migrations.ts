@@ -217,6 +217,27 @@ TTL ts + INTERVAL ${ROLLUP_RETENTION_DAYS[step]} DAY`,
 ORDER BY step`,
     ],
   },
+  {
+    version: 4,
+    name: 'the alert event log',
+    statements: ({ tables: t }) => [
+      // Append-only and numbered: current alerts are derived from it, and a
+      // socket that reconnects reads what it missed by sequence number.
+      `CREATE TABLE IF NOT EXISTS ${t.alertEvents} (
+  seq UInt64,
+  at DateTime64(3, 'UTC'),
+  alert_id String,
+  type LowCardinality(String),
+  region LowCardinality(String),
+  indicator LowCardinality(String),
+  station LowCardinality(String),
+  actor String,
+  data String,
+  logged DateTime64(3, 'UTC')
+) ENGINE = MergeTree
+ORDER BY seq`,
+    ],
+  },
 ]
 
 /** Applies the migrations not yet recorded; returns the versions it applied. */

@@ -59,6 +59,8 @@ export class RegionSeries {
   private readonly advancing = new Map<RollupStep, number>()
   private readonly dirtyBuckets = new Map<RollupStep, Set<number>>(ROLLUP_STEPS.map((s) => [s, new Set()]))
   private readonly dirtyRanges = new Map<RollupStep, Array<[number, number]>>(ROLLUP_STEPS.map((s) => [s, []]))
+  /** Ranges being recomputed right now: stale until their statements finish. */
+  private readonly recomputing = new Map<RollupStep, Array<[number, number]>>(ROLLUP_STEPS.map((s) => [s, []]))
   private readonly now: () => number
   private readonly grace: Record<RollupStep, number>
   private running: Promise<void> | undefined
@@ -116,6 +118,18 @@ export class RegionSeries {
       if (t >= guard) continue
       for (const step of ROLLUP_STEPS) if (t < this.limit(step)) this.dirtyBuckets.get(step)!.add(this.bucketStart(step, t))
     }
+  }
+
+  /**
+   * Stored buckets from this instant on may be stale (late points marked, or
+   * being recomputed): readers compute them instead. The watermark when none.
+   */
+  staleFrom(step: RollupStep): number {
+    let from = this.watermark(step)
+    for (const b of this.dirtyBuckets.get(step)!) if (b < from) from = b
+    for (const [a] of this.dirtyRanges.get(step)!) if (a < from) from = a
+    for (const [a] of this.recomputing.get(step)!) if (a < from) from = a
+    return from
   }
 
   /** Bucket starts of `step` marked for recomputation (late points seen, or found after a restart). */
@@ -199,6 +213,7 @@ export class RegionSeries {
     if (ranges.length === 0) return
     buckets.clear()
     this.dirtyRanges.set(step, [])
+    this.recomputing.set(step, ranges)
     const watermark = this.watermark(step)
     try {
       // Scattered late buckets are recomputed in whole chunks: fewer, larger statements.
@@ -210,6 +225,8 @@ export class RegionSeries {
       // Keep the marks: the next run tries again.
       this.dirtyRanges.get(step)!.push(...ranges)
       throw err
+    } finally {
+      this.recomputing.set(step, [])
     }
   }
 

@@ -21,6 +21,7 @@ export function tableNames(database: string) {
     regionSeries1h: q('region_series_1h'),
     regionSeries1d: q('region_series_1d'),
     regionSeriesWatermarks: q('region_series_watermarks'),
+    alertEvents: q('alert_events'),
   }
 }
 export type TableNames = ReturnType<typeof tableNames>

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import { io } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { writeTestCatalogDir } from '../fixtures/catalog-dir'
 import { createStorageClient } from '../../server/storage/storage-client'
@@ -140,5 +141,28 @@ describe('durability under kill -9', () => {
     const second = await spawn(e)
     expect(await duplicatesOnRetry(second.url, ['k3-1', 'k3-2'], 'k3')).toBe(2)
     await second.terminate()
+  })
+
+  it('on SIGTERM answers the request under way, stores it, and closes the sockets', async () => {
+    const e = env()
+    const server = await spawn(e)
+    const socket = io(server.url, { transports: ['websocket'], reconnection: false })
+    await new Promise<void>((resolve) => socket.emit('subscribe', { region: '990000' }, () => resolve()))
+    const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve))
+    const ids = Array.from({ length: 20_000 }, (_, i) => `k4-${i}`)
+    const posting = postIngest(server.url, ndjson(ids.map((_, i) => point(i, 'k4')))).catch((err: unknown) => err)
+    await new Promise((r) => setTimeout(r, 30))
+    const exit = server.terminate()
+    const reply = await posting
+    expect(await exit).toBe(0)
+    // The server closed the socket (not the client, not a timeout).
+    expect(await disconnected).toBe('io server disconnect')
+    // Acknowledged means stored; a request refused during shutdown stored nothing.
+    const stored = await storedIds(e.DATA_DIR, ids)
+    if (reply instanceof Error || (reply as { status: number }).status !== 200) expect(stored.rows).toBe(0)
+    else {
+      expect((reply as { body: { accepted: number } }).body.accepted).toBe(ids.length)
+      expect(stored.rows).toBe(ids.length)
+    }
   })
 })

@@ -158,6 +158,8 @@ describe('series from compacted region series', () => {
     ]
     expect((await server.pipeline.ingestValues(late(hourAgo + 60_000, 90), 'test')).accepted).toBe(2)
     expect(regionSeries.dirty('1h')).toEqual([hourAgo])
+    // Before the recomputation, the stale stored bucket is not read: it is computed instead.
+    expect((await sameAsRaw(compacted, '1h', 'traffic.speed', '990100')).find((h) => h.ts === hourAgo)?.value).toBe(90)
     await regionSeries.runOnce()
     const hours = await sameAsRaw(compacted, '1h', 'traffic.speed', '990100')
     expect(hours.find((h) => h.ts === hourAgo)?.value).toBe(90) // the only detector that hour

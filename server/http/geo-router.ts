@@ -1,0 +1,234 @@
+import { createHash } from 'node:crypto'
+import fs from 'node:fs/promises'
+import path from 'node:path'
+import { Router, type Response } from 'express'
+import { z } from 'zod'
+import type { CatalogIndex } from '../../common/catalog-index'
+import { codeSchema, REGION_LEVELS, regionLevelSchema, type RegionLevel } from '../../common/catalog-schema'
+import type { Logger } from '../logger'
+import { ApiError } from './api-error'
+import { codeParam, levelParam, parseQuery, requireRegion } from './query-router'
+
+/**
+ * The static geography of the catalog: GET /api/regions (the region tree) and
+ * GET /api/geo/:level (boundaries as GeoJSON). Neither changes while the server
+ * runs, so each answer is serialised once, carries a precomputed ETag (hashing
+ * a megabyte of GeoJSON per request would cost more than sending it) and may be
+ * cached by browsers and proxies.
+ */
+
+/** Where the boundaries live inside the catalog directory, per level. */
+export const GEO_DIR = 'geo'
+export const GEO_FILES = {
+  province: 'province.geojson',
+  city: 'cities.geojson',
+  /** One file per city, `<cityCode>.geojson`, holding that city's counties. */
+  county: 'counties',
+} as const satisfies Record<RegionLevel, string>
+
+/** Boundaries change only with a new catalog (a release): an hour saves the wall refetching them on every reload. */
+export const GEO_CACHE_CONTROL = 'public, max-age=3600'
+/** GeoJSON's registered media type (RFC 7946); compression treats it as JSON. */
+const GEOJSON_TYPE = 'application/geo+json'
+/** As the catalog: short, then revalidated by ETag. */
+export const REGIONS_CACHE_CONTROL = 'public, max-age=300, must-revalidate'
+
+export interface RegionNode {
+  code: string
+  name: { zh: string; en: string }
+  level: RegionLevel
+  parent: string | null
+  centroid: [number, number]
+  children: string[]
+}
+
+export interface RegionsBody {
+  /** The code of the root region (the province). */
+  root: string
+  /** Every region, parents before children. */
+  regions: RegionNode[]
+}
+
+/**
+ * The shape each boundary file is held to. Coordinates are not walked (a
+ * county file holds tens of thousands of numbers); the map draws them, and the
+ * files are produced by sample-data/build from a checked source.
+ */
+const featureSchema = z.object({
+  type: z.literal('Feature'),
+  properties: z.object({
+    code: codeSchema,
+    name_zh: z.string(),
+    name_en: z.string(),
+    level: regionLevelSchema,
+    parent: codeSchema.nullable(),
+  }),
+  geometry: z.object({ type: z.enum(['Polygon', 'MultiPolygon']), coordinates: z.array(z.unknown()) }),
+})
+type Feature = z.infer<typeof featureSchema>
+const featureCollectionSchema = z.object({ type: z.literal('FeatureCollection'), features: z.array(featureSchema) })
+
+/** A level's features, or `missing` saying what is absent from the catalog directory. */
+type LevelBoundaries = { features: Feature[] } | { missing: string }
+
+interface CachedBody {
+  body: string
+  etag: string
+  type: string
+}
+
+const geoParamsSchema = z.strictObject({ level: levelParam })
+const geoQuerySchema = z.strictObject({ parent: codeParam('parent').optional() })
+const noQuerySchema = z.strictObject({})
+
+export function geoRouter(catalog: CatalogIndex, catalogDir: string, log: Logger): Router {
+  const regions = cached(JSON.stringify(regionsBody(catalog)), 'application/json')
+  // Read on first use, then answered from memory. A failed read is forgotten so
+  // the next request tries again (and logs again) instead of failing forever.
+  let loading: Promise<Map<RegionLevel, LevelBoundaries>> | undefined
+  const boundaries = () => {
+    loading ??= loadBoundaries(path.join(catalogDir, GEO_DIR), catalog, log).catch((err: unknown) => {
+      loading = undefined
+      throw err
+    })
+    return loading
+  }
+  // One body per (level, parent) asked for: at most three per region, and only
+  // the few whole-level ones are large.
+  const answers = new Map<string, CachedBody>()
+
+  const router = Router()
+  router.get('/regions', (req, res) => {
+    parseQuery(noQuerySchema, req.query)
+    send(res, regions, REGIONS_CACHE_CONTROL)
+  })
+
+  router.get('/geo/:level', async (req, res) => {
+    const { level } = parseQuery(geoParamsSchema, req.params)
+    const { parent } = parseQuery(geoQuerySchema, req.query)
+    if (parent !== undefined) requireRegion(catalog, parent, 'parent')
+    const key = `${level}|${parent ?? ''}`
+    let answer = answers.get(key)
+    if (!answer) {
+      const ofLevel = (await boundaries()).get(level)!
+      if ('missing' in ofLevel) throw new ApiError(404, 'no_boundaries', `this catalog has no ${level} boundaries: ${ofLevel.missing}`)
+      const features = parent === undefined ? ofLevel.features : ofLevel.features.filter((f) => catalog.tree.isWithin(f.properties.code, parent))
+      answer = cached(JSON.stringify({ type: 'FeatureCollection', features }), GEOJSON_TYPE)
+      answers.set(key, answer)
+    }
+    send(res, answer, GEO_CACHE_CONTROL)
+  })
+  return router
+}
+
+function regionsBody(catalog: CatalogIndex): RegionsBody {
+  const tree = catalog.tree
+  return {
+    root: tree.root.code,
+    regions: tree.subtree(tree.root.code).map((r) => ({
+      code: r.code,
+      name: r.name,
+      level: r.level,
+      parent: r.parent,
+      centroid: r.centroid,
+      children: tree.children(r.code).map((c) => c.code),
+    })),
+  }
+}
+
+/**
+ * Reads every boundary file once. A level whose file (or folder) is absent is
+ * `missing`, so the API can say so; a file that is present but unreadable or
+ * malformed is a broken deployment and fails the request (logged, 500).
+ * Features are filed under their region's level in the catalog; those the
+ * catalog does not know, or places elsewhere, are left out with a warning,
+ * since the map could never show data for them.
+ */
+async function loadBoundaries(dir: string, catalog: CatalogIndex, log: Logger): Promise<Map<RegionLevel, LevelBoundaries>> {
+  const out = new Map<RegionLevel, LevelBoundaries>()
+  const skipped: string[] = []
+  const seen = new Set<string>()
+  const file = (level: RegionLevel, features: Feature[]) => {
+    const kept: Feature[] = []
+    for (const f of features) {
+      const region = catalog.region(f.properties.code)
+      if (!region || region.level !== level || region.parent !== f.properties.parent || seen.has(region.code)) {
+        skipped.push(f.properties.code)
+        continue
+      }
+      seen.add(region.code)
+      kept.push(f)
+    }
+    out.set(level, { features: kept.sort((a, b) => a.properties.code.localeCompare(b.properties.code)) })
+  }
+
+  if (!(await exists(dir))) {
+    for (const level of REGION_LEVELS) out.set(level, { missing: `the catalog directory has no ${GEO_DIR}/ folder` })
+    return out
+  }
+  for (const level of ['province', 'city'] as const) {
+    const features = await readCollection(path.join(dir, GEO_FILES[level]))
+    if (features === null) out.set(level, { missing: `${GEO_DIR}/${GEO_FILES[level]} is not in the catalog directory` })
+    else file(level, features)
+  }
+  const countyDir = path.join(dir, GEO_FILES.county)
+  const names = await fs.readdir(countyDir).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null
+    throw err
+  })
+  if (names === null) out.set('county', { missing: `${GEO_DIR}/${GEO_FILES.county}/ is not in the catalog directory` })
+  else {
+    const files = names.filter((n) => n.endsWith('.geojson')).sort()
+    const collections = await Promise.all(files.map((n) => readCollection(path.join(countyDir, n))))
+    file('county', collections.flatMap((c) => c ?? []))
+  }
+  if (skipped.length > 0)
+    log.warn({ dir, skipped: skipped.slice(0, 20), count: skipped.length }, 'boundary features that do not match a catalog region were left out')
+  return out
+}
+
+async function exists(dir: string): Promise<boolean> {
+  return fs.stat(dir).then(
+    (s) => s.isDirectory(),
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return false
+      throw err
+    },
+  )
+}
+
+/** The features of one file; null when the file does not exist. */
+async function readCollection(file: string): Promise<Feature[] | null> {
+  let text: string
+  try {
+    text = await fs.readFile(file, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw err
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (err) {
+    throw new Error(`boundary file ${file} is not valid JSON: ${(err as Error).message}`)
+  }
+  const parsed = featureCollectionSchema.safeParse(json)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!
+    throw new Error(`boundary file ${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`)
+  }
+  return parsed.data.features
+}
+
+/** A weak ETag: the body is the same whether or not compression re-encodes it on the way out. */
+function cached(body: string, type: string): CachedBody {
+  const hash = createHash('sha1').update(body).digest('base64url').slice(0, 27)
+  return { body, type, etag: `W/"${Buffer.byteLength(body).toString(16)}-${hash}"` }
+}
+
+/** Express answers 304 by itself when the request's If-None-Match matches the ETag set here. */
+function send(res: Response, answer: CachedBody, cacheControl: string): void {
+  res.setHeader('Cache-Control', cacheControl)
+  res.setHeader('ETag', answer.etag)
+  res.type(answer.type).send(answer.body)
+}

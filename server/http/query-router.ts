@@ -1,0 +1,285 @@
+import { Router } from 'express'
+import { z } from 'zod'
+import type { CatalogIndex } from '../../common/catalog-index'
+import { CODE_PATTERN, REGION_LEVELS, type Indicator, type LocalizedText, type RegionLevel } from '../../common/catalog-schema'
+import type { IndicatorQueries, RankingRow, SeriesPoint, SnapshotValue } from '../storage/indicator-queries'
+import { ROLLUP_STEPS, type RollupStep } from '../storage/tables'
+import { ApiError } from './api-error'
+
+/**
+ * The wall's reads over HTTP: GET /api/series, /api/snapshot and /api/ranking.
+ * Every query is checked here — parameters, catalog codes, the time range —
+ * so nothing unchecked reaches the queries (and their SQL), and a mistake
+ * comes back as a 400/404 that names the parameter.
+ */
+
+const MINUTE_MS = 60_000
+const HOUR_MS = 60 * MINUTE_MS
+const DAY_MS = 24 * HOUR_MS
+
+/** Nominal length of each rollup step (a local day is 24 h except around DST changes, close enough for counting buckets). */
+export const STEP_MS: Record<RollupStep, number> = { '1m': MINUTE_MS, '1h': HOUR_MS, '1d': DAY_MS }
+
+/**
+ * Most buckets one series may have: the issue's "a chart never asks for more
+ * than ~2,000 points" — about one point per pixel of a wall-wide chart.
+ */
+export const MAX_SERIES_BUCKETS = 2_000
+
+/**
+ * Longest span a series may cover: 10 years (with their leap days), the daily
+ * rollup's retention. Over more than MAX_SERIES_BUCKETS days there is no
+ * coarser step than 1d, so such a span is answered at 1d despite the cap.
+ */
+export const MAX_SERIES_SPAN_MS = 3_653 * DAY_MS
+
+/** A series without `from` covers the last day: the wall's default chart. */
+export const DEFAULT_SERIES_SPAN_MS = DAY_MS
+
+/** Regions in each end of a ranking unless `limit` says otherwise: the five-best/five-worst panel. */
+export const DEFAULT_RANKING_LIMIT = 5
+/** Beyond this a "ranking" is a table: ask for the snapshot instead. */
+export const MAX_RANKING_LIMIT = 50
+
+const COARSEST_STEP = ROLLUP_STEPS[ROLLUP_STEPS.length - 1]!
+
+export interface SeriesBody {
+  indicator: string
+  region: string
+  step: RollupStep
+  from: number
+  to: number
+  points: SeriesPoint[]
+}
+
+export interface SnapshotBody {
+  asOf: number | null
+  values: SnapshotValue[]
+}
+
+export interface RankedRegion extends RankingRow {
+  name: LocalizedText
+  /** 1 for the best; regions with equal values share a rank (1, 2, 2, 4). */
+  rank: number
+}
+
+export interface RankingBody {
+  indicator: string
+  level: RegionLevel
+  parent: string | null
+  better: Indicator['better']
+  /** The best `limit` regions, best first. */
+  top: RankedRegion[]
+  /** The worst `limit` regions, in ranking order (the worst last). Overlaps `top` when there are fewer than 2 × limit regions. */
+  bottom: RankedRegion[]
+  /** How many regions were ranked. */
+  all: number
+}
+
+export interface QueryRouterOptions {
+  /** The clock for default time ranges and ranking windows; Date.now unless a test fixes it. */
+  now?: () => number
+}
+
+/** What the router needs from the queries: an interface, so unit tests can answer with plain arrays. */
+export type ReadQueries = Pick<IndicatorQueries, 'series' | 'snapshot' | 'ranking'>
+
+export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options: QueryRouterOptions = {}): Router {
+  const now = options.now ?? Date.now
+  const router = Router()
+
+  router.get('/series', async (req, res) => {
+    const q = parseQuery(seriesQuerySchema, req.query)
+    const indicator = requireIndicator(catalog, q.indicator)
+    const region = requireRegion(catalog, q.region, 'region')
+    const to = q.to ?? now()
+    const from = q.from ?? to - DEFAULT_SERIES_SPAN_MS
+    if (from >= to) throw new ApiError(400, 'bad_query', `from (${iso(from)}) must be before to (${iso(to)})`)
+    if (to - from > MAX_SERIES_SPAN_MS)
+      throw new ApiError(400, 'bad_query', `from–to spans ${Math.ceil((to - from) / DAY_MS)} days; a series may span at most 10 years (${MAX_SERIES_SPAN_MS / DAY_MS} days)`)
+    const step = q.step ?? finestStep(to - from)
+    const buckets = Math.ceil((to - from) / STEP_MS[step])
+    if (buckets > MAX_SERIES_BUCKETS && step !== COARSEST_STEP)
+      throw new ApiError(
+        400,
+        'step_too_fine',
+        `step=${step} over this range gives ${buckets} points, more than the ${MAX_SERIES_BUCKETS} a series may have; use step=${finestStep(to - from)} or leave step out to have it chosen`,
+      )
+    const points = await queries.series({ indicator: indicator.code, region, from, to, step })
+    const body: SeriesBody = { indicator: indicator.code, region, step, from, to, points }
+    res.setHeader('Cache-Control', 'no-cache')
+    res.json(body)
+  })
+
+  router.get('/snapshot', async (req, res) => {
+    const q = parseQuery(snapshotQuerySchema, req.query)
+    const parent = q.parent === undefined ? undefined : requireRegion(catalog, q.parent, 'parent')
+    const indicators = q.indicator === undefined ? undefined : requireIndicators(catalog, q.indicator)
+    const { asOf, values } = await queries.snapshot({ level: q.level, parent, indicators })
+    const body: SnapshotBody = { asOf, values }
+    res.setHeader('Cache-Control', 'no-cache')
+    res.json(body)
+  })
+
+  router.get('/ranking', async (req, res) => {
+    const q = parseQuery(rankingQuerySchema, req.query)
+    const indicator = requireIndicator(catalog, q.indicator)
+    const parent = q.parent === undefined ? undefined : requireRegion(catalog, q.parent, 'parent')
+    const rows = await queries.ranking({ indicator: indicator.code, level: q.level, parent, now: now() })
+    const ranked = withRanks(rows, catalog)
+    const body: RankingBody = {
+      indicator: indicator.code,
+      level: q.level,
+      parent: parent ?? null,
+      better: indicator.better,
+      top: ranked.slice(0, q.limit),
+      bottom: ranked.slice(Math.max(0, ranked.length - q.limit)),
+      all: ranked.length,
+    }
+    res.setHeader('Cache-Control', 'no-cache')
+    res.json(body)
+  })
+
+  return router
+}
+
+/** The finest step at which `span` fits in MAX_SERIES_BUCKETS buckets; 1d when none does. */
+export function finestStep(span: number): RollupStep {
+  return ROLLUP_STEPS.find((s) => Math.ceil(span / STEP_MS[s]) <= MAX_SERIES_BUCKETS) ?? COARSEST_STEP
+}
+
+/** Rows arrive best first; equal values share the better rank (competition ranking). */
+function withRanks(rows: readonly RankingRow[], catalog: CatalogIndex): RankedRegion[] {
+  const out: RankedRegion[] = []
+  rows.forEach((row, i) => {
+    const previous = out[i - 1]
+    const rank = previous !== undefined && previous.value === row.value ? previous.rank : i + 1
+    out.push({ region: row.region, name: catalog.region(row.region)!.name, value: row.value, ts: row.ts, mom: row.mom, yoy: row.yoy, rank })
+  })
+  return out
+}
+
+// --- query schemas -----------------------------------------------------------
+
+export const codeParam = (name: string) => z.string().regex(CODE_PATTERN, `${name} must be a catalog code (letters, digits, "_", ".", ":" or "-")`)
+
+export const levelParam = z.enum(REGION_LEVELS, { error: (i) => `level must be one of ${REGION_LEVELS.join(', ')}${i.input === undefined ? '' : ` (got "${truncate(String(i.input))}")`}` })
+
+/**
+ * An instant as epoch milliseconds or ISO-8601 with a zone. A zoneless time
+ * would be read in whatever zone the server runs in. In a query string an
+ * unencoded "+" of "+08:00" arrives as a space, so a space before the offset
+ * is read as "+".
+ */
+const ISO_WITH_ZONE = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+\- ]\d{2}:?\d{2})$/
+const instantParam = (name: string) =>
+  z.string().transform((text, ctx) => {
+    const ms = parseInstant(text)
+    if (ms !== undefined) return ms
+    ctx.addIssue({
+      code: 'custom',
+      message: `${name} must be epoch milliseconds or an ISO-8601 date-time with a zone (e.g. 2026-11-21T08:00:00+08:00), got "${truncate(text)}"`,
+    })
+    return z.NEVER
+  })
+
+export function parseInstant(text: string): number | undefined {
+  if (/^\d{1,15}$/.test(text)) return Number(text)
+  const m = ISO_WITH_ZONE.exec(text)
+  if (!m) return undefined
+  const zone = m[2]!.startsWith(' ') ? `+${m[2]!.slice(1)}` : m[2]!
+  const ms = Date.parse(`${m[1]!.replace(' ', 'T')}${zone}`)
+  return Number.isNaN(ms) ? undefined : ms
+}
+
+const seriesQuerySchema = z.strictObject({
+  indicator: codeParam('indicator'),
+  region: codeParam('region'),
+  from: instantParam('from').optional(),
+  to: instantParam('to').optional(),
+  step: z.enum(ROLLUP_STEPS, { error: (i) => `step must be one of ${ROLLUP_STEPS.join(', ')}${i.input === undefined ? '' : ` (got "${truncate(String(i.input))}")`}` }).optional(),
+})
+
+/** `indicator` may repeat (`?indicator=a&indicator=b`) or list codes with commas (`?indicator=a,b`). */
+const indicatorListParam = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => [...new Set((Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== ''))])
+
+const snapshotQuerySchema = z.strictObject({
+  level: levelParam,
+  parent: codeParam('parent').optional(),
+  indicator: indicatorListParam.optional(),
+})
+
+const limitParam = z.string().transform((text, ctx) => {
+  const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN
+  if (n >= 1 && n <= MAX_RANKING_LIMIT) return n
+  ctx.addIssue({ code: 'custom', message: `limit must be a whole number from 1 to ${MAX_RANKING_LIMIT}, got "${truncate(text)}"` })
+  return z.NEVER
+})
+
+const rankingQuerySchema = z.strictObject({
+  indicator: codeParam('indicator'),
+  level: levelParam,
+  parent: codeParam('parent').optional(),
+  limit: limitParam.default(DEFAULT_RANKING_LIMIT),
+})
+
+// --- validation shared by the read routers ------------------------------------
+
+/**
+ * Parses a query string (or path parameters) against a strict object schema.
+ * Every problem is reported at once, each naming its parameter; an unknown
+ * parameter is an error, because a typo (`?stpe=1h`) would otherwise be
+ * silently ignored and answered with defaults.
+ */
+export function parseQuery<S extends z.ZodObject>(schema: S, query: unknown): z.output<S> {
+  const parsed = schema.safeParse(query, { reportInput: true })
+  if (parsed.success) return parsed.data
+  const allowed = Object.keys(schema.shape)
+  const messages = parsed.error.issues
+    .toSorted((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'))
+    .map((issue) => describeIssue(issue, allowed))
+  throw new ApiError(400, 'bad_query', messages.join('; '))
+}
+
+function describeIssue(issue: z.core.$ZodIssue, allowed: readonly string[]): string {
+  if (issue.code === 'unrecognized_keys') {
+    const s = issue.keys.length > 1 ? 's' : ''
+    const known = allowed.length > 0 ? `allowed: ${allowed.join(', ')}` : 'this route takes none'
+    return `unknown query parameter${s} ${issue.keys.map((k) => `"${truncate(k)}"`).join(', ')} (${known})`
+  }
+  const name = issue.path.map(String).join('.') || 'query'
+  // With reportInput every issue carries its input: none means the parameter is missing.
+  if (issue.input === undefined) return `${name} is required`
+  if (Array.isArray(issue.input)) return `${name} may be given only once`
+  return issue.message
+}
+
+export function requireIndicator(catalog: CatalogIndex, code: string): Indicator {
+  const indicator = catalog.indicator(code)
+  if (!indicator) throw new ApiError(400, 'unknown_indicator', `unknown indicator ${code} (GET /api/catalog lists the codes)`)
+  return indicator
+}
+
+function requireIndicators(catalog: CatalogIndex, codes: readonly string[]): string[] {
+  if (codes.length === 0) throw new ApiError(400, 'bad_query', 'indicator, when given, must name at least one indicator code')
+  const unknown = codes.filter((c) => !catalog.indicator(c))
+  if (unknown.length > 0)
+    throw new ApiError(400, 'unknown_indicator', `unknown indicator${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => truncate(c)).join(', ')} (GET /api/catalog lists the codes)`)
+  return [...codes]
+}
+
+/** An unknown region is a 404 everywhere (series, snapshot, ranking, geo): the thing asked about does not exist. */
+export function requireRegion(catalog: CatalogIndex, code: string, param: string): string {
+  if (!catalog.region(code)) throw new ApiError(404, 'unknown_region', `unknown region ${code} (${param}); GET /api/regions lists the codes`)
+  return code
+}
+
+function iso(ms: number): string {
+  return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms)
+}
+
+function truncate(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s
+}

@@ -1,0 +1,72 @@
+import { Router } from 'express'
+import { z } from 'zod'
+import type { CatalogIndex } from '../../common/catalog-index'
+import { REGION_LEVELS, type RegionLevel } from '../../common/catalog-schema'
+import type { Scorecard } from '../../common/scorecard'
+import { computeScorecard, type ScorecardQueries, type ScorecardScope } from '../scorecard/compute-scorecard'
+import { ApiError } from './api-error'
+import { codeParam, levelParam, parseQuery, requireRegion } from './query-router'
+
+export interface ScorecardRouterDeps {
+  catalog: CatalogIndex
+  /** The server's IndicatorQueries (anything with its `snapshot` and `ranking`). */
+  queries: ScorecardQueries
+  /** From `loadScorecard(catalogDir, catalog)`; null when the catalog directory has no scorecard.json. */
+  scorecard: Scorecard | null
+  /** @default Date.now */
+  now?: () => number
+}
+
+/** The level scored when the query names none: the wall's default map shows a province's cities. */
+export const DEFAULT_SCORECARD_LEVEL: RegionLevel = 'city'
+
+/** Query parameters; the messages and the 400s are the read routers' own (parseQuery). */
+const scorecardQuerySchema = z.strictObject({
+  level: levelParam.optional(),
+  parent: codeParam('parent').optional(),
+  region: codeParam('region').optional(),
+})
+
+/**
+ * GET /api/scorecard — the composite index per region and domain.
+ * - `?level=city&parent=440000` (level default city, parent default the root):
+ *   every region of that level below the parent, best overall first;
+ * - `?region=440100`: that one region.
+ * Reply: `{ asOf, regions: [{ region, name, overall, coverage, domains: [{ domain,
+ * title, weight, score, coverage, indicators: [{ indicator, value, ts, target,
+ * better, yoy?, normalised, weight, contribution }] }] }] }`
+ * (schema: `scorecardReplySchema` in common/scorecard-schema.ts).
+ */
+export function scorecardRouter(deps: ScorecardRouterDeps): Router {
+  const router = Router()
+  router.get('/scorecard', async (req, res) => {
+    if (deps.scorecard === null)
+      throw new ApiError(
+        404,
+        'scorecard_not_configured',
+        'no scorecard is configured: put a scorecard.json with the domain weights in the catalog directory (CATALOG_DIR)',
+      )
+    const scope = scopeOf(req.query, deps.catalog)
+    const reply = await computeScorecard({ index: deps.catalog, scorecard: deps.scorecard, queries: deps.queries, now: deps.now }, scope)
+    // Scores follow the live values: revalidate every time (the ETag makes an unchanged one cheap).
+    res.setHeader('Cache-Control', 'no-cache')
+    res.json(reply)
+  })
+  return router
+}
+
+function scopeOf(query: unknown, catalog: CatalogIndex): ScorecardScope {
+  const { level, parent, region } = parseQuery(scorecardQuerySchema, query)
+  if (region !== undefined) {
+    if (level !== undefined || parent !== undefined)
+      throw new ApiError(400, 'bad_query', 'give either region, or level and parent, not both')
+    const r = catalog.region(requireRegion(catalog, region, 'region'))!
+    // A region's own subtree holds exactly one region of its level: itself.
+    return { level: r.level, parent: r.code }
+  }
+  const wanted = level ?? DEFAULT_SCORECARD_LEVEL
+  const p = parent === undefined ? catalog.tree.root : catalog.region(requireRegion(catalog, parent, 'parent'))!
+  if (REGION_LEVELS.indexOf(wanted) < REGION_LEVELS.indexOf(p.level))
+    throw new ApiError(400, 'bad_query', `no ${wanted} lies within ${p.code}, which is a ${p.level}`)
+  return { level: wanted, parent: p.code }
+}

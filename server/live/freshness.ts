@@ -1,0 +1,147 @@
+import type { ClickHouseClient } from '@clickhouse/client'
+import type { CatalogIndex } from '../../common/catalog-index'
+import type { PointBatch } from '../../common/point-batch'
+import type { TableNames } from '../storage/tables'
+
+/**
+ * Whether each feed is alive: per indicator and source, the last point seen
+ * (event time and arrival) against the indicator's expected cadence. A feed
+ * that has sent nothing for STALE_AFTER_CADENCES cadences is stale; an
+ * indicator is stale when none of its sources is fresh. Kept in memory from
+ * the ingest bus; filled from storage at start, so a restart does not make
+ * every feed look new or dead.
+ */
+
+export const STALE_AFTER_CADENCES = 3
+/** Short cadences get some slack: a 5-second feed is not stale after 15 s of network hiccup. */
+const MIN_STALE_AFTER_MS = 60_000
+
+/** What storage remembers as the source of points that came in before the server kept track (history). */
+export const STORED_SOURCE = 'stored'
+
+interface SourceState {
+  lastTs: number
+  lastReceived: number
+  points: number
+}
+
+export interface SourceFreshness {
+  source: string
+  lastTs: number
+  lastReceived: number
+  ageSeconds: number
+  /** Points seen from this source since the server started (0 for what storage remembered). */
+  points: number
+  stale: boolean
+}
+
+export interface IndicatorFreshness {
+  indicator: string
+  cadenceSeconds: number
+  staleAfterSeconds: number
+  lastTs: number | null
+  stale: boolean
+  sources: SourceFreshness[]
+}
+
+export interface FreshnessReport {
+  asOf: number
+  staleAfterCadences: number
+  stale: number
+  indicators: IndicatorFreshness[]
+}
+
+export class FreshnessTracker {
+  /** indicator → source → state. */
+  private readonly feeds = new Map<string, Map<string, SourceState>>()
+
+  constructor(private readonly index: CatalogIndex) {
+    for (const i of index.catalog.indicators) this.feeds.set(i.code, new Map())
+  }
+
+  apply(batch: PointBatch): void {
+    const source = batch.source ?? 'unknown'
+    const received = batch.received ?? Date.now()
+    let lastIndicator = ''
+    let state: SourceState | undefined
+    for (let i = 0; i < batch.length; i++) {
+      const indicator = batch.indicator[i]!
+      // Batches come grouped by indicator more often than not: one lookup per run.
+      if (indicator !== lastIndicator) {
+        state = this.state(indicator, source)
+        lastIndicator = indicator
+      }
+      if (!state) continue
+      const ts = batch.ts[i]!
+      if (ts > state.lastTs) state.lastTs = ts
+      if (received > state.lastReceived) state.lastReceived = received
+      state.points++
+    }
+  }
+
+  /**
+   * Fills from storage: raw points by source (arrival time known), and the
+   * latest value of every series (history back-filled around the raw table),
+   * whose arrival is taken as its event time.
+   */
+  async load(client: ClickHouseClient, tables: TableNames, since: number): Promise<void> {
+    const raw = await client.query({
+      query: `SELECT indicator, source, toUnixTimestamp64Milli(max(ts)) AS newest, toUnixTimestamp64Milli(max(received)) AS arrived
+        FROM ${tables.points} WHERE received >= fromUnixTimestamp64Milli({since:Int64}) GROUP BY indicator, source`,
+      query_params: { since },
+      format: 'JSONEachRow',
+    })
+    for (const r of await raw.json<{ indicator: string; source: string; newest: string | number; arrived: string | number }>()) {
+      this.remember(r.indicator, r.source, Number(r.newest), Number(r.arrived))
+    }
+    const latest = await client.query({
+      query: `SELECT indicator, toUnixTimestamp64Milli(max(last_ts)) AS newest FROM ${tables.latest} GROUP BY indicator`,
+      format: 'JSONEachRow',
+    })
+    for (const r of await latest.json<{ indicator: string; newest: string | number }>()) {
+      const feeds = this.feeds.get(r.indicator)
+      // Only when no source is known: history is what there is to go by.
+      if (feeds && feeds.size === 0) this.remember(r.indicator, STORED_SOURCE, Number(r.newest), Number(r.newest))
+    }
+  }
+
+  report(now: number): FreshnessReport {
+    const indicators: IndicatorFreshness[] = []
+    for (const def of this.index.catalog.indicators) {
+      const staleAfter = Math.max(MIN_STALE_AFTER_MS, STALE_AFTER_CADENCES * def.cadenceSeconds * 1000)
+      const sources: SourceFreshness[] = [...this.feeds.get(def.code)!].map(([source, s]) => ({
+        source,
+        lastTs: s.lastTs,
+        lastReceived: s.lastReceived,
+        ageSeconds: Math.max(0, Math.round((now - s.lastReceived) / 1000)),
+        points: s.points,
+        stale: now - s.lastReceived > staleAfter,
+      }))
+      sources.sort((a, b) => b.lastReceived - a.lastReceived)
+      indicators.push({
+        indicator: def.code,
+        cadenceSeconds: def.cadenceSeconds,
+        staleAfterSeconds: staleAfter / 1000,
+        lastTs: sources.length > 0 ? Math.max(...sources.map((s) => s.lastTs)) : null,
+        stale: !sources.some((s) => !s.stale),
+        sources,
+      })
+    }
+    return { asOf: now, staleAfterCadences: STALE_AFTER_CADENCES, stale: indicators.filter((i) => i.stale).length, indicators }
+  }
+
+  private state(indicator: string, source: string): SourceState | undefined {
+    const feeds = this.feeds.get(indicator)
+    if (!feeds) return undefined
+    let s = feeds.get(source)
+    if (!s) feeds.set(source, (s = { lastTs: -Infinity, lastReceived: -Infinity, points: 0 }))
+    return s
+  }
+
+  private remember(indicator: string, source: string, ts: number, received: number): void {
+    const s = this.state(indicator, source)
+    if (!s) return
+    if (ts > s.lastTs) s.lastTs = ts
+    if (received > s.lastReceived) s.lastReceived = received
+  }
+}

@@ -1,0 +1,157 @@
+import type http from 'node:http'
+import { Server, type Socket } from 'socket.io'
+import type { CatalogIndex } from '../../common/catalog-index'
+import {
+  describeIssues,
+  ResumeRequestSchema,
+  SubscribeRequestSchema,
+  type AckError,
+  type AlertEnvelope,
+  type ClientToServerEvents,
+  type ResumeAck,
+  type ServerToClientEvents,
+  type SubscribeAck,
+  type TickPayload,
+} from '../../common/live-contract'
+import type { Logger } from '../logger'
+import type { AlertFeed } from './alert-feed'
+import type { LiveFilter, LiveHub } from './live-hub'
+
+/**
+ * socket.io on the HTTP server's port: rooms, ticks and alert events.
+ *
+ * A room is a filter (region subtree, indicators, stations or not). Once per
+ * tick the hub computes what changed — once, for everyone — and each room gets
+ * the part of it that falls inside its filter, as one volatile broadcast: the
+ * payload is built once per room, never per socket. Alert events go to every
+ * socket whose region contains the event's region, reliably and numbered.
+ */
+
+interface SocketData {
+  filter?: LiveFilter
+}
+
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+
+export interface LiveServerOptions {
+  tickMs: number
+  /** Called after each tick with its duration (for metrics). */
+  onTick?: (ms: number, values: number) => void
+}
+
+export class LiveServer {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+  /** Tick rooms by name: the filter each stands for. */
+  private readonly rooms = new Map<string, LiveFilter>()
+  private timer: NodeJS.Timeout | undefined
+  private readonly unsubscribeAlerts: () => void
+
+  constructor(
+    httpServer: http.Server,
+    private readonly deps: { hub: LiveHub; index: CatalogIndex; alerts: AlertFeed; log: Logger },
+    private readonly options: LiveServerOptions,
+  ) {
+    this.io = new Server(httpServer, {
+      serveClient: false,
+      // Same origin only: the wall is served from this port (Vite proxies in development).
+      cors: undefined,
+      // Ticks are JSON of up to a few hundred kB; compressing each for thousands
+      // of sockets would cost more CPU than the loopback or LAN saves.
+      perMessageDeflate: false,
+      maxHttpBufferSize: 64 * 1024,
+    })
+    this.io.of('/').adapter.on('delete-room', (room: string) => this.rooms.delete(room))
+    this.io.on('connection', (socket) => this.onConnection(socket))
+    this.unsubscribeAlerts = deps.alerts.subscribe((envelope) => this.broadcastAlert(envelope))
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), this.options.tickMs)
+  }
+
+  /** Number of connected sockets and of tick rooms, for metrics. */
+  get counts(): { sockets: number; rooms: number } {
+    return { sockets: this.io.of('/').sockets.size, rooms: this.rooms.size }
+  }
+
+  /** Computes the changes once and sends each room its part. */
+  tick(): void {
+    const started = performance.now()
+    const delta = this.deps.hub.tick()
+    if (delta.values.length > 0) {
+      for (const [room, filter] of this.rooms) {
+        const values = delta.values.filter((v) => this.deps.hub.matches(v, filter))
+        if (values.length > 0) this.io.to(room).volatile.emit('tick', { asOf: delta.asOf, at: Date.now(), values })
+      }
+    }
+    this.options.onTick?.(performance.now() - started, delta.values.length)
+  }
+
+  /** Disconnects every socket and stops ticking. The HTTP server is closed by its owner. */
+  async close(): Promise<void> {
+    clearInterval(this.timer)
+    this.unsubscribeAlerts()
+    this.io.disconnectSockets(true)
+    // io.close() would also close the HTTP server; its owner does that, after draining.
+    this.io.engine.close()
+    this.io.removeAllListeners()
+    await Promise.resolve()
+  }
+
+  private onConnection(socket: LiveSocket): void {
+    socket.on('subscribe', (request, ack) => {
+      if (typeof ack !== 'function') return
+      ack(this.subscribe(socket, request))
+    })
+    socket.on('resume', (request, ack) => {
+      if (typeof ack !== 'function') return
+      this.resume(socket, request).then(ack, (err: unknown) => {
+        this.deps.log.error({ err }, 'resume failed')
+        ack(refusal('internal', 'the missed alert events could not be read; try again'))
+      })
+    })
+  }
+
+  private subscribe(socket: LiveSocket, request: unknown): SubscribeAck {
+    const parsed = SubscribeRequestSchema.safeParse(request)
+    if (!parsed.success) return refusal('invalid_subscription', describeIssues(parsed.error))
+    const { region, indicators, stations = true } = parsed.data
+    if (!this.deps.index.region(region)) return refusal('unknown_region', `unknown region ${region}`)
+    const unknown = (indicators ?? []).filter((i) => !this.deps.index.indicator(i))
+    if (unknown.length > 0) return refusal('unknown_indicator', `unknown indicator${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`)
+
+    const wanted = indicators ? [...new Set(indicators)].sort() : null
+    const filter: LiveFilter = { region, indicators: wanted ? new Set(wanted) : null, stations }
+    const room = `tick:${region}|${wanted?.join(',') ?? '*'}|${stations ? 's' : ''}`
+    for (const joined of socket.rooms) if (joined !== socket.id) void socket.leave(joined)
+    this.rooms.set(room, filter)
+    void socket.join([room, alertRoom(region)])
+    socket.data.filter = filter
+    const state: TickPayload = { ...this.deps.hub.state(filter), at: Date.now() }
+    return { ok: true, room: { region, indicators: wanted, stations }, state, lastSeq: this.deps.alerts.lastSeq }
+  }
+
+  private async resume(socket: LiveSocket, request: unknown): Promise<ResumeAck> {
+    const parsed = ResumeRequestSchema.safeParse(request)
+    if (!parsed.success) return refusal('invalid_resume', describeIssues(parsed.error))
+    const filter = socket.data.filter
+    if (!filter) return refusal('not_subscribed', 'subscribe to a region before resuming, so the missed events can be chosen')
+    const missed = await this.deps.alerts.since(parsed.data.lastSeq, (e) => this.deps.index.tree.isWithin(e.region, filter.region))
+    for (const envelope of missed) socket.emit('alert', envelope)
+    return { ok: true, replayed: missed.length, lastSeq: this.deps.alerts.lastSeq }
+  }
+
+  private broadcastAlert(envelope: AlertEnvelope): void {
+    // Every room whose region contains the event's region; a socket in several hears it once.
+    const rooms = this.deps.index.tree.lineage(envelope.event.region).map((r) => alertRoom(r.code))
+    if (rooms.length > 0) this.io.to(rooms).emit('alert', envelope)
+  }
+}
+
+function alertRoom(region: string): string {
+  return `alerts:${region}`
+}
+
+function refusal(code: string, message: string): AckError {
+  return { ok: false, error: { code, message } }
+}

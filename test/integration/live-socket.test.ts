@@ -1,0 +1,225 @@
+import { io, type Socket } from 'socket.io-client'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { AlertEnvelope, AlertEvent, ClientToServerEvents, LiveValue, ServerToClientEvents, SubscribeAck } from '../../common/live-contract'
+import { ndjson, postIngest, startTestServer, type TestServer } from './harness'
+
+/**
+ * The live server over real sockets: socket.io-client against the real server
+ * on the real engine. Points go in over HTTP; what the screens see comes out.
+ */
+
+type Client = Socket<ServerToClientEvents, ClientToServerEvents>
+
+let server: TestServer
+const clients: Client[] = []
+const T = Date.now() - 60_000
+
+beforeAll(async () => {
+  // A fast tick keeps the test short; a tiny alert ring makes old resumes read storage.
+  server = await startTestServer({ TICK_MS: '100', ALERT_RING_SIZE: '3' })
+})
+afterEach(() => {
+  for (const c of clients.splice(0)) c.disconnect()
+})
+afterAll(async () => {
+  await server?.stop()
+})
+
+function connect(): Client {
+  const socket: Client = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
+  clients.push(socket)
+  return socket
+}
+
+/** Emits with an ack, with any payload (the server must cope with whatever a client sends). */
+function ask<T>(socket: Client, event: 'subscribe' | 'resume', arg: unknown): Promise<T> {
+  return (socket.emitWithAck as (event: string, arg: unknown) => Promise<T>).call(socket, event, arg)
+}
+
+const subscribe = (socket: Client, request: unknown) => ask<SubscribeAck>(socket, 'subscribe', request)
+
+/** Collects tick values until `done` says the latest of each series is what it wants, or fails after a while. */
+function collectTicks(socket: Client) {
+  const latest = new Map<string, LiveValue>()
+  const all: LiveValue[] = []
+  socket.on('tick', (payload) => {
+    for (const v of payload.values) {
+      all.push(v)
+      latest.set(key(v.indicator, v.region, v.station), v)
+    }
+  })
+  return {
+    all,
+    value: (indicator: string, region: string, station?: string) => latest.get(key(indicator, region, station))?.value,
+    async until(check: () => boolean, what: string): Promise<void> {
+      const deadline = Date.now() + 10_000
+      while (!check()) {
+        if (Date.now() > deadline) throw new Error(`no tick brought ${what}; saw ${JSON.stringify([...latest.values()].slice(0, 20))}`)
+        await new Promise((r) => setTimeout(r, 25))
+      }
+    },
+  }
+}
+
+const key = (indicator: string, region: string, station?: string) => `${indicator}|${region}|${station ?? ''}`
+
+async function ingest(points: object[]): Promise<void> {
+  const res = await postIngest(server.url, ndjson(points))
+  expect(res.body).toMatchObject({ rejected: 0 })
+}
+
+const flow = (station: string, region: string, value: number, ts = T) => ({ ts, indicator: 'traffic.flow', region, station, value })
+const aqi = (station: string, region: string, value: number, ts = T) => ({ ts, indicator: 'env.aqi', region, station, value })
+const noise = (region: string, value: number, ts = T) => ({ ts, indicator: 'env.noise_peak', region, value })
+
+describe('subscribe and ticks', () => {
+  it('gives the current state at once, then deltas that match what was ingested', async () => {
+    await ingest([flow('TD-990101-001', '990101', 1200), flow('TD-990102-001', '990102', 800)])
+    // One tick turns stored points into region values.
+    await new Promise((r) => setTimeout(r, 300))
+    const socket = connect()
+    const ticks = collectTicks(socket)
+    const ack = await subscribe(socket, { region: '990000', indicators: ['traffic.flow'] })
+    if (!ack.ok) throw new Error(ack.error.message)
+    const state = new Map(ack.state.values.map((v) => [key(v.indicator, v.region, v.station), v.value]))
+    expect(state.get(key('traffic.flow', '990000'))).toBe(2000)
+    expect(state.get(key('traffic.flow', '990100'))).toBe(2000)
+    expect(state.get(key('traffic.flow', '990101', 'TD-990101-001'))).toBe(1200)
+    expect(ack.state.values.every((v) => v.indicator === 'traffic.flow')).toBe(true)
+
+    await ingest([flow('TD-990101-001', '990101', 1500, T + 5000)])
+    await ticks.until(() => ticks.value('traffic.flow', '990000') === 2300, 'the new province total')
+    expect(ticks.value('traffic.flow', '990101', 'TD-990101-001')).toBe(1500)
+    expect(ticks.value('traffic.flow', '990100')).toBe(2300)
+    // Only what changed: the other detector's value was not sent again.
+    expect(ticks.all.some((v) => v.station === 'TD-990102-001')).toBe(false)
+  })
+
+  it('aggregates county → city → province by sum, mean and max', async () => {
+    const socket = connect()
+    const ticks = collectTicks(socket)
+    const ack = await subscribe(socket, { region: '990000', indicators: ['traffic.flow', 'env.aqi', 'env.noise_peak'] })
+    expect(ack.ok).toBe(true)
+    const t = T + 60_000
+    await ingest([
+      flow('TD-990101-001', '990101', 1000, t),
+      flow('TD-990102-001', '990102', 3000, t),
+      aqi('AQ-990101-01', '990101', 60, t),
+      aqi('AQ-990200-01', '990200', 140, t),
+      noise('990101', 58, t),
+      noise('990102', 74.5, t),
+      noise('990200', 66, t),
+    ])
+    await ticks.until(
+      () => ticks.value('traffic.flow', '990000') === 4000 && ticks.value('env.aqi', '990000') === 100 && ticks.value('env.noise_peak', '990000') === 74.5,
+      'the province values',
+    )
+    expect(ticks.value('traffic.flow', '990100')).toBe(4000) // sum of its two counties
+    expect(ticks.value('env.aqi', '990100')).toBe(60) // mean over its one station
+    expect(ticks.value('env.aqi', '990200')).toBe(140)
+    expect(ticks.value('env.noise_peak', '990100')).toBe(74.5) // loudest county
+    expect(ticks.value('env.noise_peak', '990200')).toBe(66)
+  })
+
+  it('sends two rooms only their own regions', async () => {
+    const jia = connect()
+    const yi = connect()
+    const jiaTicks = collectTicks(jia)
+    const yiTicks = collectTicks(yi)
+    expect((await subscribe(jia, { region: '990100' })).ok).toBe(true)
+    expect((await subscribe(yi, { region: '990200' })).ok).toBe(true)
+    const t = T + 120_000
+    await ingest([aqi('AQ-990101-01', '990101', 77, t), aqi('AQ-990200-01', '990200', 155, t)])
+    await jiaTicks.until(() => jiaTicks.value('env.aqi', '990100') === 77, 'city Jia')
+    await yiTicks.until(() => yiTicks.value('env.aqi', '990200') === 155, 'city Yi')
+    const tree = server.catalog.tree
+    expect(jiaTicks.all.every((v) => tree.isWithin(v.region, '990100'))).toBe(true)
+    expect(yiTicks.all.every((v) => tree.isWithin(v.region, '990200'))).toBe(true)
+    expect(jiaTicks.all.some((v) => v.region === '990000')).toBe(false)
+  })
+})
+
+describe('invalid requests', () => {
+  it.each([
+    [{ region: 'Guangzhou' }, 'invalid_subscription', /region: region must be a 6-digit region code/],
+    [{ region: '123456' }, 'unknown_region', /unknown region 123456/],
+    [{ region: '990000', indicators: ['env.aqi', 'nope'] }, 'unknown_indicator', /unknown indicator nope/],
+    [{ region: '990000', indicators: [] }, 'invalid_subscription', /indicators: .*at least one/],
+    [{ region: '990000', colour: 'red' }, 'invalid_subscription', /colour/],
+    ['990000', 'invalid_subscription', /object/],
+  ])('refuses subscription %j in the ack', async (request, code, message) => {
+    const socket = connect()
+    const ack = await subscribe(socket, request)
+    expect(ack).toMatchObject({ ok: false, error: { code } })
+    if (!ack.ok) expect(ack.error.message).toMatch(message)
+    // The connection and the server are fine: a good subscription still works.
+    expect((await subscribe(socket, { region: '990000' })).ok).toBe(true)
+  })
+
+  it('refuses a resume before a subscription, and a bad sequence number', async () => {
+    const socket = connect()
+    type Reply = { ok: boolean; error?: { code: string; message: string } }
+    expect(await ask<Reply>(socket, 'resume', { lastSeq: 0 })).toMatchObject({ ok: false, error: { code: 'not_subscribed' } })
+    await subscribe(socket, { region: '990000' })
+    const bad = await ask<Reply>(socket, 'resume', { lastSeq: -1 })
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_resume' } })
+    expect(bad.error?.message).toMatch(/lastSeq/)
+  })
+})
+
+describe('alert events', () => {
+  const event = (n: number, region = '990101'): AlertEvent => ({
+    alertId: `test-${n}`,
+    type: 'raised',
+    at: T + n,
+    region,
+    indicator: 'env.aqi',
+    station: '',
+    actor: 'system',
+    data: { n },
+  })
+
+  it('delivers every event in order and loses none across a reconnect, from the ring and from storage', async () => {
+    const first = connect()
+    const seen: AlertEnvelope[] = []
+    first.on('alert', (e) => seen.push(e))
+    const ack = await subscribe(first, { region: '990100' })
+    if (!ack.ok) throw new Error(ack.error.message)
+    const base = ack.lastSeq
+    await server.alerts.append(event(1))
+    await server.alerts.append(event(2, '990200')) // another city: not for this screen
+    await server.alerts.append(event(3))
+    const deadline = Date.now() + 5000
+    while (seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+    expect(seen.map((e) => [e.seq, e.event.alertId])).toEqual([
+      [base + 1, 'test-1'],
+      [base + 3, 'test-3'],
+    ])
+    first.disconnect()
+
+    // Away for 2 events: still in the ring (3 events).
+    await server.alerts.append(event(4))
+    await server.alerts.append(event(5))
+    const back = connect()
+    const replayed: AlertEnvelope[] = []
+    back.on('alert', (e) => replayed.push(e))
+    await subscribe(back, { region: '990100' })
+    const lastSeen = seen.at(-1)!.seq
+    const resumed = await ask<{ ok: boolean; replayed: number }>(back, 'resume', { lastSeq: lastSeen })
+    expect(resumed).toMatchObject({ ok: true, replayed: 2 })
+    expect(replayed.map((e) => e.event.alertId)).toEqual(['test-4', 'test-5'])
+
+    // Away for longer than the ring reaches: read from storage, in order, filtered by region.
+    back.disconnect()
+    for (let n = 6; n <= 10; n++) await server.alerts.append(event(n, n === 8 ? '990200' : '990102'))
+    const late = connect()
+    const fromStorage: AlertEnvelope[] = []
+    late.on('alert', (e) => fromStorage.push(e))
+    await subscribe(late, { region: '990100' })
+    await ask(late, 'resume', { lastSeq: lastSeen })
+    expect(fromStorage.map((e) => e.event.alertId)).toEqual(['test-4', 'test-5', 'test-6', 'test-7', 'test-9', 'test-10'])
+    const seqs = fromStorage.map((e) => e.seq)
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b))
+    expect(fromStorage[0]!.event).toEqual(event(4))
+  })
+})
