@@ -68,15 +68,17 @@ async function main() {
       for (let i = 0; i < perPost; i++) {
         const d = detectors[cursor++ % detectors.length]!
         const indicator = i % 2 === 0 ? 'traffic.flow' : 'traffic.speed'
-        lines.push(JSON.stringify({ ts, indicator, region: d.region, station: d.code, value: Math.round(Math.random() * 1000) }))
+        // Within each indicator's valid range: a rejected point would never be seen.
+        const value = indicator === 'traffic.flow' ? Math.round(Math.random() * 3000) : Math.round(Math.random() * 1200) / 10
+        lines.push(JSON.stringify({ ts, indicator, region: d.region, station: d.code, value }))
         const key = `${indicator}|${d.code}`
         const queue = pending.get(key)
         if (queue) queue.push([ts, t0])
         else pending.set(key, [[ts, t0]])
       }
       const res = await fetch(`${server.url}/api/ingest`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: lines.join('\n') })
-      await res.arrayBuffer()
-      if (res.ok) posted += perPost
+      const reply = (await res.json()) as { accepted?: number }
+      if (res.ok && reply.accepted === perPost) posted += perPost
       else failed++
     }
     const started = performance.now()
@@ -115,6 +117,7 @@ async function main() {
       max_ms: round(latencies.at(-1) ?? NaN),
       server_insert_mean_ms: mean('onescreen_insert_duration_seconds', '{outcome="ok"}'),
       server_tick_mean_ms: mean('onescreen_tick_duration_seconds'),
+      server_points_parts: Number(/^onescreen_storage_active_parts\{table="points"\} (\S+)$/m.exec(metrics)?.[1]),
       target: { max_p99_ms: TICK_MS + 250 },
       met: failed === 0 && unseen === 0 && latencies.length > 0 && p99 <= TICK_MS + 250,
     })

@@ -13,6 +13,8 @@ export interface MetricSources {
   openAlerts: () => number
   alertEvents: () => number
   staleIndicators: () => number
+  /** Active data parts per table: inserts slow down (by the engine's design) when merges fall behind. */
+  activeParts: () => Promise<Array<{ table: string; parts: number }>>
 }
 
 export class Metrics {
@@ -85,6 +87,16 @@ export class Metrics {
     gauge('onescreen_alerts_open', 'Alerts not resolved', () => sources.openAlerts())
     total('onescreen_alert_events_total', 'Alert events logged', () => sources.alertEvents())
     gauge('onescreen_indicators_stale', 'Indicators with no fresh source', () => sources.staleIndicators())
+    new Gauge({
+      name: 'onescreen_storage_active_parts',
+      help: 'Active data parts per table (many small parts mean merges are behind and inserts will be delayed)',
+      labelNames: ['table'],
+      registers,
+      async collect() {
+        this.reset()
+        for (const { table, parts } of await sources.activeParts().catch(() => [])) this.set({ table }, parts)
+      },
+    })
   }
 
   router(): Router {

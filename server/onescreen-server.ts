@@ -141,6 +141,14 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       openAlerts: () => alerts.openCount,
       alertEvents: () => alerts.lastSeq,
       staleIndicators: () => freshness.report(now()).stale,
+      activeParts: async () => {
+        const rs = await storage.client.query({
+          query: `SELECT table, count() AS parts FROM system.parts WHERE database = {db:String} AND active GROUP BY table`,
+          query_params: { db: storage.database },
+          format: 'JSONEachRow',
+        })
+        return (await rs.json<{ table: string; parts: string | number }>()).map((r) => ({ table: r.table, parts: Number(r.parts) }))
+      },
     })
     undo.unshift(async () => live.close())
     await listen(server, config.port, config.host)

@@ -22,13 +22,23 @@ import type { LiveFilter, LiveHub } from './live-hub'
  *
  * A room is a filter (region subtree, indicators, stations or not). Once per
  * tick the hub computes what changed — once, for everyone — and each room gets
- * the part of it that falls inside its filter, as one volatile broadcast: the
- * payload is built once per room, never per socket. Alert events go to every
- * socket whose region contains the event's region, reliably and numbered.
+ * the part of it that falls inside its filter, as one broadcast: the payload is
+ * built and encoded once per room, never per socket.
+ *
+ * Ticks are volatile in the sense that matters: a screen that has not taken
+ * the previous tick yet is skipped, so a slow screen never builds a backlog.
+ * Unlike socket.io's `volatile` (which drops silently, leaving a value that
+ * does not change again stale on that screen for good), a skipped socket is
+ * remembered and gets its room's whole current state as soon as it keeps up.
+ *
+ * Alert events go to every socket whose region contains the event's region,
+ * reliably and numbered.
  */
 
 interface SocketData {
   filter?: LiveFilter
+  /** A tick was held back from this socket (it was still busy with an earlier one). */
+  missed?: boolean
 }
 
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
@@ -78,11 +88,26 @@ export class LiveServer {
   tick(): void {
     const started = performance.now()
     const delta = this.deps.hub.tick()
-    if (delta.values.length > 0) {
-      for (const [room, filter] of this.rooms) {
-        const values = delta.values.filter((v) => this.deps.hub.matches(v, filter))
-        if (values.length > 0) this.io.to(room).volatile.emit('tick', { asOf: delta.asOf, at: Date.now(), values })
+    const sockets = this.io.of('/').sockets
+    const members = this.io.of('/').adapter.rooms
+    for (const [room, filter] of this.rooms) {
+      const values = delta.values.length > 0 ? delta.values.filter((v) => this.deps.hub.matches(v, filter)) : []
+      if (values.length === 0) continue
+      const busy: string[] = []
+      for (const id of members.get(room) ?? []) {
+        const socket = sockets.get(id)
+        if (socket && backlogged(socket)) {
+          busy.push(id)
+          socket.data.missed = true
+        }
       }
+      this.io.to(room).except(busy).emit('tick', { asOf: delta.asOf, at: Date.now(), values })
+    }
+    // Screens that were skipped and keep up again get their room's whole state.
+    for (const socket of sockets.values()) {
+      if (!socket.data.missed || !socket.data.filter || backlogged(socket)) continue
+      socket.data.missed = false
+      socket.emit('tick', { ...this.deps.hub.state(socket.data.filter), at: Date.now() })
     }
     this.options.onTick?.(performance.now() - started, delta.values.length)
   }
@@ -146,6 +171,11 @@ export class LiveServer {
     const rooms = this.deps.index.tree.lineage(envelope.event.region).map((r) => alertRoom(r.code))
     if (rooms.length > 0) this.io.to(rooms).emit('alert', envelope)
   }
+}
+
+/** Still sending an earlier message: engine.io holds packets in its write buffer while the transport is busy. */
+function backlogged(socket: LiveSocket): boolean {
+  return (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length > 0
 }
 
 function alertRoom(region: string): string {
