@@ -1,0 +1,108 @@
+import http from 'node:http'
+import type { AddressInfo, Socket as NetSocket } from 'node:net'
+import { io, type Socket } from 'socket.io-client'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { ClientToServerEvents, LiveValue, ServerToClientEvents, TickPayload } from '../../common/live-contract'
+import { PointBatch } from '../../common/point-batch'
+import { testCatalog } from '../../test/fixtures/catalog'
+import { createLogger } from '../logger'
+import { LiveHub } from './live-hub'
+import { LiveServer } from './live-server'
+
+/**
+ * The tick path with real sockets and no storage: a screen that stops reading
+ * is skipped instead of piling up ticks, and once it reads again it gets its
+ * room's whole state, so nothing it missed stays stale.
+ */
+
+const index = testCatalog()
+const cleanup: Array<() => void | Promise<void>> = []
+afterEach(async () => {
+  for (const fn of cleanup.splice(0).reverse()) await fn()
+})
+
+async function setup() {
+  const hub = new LiveHub(index)
+  const httpServer = http.createServer()
+  const alerts = { lastSeq: 0, subscribe: () => () => {}, since: async () => [] }
+  const live = new LiveServer(httpServer, { hub, index, alerts: alerts as never, log: createLogger('silent') }, { tickMs: 60_000 })
+  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
+  cleanup.push(() => new Promise<void>((resolve) => httpServer.close(() => resolve())))
+  cleanup.push(() => live.close())
+  const url = `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`
+  return { hub, live, url }
+}
+
+function connect(url: string): Socket<ServerToClientEvents, ClientToServerEvents> {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { transports: ['websocket'], forceNew: true, reconnection: false })
+  cleanup.push(() => void socket.disconnect())
+  return socket
+}
+
+/** The TCP socket under a connected socket.io client (websocket transport). */
+function tcpOf(socket: Socket): NetSocket {
+  return (socket.io.engine.transport as unknown as { ws: { _socket: NetSocket } }).ws._socket
+}
+
+/** Many detectors' worth of new values: big ticks fill a socket's buffers fast. */
+function bigBatch(round: number): PointBatch {
+  const points = Array.from({ length: 20_000 }, (_, i) => ({
+    ts: 1_790_000_000_000 + round * 1000,
+    indicator: 'traffic.flow',
+    region: i % 2 ? '990101' : '990102',
+    station: `TD-FAKE-${round}-${i}`,
+    value: round * 100 + (i % 97),
+  }))
+  return new PointBatch(points)
+}
+
+describe('LiveServer ticks', () => {
+  it('skips a screen that has stopped reading, then heals it with the whole state', async () => {
+    const { hub, live, url } = await setup()
+    const slow = connect(url)
+    const ticks: TickPayload[] = []
+    slow.on('tick', (p) => ticks.push(p))
+    await new Promise<void>((resolve) => slow.emit('subscribe', { region: '990000', indicators: ['traffic.flow'] }, () => resolve()))
+
+    // The screen stops reading; ticks of ~2 MB each soon cannot be written to it.
+    tcpOf(slow).pause()
+    for (let round = 1; round <= 12; round++) {
+      hub.apply(bigBatch(round))
+      live.tick()
+    }
+    const serverSide = [...live.io.of('/').sockets.values()][0]!
+    expect(serverSide.data.missed).toBe(true)
+    // Bounded: at most the tick being written and one queued, never all twelve.
+    expect((serverSide.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length).toBeLessThanOrEqual(1)
+
+    tcpOf(slow).resume()
+    // Keep ticking (nothing new) until the screen has caught up and been healed.
+    const deadline = Date.now() + 10_000
+    while (serverSide.data.missed && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50))
+      live.tick()
+    }
+    expect(serverSide.data.missed).toBe(false)
+    await new Promise((r) => setTimeout(r, 500))
+    // The last message is the whole state: the latest round's values and the province total.
+    const last = ticks.at(-1)!
+    const byKey = new Map(last.values.map((v: LiveValue) => [`${v.region}|${v.station ?? ''}`, v.value]))
+    expect(byKey.get('990101|TD-FAKE-12-1')).toBe(12 * 100 + 1)
+    expect(byKey.get('990000|')).toBe(hub.value('traffic.flow', '990000')!.value)
+    expect(last.values.length).toBe(hub.state({ region: '990000', indicators: new Set(['traffic.flow']), stations: true }).values.length)
+  }, 30_000)
+
+  it('sends a screen that keeps up every delta and nothing twice', async () => {
+    const { hub, live, url } = await setup()
+    const screen = connect(url)
+    const ticks: TickPayload[] = []
+    screen.on('tick', (p) => ticks.push(p))
+    await new Promise<void>((resolve) => screen.emit('subscribe', { region: '990100', indicators: ['traffic.flow'] }, () => resolve()))
+    for (let round = 1; round <= 3; round++) {
+      hub.apply(new PointBatch([{ ts: 1_790_000_000_000 + round, indicator: 'traffic.flow', region: '990101', station: 'TD-990101-001', value: round }]))
+      live.tick()
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    expect(ticks.map((t) => t.values.find((v) => v.station === 'TD-990101-001')?.value)).toEqual([1, 2, 3])
+  })
+})
