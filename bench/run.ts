@@ -12,6 +12,8 @@ const BENCHMARKS = {
   query: 'bench/query-bench.ts',
   e2e_latency: 'bench/e2e-latency-bench.ts',
   fanout: 'bench/fanout-bench.ts',
+  rules: 'bench/rules-bench.ts',
+  anomaly_nab: 'bench/anomaly-nab-bench.ts',
 } as const
 type BenchName = keyof typeof BENCHMARKS
 

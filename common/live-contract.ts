@@ -64,7 +64,17 @@ export type SubscribeAck =
 
 export type ResumeAck = { ok: true; replayed: number; lastSeq: number } | AckError
 
-export type AlertEventType = 'raised' | 'escalated' | 'acknowledged' | 'assigned' | 'commented' | 'silenced' | 'resolved' | 'reopened'
+export type AlertEventType =
+  | 'raised'
+  | 'escalated'
+  | 'acknowledged'
+  | 'assigned'
+  | 'commented'
+  | 'silenced'
+  | 'resolved'
+  /** Silences are part of the same log: created, and ended (expired, by hand, or because what they silenced resolved). */
+  | 'silence-created'
+  | 'silence-ended'
 
 /** One entry of the alert log (the alerting service defines what raises them). */
 export interface AlertEvent {

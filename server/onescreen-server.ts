@@ -10,6 +10,9 @@ import type { Simulator } from '../ingest/simulators/simulator'
 import { bootstrapHistory } from './history-bootstrap'
 import { loadCatalog } from './catalog/load-catalog'
 import { loadScorecard } from './scorecard/load-scorecard'
+import { AlertService } from './alerting/alert-service'
+import { RuleEngine } from './alerting/rule-engine'
+import { RULES_DIR, RuleStore } from './alerting/rule-store'
 import type { Config } from './config'
 import { createApp } from './http/create-app'
 import type { Logger } from './logger'
@@ -44,6 +47,9 @@ export interface RunningServer {
   readonly alerts: AlertFeed
   readonly live: LiveServer
   readonly freshness: FreshnessTracker
+  readonly rules: RuleStore
+  readonly engine: RuleEngine
+  readonly alerting: AlertService
   readonly metrics: Metrics
   /** Stops accepting, stores what is queued, closes sockets and the engine. */
   close(): Promise<void>
@@ -94,6 +100,17 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     bus.subscribe((batch) => hub.apply(batch))
     const alerts = new AlertFeed(storage.client, tables, { ringSize: config.alertRingSize, now })
     await alerts.load()
+
+    // Alerting: rules from storage (seeded from the catalog's rules/ on a first start),
+    // the engine judging every stored batch, alerts rebuilt from the log.
+    const rules = new RuleStore({ client: storage.client, tables, index: catalog, seedDir: path.join(config.catalogDir, RULES_DIR), log: log.child({ component: 'rules' }), now })
+    log.info(await rules.load(), 'alert rules loaded')
+    const engine = new RuleEngine(catalog)
+    const alerting = new AlertService({ feed: alerts, engine, index: catalog, now, log: log.child({ component: 'alerts' }) })
+    alerting.setRules(rules.list())
+    rules.subscribe((list) => alerting.setRules(list))
+    await alerting.load()
+    bus.subscribe((batch) => void alerting.handle(engine.observeBatch(batch)))
     const freshness = new FreshnessTracker(catalog)
     bus.subscribe((batch) => freshness.apply(batch))
     const ids = await store.idsReceivedSince(now() - pipeline.dedupeTtlMs)
@@ -125,16 +142,24 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const queries = new IndicatorQueries(storage.client, tables, catalog, config.timeZone, regionSeries)
     // The hub starts from what storage holds (history included), so a screen opened now sees everything.
     const latest = await queries.latestOfEverySeries()
-    for (const s of latest) hub.update(s.indicator, s.region, s.station, s.value, s.ts)
-    hub.tick()
+    for (const s of latest) {
+      hub.update(s.indicator, s.region, s.station, s.value, s.ts)
+      // The engine knows each series' last word, so one that never speaks again is noticed as stale.
+      engine.remember(s.indicator, s.region, s.station, s.ts, s.value)
+    }
+    for (const v of hub.tick().values) if (!v.station) engine.remember(v.indicator, v.region, '', v.ts, v.value, true)
     log.info({ series: latest.length }, 'live hub filled from storage')
     // What storage remembers of each feed; a monthly feed is judged over three months.
     const longestCadence = Math.max(...catalog.catalog.indicators.map((i) => i.cadenceSeconds)) * 1000
     await freshness.load(storage.client, tables, now() - STALE_AFTER_CADENCES * longestCadence)
     const server = http.createServer(
-      createApp({ catalog, pipeline, storage, queries, catalogDir: config.catalogDir, log, metrics, freshness, scorecard, now, clientDir: CLIENT_DIR }),
+      createApp({ catalog, pipeline, storage, queries, catalogDir: config.catalogDir, log, metrics, freshness, scorecard, now, rules, engine, alerting, clientDir: CLIENT_DIR }),
     )
-    const live = new LiveServer(server, { hub, index: catalog, alerts, log }, { tickMs: config.tickMs, onTick: metrics.onTick })
+    const live = new LiveServer(
+      server,
+      { hub, index: catalog, alerts, log },
+      { tickMs: config.tickMs, onTick: metrics.onTick, onDelta: (values) => void alerting.handle(engine.observeAggregates(values)) },
+    )
     metrics.watch({
       ingest: () => ({ ...pipeline.stats, queueDepth: pipeline.queueDepth }),
       sockets: () => live.counts,
@@ -153,6 +178,12 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     undo.unshift(async () => live.close())
     await listen(server, config.port, config.host)
     live.start()
+    // Silence is noticed, unacknowledged alerts escalate, silences expire: every 10 s.
+    const alertTimer = setInterval(() => {
+      void alerting.handle(engine.sweep(now()))
+      alerting.tick(now()).catch((err: unknown) => log.error({ err }, 'alert timer failed'))
+    }, 10_000)
+    alertTimer.unref()
     const { port } = server.address() as AddressInfo
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
     log.info({ url, storage: storage.mode }, 'OneScreen is listening')
@@ -171,10 +202,14 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       live,
       freshness,
       metrics,
+      rules,
+      engine,
+      alerting,
       close: () =>
         (closing ??= (async () => {
           await driver?.stop()
           await regionSeries.stop()
+          clearInterval(alertTimer)
           // Stop accepting; requests under way finish and are answered (their
           // points stored), idle keep-alive connections are closed as they go idle.
           const drained = new Promise<void>((resolve) => server.close(() => resolve()))

@@ -10,6 +10,9 @@ import type { StorageClient } from '../storage/storage-client'
 import { randomUUID } from 'node:crypto'
 import { pinoHttp } from 'pino-http'
 import type { Scorecard } from '../../common/scorecard'
+import type { AlertService } from '../alerting/alert-service'
+import type { RuleEngine } from '../alerting/rule-engine'
+import type { RuleStore } from '../alerting/rule-store'
 import type { FreshnessTracker } from '../live/freshness'
 import type { Metrics } from '../metrics'
 import { errorHandler, notFound } from './api-error'
@@ -18,7 +21,9 @@ import { freshnessRouter } from './freshness-router'
 import { geoRouter } from './geo-router'
 import { healthRouter } from './health-router'
 import { ingestRouter } from './ingest-router'
+import { alertsRouter } from './alerts-router'
 import { queryRouter } from './query-router'
+import { rulesRouter } from './rules-router'
 import { scorecardRouter } from './scorecard-router'
 
 export interface AppDeps {
@@ -34,6 +39,9 @@ export interface AppDeps {
   freshness: FreshnessTracker
   /** Domain weights of the composite index (<catalogDir>/scorecard.json); null when the file is absent. */
   scorecard: Scorecard | null
+  rules: RuleStore
+  engine: RuleEngine
+  alerting: AlertService
   now: () => number
   /** The built client (vite build output); served when it exists. */
   clientDir: string
@@ -74,6 +82,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(queryRouter(deps.catalog, deps.queries, { now: deps.now }))
   api.use(freshnessRouter(deps.freshness, deps.now))
   api.use(scorecardRouter({ catalog: deps.catalog, queries: deps.queries, scorecard: deps.scorecard }))
+  api.use(rulesRouter(deps.rules, deps.catalog))
+  api.use(alertsRouter({ service: deps.alerting, engine: deps.engine, index: deps.catalog, now: deps.now }))
   api.use(notFound)
   app.use('/api', api)
 

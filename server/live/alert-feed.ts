@@ -21,7 +21,7 @@ export interface AlertFeedOptions {
 /** Most events one resume replays; a client further behind reloads alerts over HTTP. */
 export const MAX_REPLAY = 10_000
 
-export class AlertFeed {
+export class AlertFeed implements AlertLog {
   private seq = 0
   private readonly ring: AlertEnvelope[] = []
   private readonly ringSize: number
@@ -54,7 +54,8 @@ export class AlertFeed {
   /** Continues numbering after what storage holds and refills the ring. */
   async load(): Promise<void> {
     const open = await this.client.query({
-      query: `SELECT alert_id FROM ${this.tables.alertEvents} GROUP BY alert_id HAVING argMax(type, seq) != 'resolved'`,
+      query: `SELECT alert_id FROM ${this.tables.alertEvents} GROUP BY alert_id
+        HAVING countIf(type = 'raised') > 0 AND countIf(type = 'resolved') = 0`,
       format: 'JSONCompactEachRow',
     })
     this.open.clear()
@@ -98,7 +99,7 @@ export class AlertFeed {
       })
       this.seq = envelope.seq
       if (event.type === 'resolved') this.open.delete(event.alertId)
-      else this.open.add(event.alertId)
+      else if (event.type === 'raised') this.open.add(event.alertId)
       this.ring.push(envelope)
       if (this.ring.length > this.ringSize) this.ring.splice(0, this.ring.length - this.ringSize)
       for (const listener of this.listeners) listener(envelope)
@@ -107,6 +108,32 @@ export class AlertFeed {
     // A failed append does not take the next one down with it.
     this.tail = run.catch(() => undefined)
     return run
+  }
+
+  /** One alert's (or silence's) events, oldest first. */
+  async eventsOf(alertId: string): Promise<AlertEnvelope[]> {
+    const rs = await this.client.query({
+      query: `${selectEvents(this.tables)} WHERE alert_id = {id:String} ORDER BY seq`,
+      query_params: { id: alertId },
+      format: 'JSONEachRow',
+    })
+    return (await rs.json<EventRow>()).map(fromRow)
+  }
+
+  /**
+   * What current state is rebuilt from: every event of every alert or silence
+   * still open, or touched since `since` (older, finished ones are history).
+   */
+  async eventsForRebuild(since: number): Promise<AlertEnvelope[]> {
+    const rs = await this.client.query({
+      query: `${selectEvents(this.tables)} WHERE alert_id IN (
+          SELECT alert_id FROM ${this.tables.alertEvents} GROUP BY alert_id
+          HAVING argMax(type, seq) NOT IN ('resolved', 'silence-ended') OR max(at) >= fromUnixTimestamp64Milli({since:Int64})
+        ) ORDER BY seq`,
+      query_params: { since },
+      format: 'JSONEachRow',
+    })
+    return (await rs.json<EventRow>()).map(fromRow)
   }
 
   /**
@@ -135,6 +162,15 @@ export class AlertFeed {
     }
     return out
   }
+}
+
+/** What the alert service needs of the log (an in-memory one serves its unit tests). */
+export interface AlertLog {
+  append(event: AlertEvent): Promise<AlertEnvelope>
+  subscribe(listener: AlertListener): () => void
+  /** One alert's (or silence's) events, oldest first. */
+  eventsOf(alertId: string): Promise<AlertEnvelope[]>
+  eventsForRebuild(since: number): Promise<AlertEnvelope[]>
 }
 
 interface EventRow {

@@ -15,7 +15,7 @@ import {
 } from '../../common/live-contract'
 import type { Logger } from '../logger'
 import type { AlertFeed } from './alert-feed'
-import type { LiveFilter, LiveHub } from './live-hub'
+import type { HubValues, LiveFilter, LiveHub } from './live-hub'
 
 /**
  * socket.io on the HTTP server's port: rooms, ticks and alert events.
@@ -47,6 +47,8 @@ export interface LiveServerOptions {
   tickMs: number
   /** Called after each tick with its duration (for metrics). */
   onTick?: (ms: number, values: number) => void
+  /** Called with each tick's changed values before they are sent (the rule engine judges region aggregates). */
+  onDelta?: (values: HubValues['values']) => void
 }
 
 export class LiveServer {
@@ -88,6 +90,7 @@ export class LiveServer {
   tick(): void {
     const started = performance.now()
     const delta = this.deps.hub.tick()
+    if (delta.values.length > 0) this.options.onDelta?.(delta.values)
     const sockets = this.io.of('/').sockets
     const members = this.io.of('/').adapter.rooms
     for (const [room, filter] of this.rooms) {

@@ -238,6 +238,37 @@ ORDER BY step`,
 ORDER BY seq`,
     ],
   },
+  {
+    version: 5,
+    name: 'alert rules and their audit trail',
+    statements: ({ tables: t }) => [
+      // The current definition of each rule: the newest version wins, a
+      // tombstone (is_deleted) removes it. Materialised from rule_changes,
+      // which is the record (see server/alerting/rule-store.ts).
+      `CREATE TABLE IF NOT EXISTS ${t.rules} (
+  id String,
+  version UInt64,
+  indicator LowCardinality(String),
+  enabled UInt8,
+  definition String,
+  updated DateTime64(3, 'UTC'),
+  updated_by String,
+  is_deleted UInt8
+) ENGINE = ReplacingMergeTree(version, is_deleted)
+ORDER BY id`,
+      // Append-only: who changed which rule when, and what it was before and after.
+      `CREATE TABLE IF NOT EXISTS ${t.ruleChanges} (
+  id String,
+  version UInt64,
+  at DateTime64(3, 'UTC'),
+  actor String,
+  action LowCardinality(String),
+  before Nullable(String),
+  after Nullable(String)
+) ENGINE = MergeTree
+ORDER BY (id, version)`,
+    ],
+  },
 ]
 
 /** Applies the migrations not yet recorded; returns the versions it applied. */

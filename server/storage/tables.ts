@@ -22,6 +22,8 @@ export function tableNames(database: string) {
     regionSeries1d: q('region_series_1d'),
     regionSeriesWatermarks: q('region_series_watermarks'),
     alertEvents: q('alert_events'),
+    rules: q('rules'),
+    ruleChanges: q('rule_changes'),
   }
 }
 export type TableNames = ReturnType<typeof tableNames>

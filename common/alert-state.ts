@@ -1,0 +1,186 @@
+import type { AlertEnvelope } from './live-contract'
+import type { Severity } from './rule-schema'
+
+/**
+ * Current alerts and silences, derived from the alert log and nothing else: the
+ * server rebuilds them from `alert_events` at start, and a screen can keep its
+ * own copy up to date from the `alert` events it receives. Pure; no I/O.
+ */
+
+export type AlertState = 'firing' | 'acknowledged' | 'resolved'
+
+export interface Alert {
+  id: string
+  ruleId: string
+  indicator: string
+  region: string
+  station: string
+  severity: Severity
+  state: AlertState
+  raisedAt: number
+  /** When the condition started to hold (before `for` made it fire). */
+  since: number
+  /** The value that raised it (null for stale data). */
+  value: number | null
+  message: { zh: string; en: string }
+  /** What the value was held against: threshold, expected value and band… */
+  detail: Record<string, unknown>
+  assignee: string | null
+  acknowledgedBy: string | null
+  acknowledgedAt: number | null
+  resolvedAt: number | null
+  resolvedBy: string | null
+  /** The silence covering it, while that silence lasts. */
+  silencedBy: string | null
+  escalations: number
+  lastEscalatedAt: number | null
+  comments: number
+  /** Sequence number of its latest event. */
+  seq: number
+  updatedAt: number
+}
+
+export interface SilenceMatchers {
+  ruleId?: string
+  indicator?: string
+  /** This region and everything below it. */
+  region?: string
+  station?: string
+  severity?: Severity
+}
+
+export interface Silence {
+  id: string
+  matchers: SilenceMatchers
+  startsAt: number
+  endsAt: number
+  createdBy: string
+  reason: string
+  createdAt: number
+  endedAt: number | null
+  endedReason: string | null
+  /** Alerts it has silenced. */
+  silenced: string[]
+}
+
+export interface AlertBook {
+  alerts: Map<string, Alert>
+  silences: Map<string, Silence>
+}
+
+export function emptyBook(): AlertBook {
+  return { alerts: new Map(), silences: new Map() }
+}
+
+/** Applies one logged event. Unknown or out-of-place events change nothing (the log is the truth, not this code). */
+export function applyEvent(book: AlertBook, { seq, event }: AlertEnvelope): void {
+  const d = event.data
+  if (event.type === 'silence-created') {
+    book.silences.set(event.alertId, {
+      id: event.alertId,
+      matchers: (d.matchers as SilenceMatchers) ?? {},
+      startsAt: Number(d.startsAt),
+      endsAt: Number(d.endsAt),
+      createdBy: event.actor,
+      reason: String(d.reason ?? ''),
+      createdAt: event.at,
+      endedAt: null,
+      endedReason: null,
+      silenced: [],
+    })
+    return
+  }
+  if (event.type === 'silence-ended') {
+    const s = book.silences.get(event.alertId)
+    if (s && s.endedAt === null) {
+      s.endedAt = event.at
+      s.endedReason = String(d.reason ?? '')
+      for (const a of book.alerts.values()) if (a.silencedBy === s.id) a.silencedBy = null
+    }
+    return
+  }
+  if (event.type === 'raised') {
+    book.alerts.set(event.alertId, {
+      id: event.alertId,
+      ruleId: String(d.ruleId),
+      indicator: event.indicator,
+      region: event.region,
+      station: event.station,
+      severity: d.severity as Severity,
+      state: 'firing',
+      raisedAt: event.at,
+      since: Number(d.since ?? event.at),
+      value: d.value === null || d.value === undefined ? null : Number(d.value),
+      message: d.message as { zh: string; en: string },
+      detail: (d.detail as Record<string, unknown>) ?? {},
+      assignee: null,
+      acknowledgedBy: null,
+      acknowledgedAt: null,
+      resolvedAt: null,
+      resolvedBy: null,
+      silencedBy: null,
+      escalations: 0,
+      lastEscalatedAt: null,
+      comments: 0,
+      seq,
+      updatedAt: event.at,
+    })
+    return
+  }
+  const a = book.alerts.get(event.alertId)
+  if (!a) return
+  a.seq = seq
+  a.updatedAt = event.at
+  switch (event.type) {
+    case 'escalated':
+      a.severity = d.to as Severity
+      a.escalations++
+      a.lastEscalatedAt = event.at
+      break
+    case 'acknowledged':
+      if (a.state === 'firing') {
+        a.state = 'acknowledged'
+        a.acknowledgedBy = event.actor
+        a.acknowledgedAt = event.at
+      }
+      if (d.comment) a.comments++
+      break
+    case 'assigned':
+      a.assignee = String(d.assignee)
+      break
+    case 'commented':
+      a.comments++
+      break
+    case 'silenced': {
+      a.silencedBy = String(d.silenceId)
+      const s = book.silences.get(a.silencedBy)
+      if (s && !s.silenced.includes(a.id)) s.silenced.push(a.id)
+      break
+    }
+    case 'resolved':
+      a.state = 'resolved'
+      a.resolvedAt = event.at
+      a.resolvedBy = event.actor
+      if (d.comment) a.comments++
+      break
+  }
+}
+
+/** Whether a silence is in force at `now`. */
+export function silenceActive(s: Silence, now: number): boolean {
+  return s.endedAt === null && s.startsAt <= now && now < s.endsAt
+}
+
+/** Whether a silence's matchers cover an alert (region: the alert's region lies within it). */
+export function silenceMatches(s: Silence, a: Pick<Alert, 'ruleId' | 'indicator' | 'region' | 'station' | 'severity'>, isWithin: (region: string, ancestor: string) => boolean): boolean {
+  const m = s.matchers
+  return (
+    (m.ruleId === undefined || m.ruleId === a.ruleId) &&
+    (m.indicator === undefined || m.indicator === a.indicator) &&
+    (m.station === undefined || m.station === a.station) &&
+    (m.severity === undefined || m.severity === a.severity) &&
+    (m.region === undefined || isWithin(a.region, m.region))
+  )
+}
+
+export const SEVERITY_ORDER: Record<Severity, number> = { info: 0, warning: 1, critical: 2 }

@@ -1,0 +1,134 @@
+import { z } from 'zod'
+import { BaselineParamsSchema } from './baseline-params'
+
+/**
+ * Alert rules as data. A rule watches one indicator over a scope of series and
+ * raises an alert per series (its dedupe key is rule + region + station) when
+ * its condition has held for `for`; the alert resolves once the condition has
+ * been clear for `keepFiringFor`. Everything a duty officer reads — severity,
+ * message — is in the rule, in both languages.
+ *
+ * Which series a rule watches:
+ * - `scope.stationKind`: every station of that kind (each station is a series),
+ *   optionally only those within `scope.region`;
+ * - `scope.level`: every region of that level (its aggregate, as the live hub
+ *   computes it, or its own points when it reports alone), optionally within
+ *   `scope.region`;
+ * - `scope.region` alone: that region's aggregate only.
+ */
+
+const code = z.string().regex(/^[a-z][a-z0-9_]*\.[a-z0-9_.]+$/, 'must be an indicator code such as env.aqi')
+const regionCode = z.string().regex(/^\d{6}$/, 'must be a 6-digit region code')
+const seconds = (what: string) => z.number({ error: `${what} must be a number of seconds` }).min(0, `${what} must be 0 or more`).max(366 * 86_400, `${what} must be at most a year`)
+const text = z.string().min(1).max(500)
+
+export const SEVERITIES = ['info', 'warning', 'critical'] as const
+export type Severity = (typeof SEVERITIES)[number]
+
+export const ThresholdConditionSchema = z
+  .strictObject({
+    kind: z.literal('threshold'),
+    op: z.enum(['above', 'below']),
+    value: z.number(),
+    /**
+     * Hysteresis: once firing, the condition counts as clear only past this
+     * level (below it for `above`, above it for `below`). Defaults to `value`.
+     */
+    recover: z.number().optional(),
+  })
+  .refine((c) => c.recover === undefined || (c.op === 'above' ? c.recover <= c.value : c.recover >= c.value), {
+    message: 'recover must be on the clear side of value (≤ value for above, ≥ value for below)',
+    path: ['recover'],
+  })
+
+export const RateOfChangeConditionSchema = z
+  .strictObject({
+    kind: z.literal('rateOfChange'),
+    /** Compared with the value this long before (the newest point at or before then). */
+    windowSeconds: seconds('windowSeconds').refine((s) => s > 0, 'windowSeconds must be more than 0'),
+    direction: z.enum(['rise', 'fall', 'either']),
+    /** Change in percent of the earlier value, and/or in the indicator's unit; at least one. */
+    percent: z.number().positive().optional(),
+    absolute: z.number().positive().optional(),
+  })
+  .refine((c) => c.percent !== undefined || c.absolute !== undefined, { message: 'give percent or absolute (or both)', path: ['percent'] })
+
+export const BaselineConditionSchema = z.strictObject({
+  kind: z.literal('baseline'),
+  params: BaselineParamsSchema.optional(),
+})
+
+export const StaleConditionSchema = z.strictObject({
+  kind: z.literal('stale'),
+  /** No point for this many times the indicator's expected cadence. */
+  cadences: z.number().min(1, 'cadences must be at least 1').max(1000),
+})
+
+export const FlatlineConditionSchema = z.strictObject({
+  kind: z.literal('flatline'),
+  /** The same value for this many times the indicator's expected cadence. */
+  cadences: z.number().min(2, 'cadences must be at least 2').max(1000),
+  /** Values closer than this count as the same (default: exactly equal). */
+  tolerance: z.number().min(0).optional(),
+})
+
+export const CrossCheckConditionSchema = z.strictObject({
+  kind: z.literal('crossCheck'),
+  /**
+   * Further tests on other indicators of the same region; with the rule's own
+   * test (`op`, `value` on the rule's indicator) all must hold at once.
+   */
+  op: z.enum(['above', 'below']),
+  value: z.number(),
+  with: z
+    .array(z.strictObject({ indicator: code, op: z.enum(['above', 'below']), value: z.number() }))
+    .min(1, 'a cross-check needs at least one other indicator')
+    .max(5),
+})
+
+export const ConditionSchema = z.discriminatedUnion('kind', [
+  ThresholdConditionSchema,
+  RateOfChangeConditionSchema,
+  BaselineConditionSchema,
+  StaleConditionSchema,
+  FlatlineConditionSchema,
+  CrossCheckConditionSchema,
+])
+export type Condition = z.infer<typeof ConditionSchema>
+
+export const ScopeSchema = z
+  .strictObject({
+    level: z.enum(['province', 'city', 'county']).optional(),
+    region: regionCode.optional(),
+    stationKind: z.enum(['air', 'traffic']).optional(),
+  })
+  .refine((s) => !(s.level && s.stationKind), { message: 'a scope is regions of a level or stations of a kind, not both', path: ['stationKind'] })
+  .refine((s) => s.level || s.region || s.stationKind, { message: 'a scope needs a level, a region or a station kind', path: ['level'] })
+export type Scope = z.infer<typeof ScopeSchema>
+
+export const RuleSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'id must be 2–64 lowercase letters, digits or dashes'),
+  name: z.strictObject({ zh: text, en: text }),
+  enabled: z.boolean().default(true),
+  indicator: code,
+  scope: ScopeSchema,
+  condition: ConditionSchema,
+  /** How long the condition must hold before the alert fires (0: at once). */
+  for: seconds('for').default(0),
+  /** Or: how many consecutive points must meet it (e.g. 2: "two readings in a row"). */
+  forPoints: z.number().int().min(1).max(1000).optional(),
+  /** How long the condition must be clear before the alert resolves. */
+  keepFiringFor: seconds('keepFiringFor').default(0),
+  severity: z.enum(SEVERITIES),
+  /** A firing alert nobody acknowledges within this time is escalated (severity up). */
+  escalateAfter: seconds('escalateAfter').optional(),
+  /**
+   * Templates: {indicator}, {region}, {station}, {value}, {unit}, {threshold}
+   * are filled in (names in the message's own language).
+   */
+  message: z.strictObject({ zh: text, en: text }),
+})
+export type Rule = z.infer<typeof RuleSchema>
+export type RuleInput = z.input<typeof RuleSchema>
+
+export const RulesFileSchema = z.strictObject({ rules: z.array(RuleSchema) })

@@ -1,0 +1,292 @@
+import { randomUUID } from 'node:crypto'
+import type { CatalogIndex } from '../../common/catalog-index'
+import {
+  applyEvent,
+  emptyBook,
+  SEVERITY_ORDER,
+  silenceActive,
+  silenceMatches,
+  type Alert,
+  type AlertBook,
+  type AlertState,
+  type Silence,
+  type SilenceMatchers,
+} from '../../common/alert-state'
+import type { AlertEnvelope, AlertEvent, AlertEventType } from '../../common/live-contract'
+import { SEVERITIES, type Rule, type Severity } from '../../common/rule-schema'
+import type { Logger } from '../logger'
+import type { AlertLog } from '../live/alert-feed'
+import type { EngineEvent, RuleEngine } from './rule-engine'
+
+/**
+ * The duty officer's workflow over the alert log. The engine says when a
+ * condition fires or clears; this service turns that into alerts — one per
+ * rule, region and station at a time — and every human action into an event.
+ * Every event is appended to the log (durably, numbered) before anything else
+ * happens; current alerts and silences are only ever what the log says
+ * (`applyEvent`), so a restart rebuilds exactly the same state.
+ */
+
+export class AlertError extends Error {
+  override readonly name = 'AlertError'
+  constructor(
+    readonly code: 'not_found' | 'conflict',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+export interface AlertFilter {
+  state?: AlertState[]
+  severity?: Severity[]
+  domain?: string
+  region?: string
+  indicator?: string
+  limit?: number
+}
+
+/** How far back finished alerts are kept in memory after a restart (older ones are in the log). */
+const RECENT_MS = 7 * 86_400_000
+
+export class AlertService {
+  private readonly book: AlertBook = emptyBook()
+  /** Open alert per dedupe key (rule|region|station), decided synchronously so two fires never raise two alerts. */
+  private readonly openByKey = new Map<string, string>()
+  private rules = new Map<string, Rule>()
+
+  constructor(
+    private readonly deps: {
+      feed: AlertLog
+      engine: RuleEngine
+      index: CatalogIndex
+      now: () => number
+      log: Logger
+    },
+  ) {
+    deps.feed.subscribe((envelope) => applyEvent(this.book, envelope))
+  }
+
+  setRules(rules: readonly Rule[]): void {
+    this.rules = new Map(rules.map((r) => [r.id, r]))
+    this.deps.engine.setRules(rules)
+  }
+
+  /** Rebuilds alerts and silences from the log, and tells the engine which alerts are firing. */
+  async load(): Promise<void> {
+    for (const envelope of await this.deps.feed.eventsForRebuild(this.deps.now() - RECENT_MS)) applyEvent(this.book, envelope)
+    for (const a of this.book.alerts.values()) {
+      if (a.state === 'resolved') continue
+      this.openByKey.set(dedupeKey(a.ruleId, a.region, a.station), a.id)
+      this.deps.engine.markFiring(a.ruleId, a.indicator, a.region, a.station, a.since)
+    }
+  }
+
+  /** Acts on what the engine decided. Appends are queued in order; the promise settles when all are stored. */
+  handle(events: readonly EngineEvent[]): Promise<unknown> {
+    const writes: Array<Promise<unknown>> = []
+    for (const e of events) {
+      const key = dedupeKey(e.rule.id, e.region, e.station)
+      if (e.kind === 'fire') {
+        if (this.openByKey.has(key)) continue
+        const id = `al-${randomUUID()}`
+        this.openByKey.set(key, id)
+        writes.push(this.raise(id, e))
+      } else {
+        const id = this.openByKey.get(key)
+        if (!id) continue
+        this.openByKey.delete(key)
+        writes.push(this.append(id, 'resolved', 'system', { value: e.value, auto: true, clearSince: e.since }, e.at))
+      }
+    }
+    const all = Promise.all(writes)
+    all.catch((err: unknown) => this.deps.log.error({ err }, 'an alert event could not be stored'))
+    return all
+  }
+
+  list(filter: AlertFilter = {}): Alert[] {
+    const tree = this.deps.index.tree
+    const out = [...this.book.alerts.values()].filter(
+      (a) =>
+        (!filter.state || filter.state.includes(a.state)) &&
+        (!filter.severity || filter.severity.includes(a.severity)) &&
+        (!filter.indicator || a.indicator === filter.indicator) &&
+        (!filter.domain || this.deps.index.indicator(a.indicator)?.domain === filter.domain) &&
+        (!filter.region || tree.isWithin(a.region, filter.region)),
+    )
+    // Open first, most severe first, newest first.
+    out.sort(
+      (x, y) =>
+        Number(x.state === 'resolved') - Number(y.state === 'resolved') ||
+        SEVERITY_ORDER[y.severity] - SEVERITY_ORDER[x.severity] ||
+        y.raisedAt - x.raisedAt,
+    )
+    return out.slice(0, filter.limit ?? 500)
+  }
+
+  get(id: string): Alert | undefined {
+    return this.book.alerts.get(id)
+  }
+
+  history(id: string): Promise<AlertEnvelope[]> {
+    return this.deps.feed.eventsOf(id)
+  }
+
+  silences(includeEnded = false): Silence[] {
+    const now = this.deps.now()
+    return [...this.book.silences.values()].filter((s) => includeEnded || (s.endedAt === null && now < s.endsAt)).sort((a, b) => b.createdAt - a.createdAt)
+  }
+
+  async acknowledge(id: string, actor: string, comment?: string): Promise<Alert> {
+    const a = this.open(id, 'acknowledge')
+    if (a.state === 'acknowledged') throw new AlertError('conflict', `alert ${id} is already acknowledged by ${a.acknowledgedBy}`)
+    await this.append(id, 'acknowledged', actor, comment ? { comment, value: a.value } : { value: a.value })
+    return this.get(id)!
+  }
+
+  async assign(id: string, actor: string, assignee: string): Promise<Alert> {
+    this.open(id, 'assign')
+    await this.append(id, 'assigned', actor, { assignee })
+    return this.get(id)!
+  }
+
+  async comment(id: string, actor: string, text: string): Promise<Alert> {
+    if (!this.get(id)) throw new AlertError('not_found', `no alert ${id}`)
+    await this.append(id, 'commented', actor, { text })
+    return this.get(id)!
+  }
+
+  async resolve(id: string, actor: string, comment?: string): Promise<Alert> {
+    const a = this.open(id, 'resolve')
+    this.openByKey.delete(dedupeKey(a.ruleId, a.region, a.station))
+    await this.append(id, 'resolved', actor, { auto: false, ...(comment ? { comment } : {}) })
+    return this.get(id)!
+  }
+
+  async createSilence(input: { matchers: SilenceMatchers; startsAt?: number; endsAt: number; reason: string }, actor: string): Promise<Silence> {
+    const now = this.deps.now()
+    const id = `si-${randomUUID()}`
+    const startsAt = input.startsAt ?? now
+    const region = input.matchers.region ?? this.deps.index.tree.root.code
+    await this.deps.feed.append(this.event(id, 'silence-created', actor, { matchers: input.matchers, startsAt, endsAt: input.endsAt, reason: input.reason }, now, { region, indicator: input.matchers.indicator ?? '', station: input.matchers.station ?? '' }))
+    await this.applySilences(now)
+    return this.book.silences.get(id)!
+  }
+
+  async endSilence(id: string, actor: string): Promise<Silence> {
+    const s = this.book.silences.get(id)
+    if (!s) throw new AlertError('not_found', `no silence ${id}`)
+    if (s.endedAt !== null) throw new AlertError('conflict', `silence ${id} has already ended`)
+    await this.endSilenceEvent(s, actor, `ended by ${actor}`)
+    return this.book.silences.get(id)!
+  }
+
+  /**
+   * The timer's work: escalates firing alerts nobody acknowledged in time,
+   * lets silences expire, and silences what active silences cover.
+   */
+  async tick(now: number): Promise<void> {
+    for (const a of this.book.alerts.values()) {
+      if (a.state !== 'firing') continue
+      const rule = this.rules.get(a.ruleId)
+      if (!rule?.escalateAfter || a.severity === 'critical') continue
+      const from = a.lastEscalatedAt ?? a.raisedAt
+      if (now - from < rule.escalateAfter * 1000) continue
+      const to = SEVERITIES[SEVERITY_ORDER[a.severity] + 1]!
+      await this.append(a.id, 'escalated', 'system', { from: a.severity, to, unacknowledgedForMs: now - a.raisedAt }, now)
+    }
+    for (const s of this.book.silences.values()) {
+      if (s.endedAt === null && now >= s.endsAt) await this.endSilenceEvent(s, 'system', 'expired', now)
+    }
+    await this.applySilences(now)
+  }
+
+  private async raise(id: string, e: EngineEvent): Promise<void> {
+    await this.append(
+      id,
+      'raised',
+      'system',
+      { ruleId: e.rule.id, severity: e.rule.severity, value: e.value, since: e.since, detail: e.detail, message: this.message(e) },
+      e.at,
+      e,
+    )
+    await this.applySilences(this.deps.now())
+  }
+
+  /** Silences every open alert that an active silence covers and that is not silenced yet. */
+  private async applySilences(now: number): Promise<void> {
+    const isWithin = (r: string, a: string) => this.deps.index.tree.isWithin(r, a)
+    for (const s of this.book.silences.values()) {
+      if (!silenceActive(s, now)) continue
+      for (const a of this.book.alerts.values()) {
+        if (a.state === 'resolved' || a.silencedBy !== null || !silenceMatches(s, a, isWithin)) continue
+        await this.append(a.id, 'silenced', s.createdBy, { silenceId: s.id, until: s.endsAt }, now)
+      }
+    }
+  }
+
+  /** A silence ends early once everything it silenced has resolved. */
+  private async endSilencesOf(a: Alert): Promise<void> {
+    for (const s of this.book.silences.values()) {
+      if (s.endedAt !== null || !s.silenced.includes(a.id)) continue
+      if (s.silenced.every((id) => this.book.alerts.get(id)?.state === 'resolved')) await this.endSilenceEvent(s, 'system', 'what it silenced has resolved')
+    }
+  }
+
+  private async endSilenceEvent(s: Silence, actor: string, reason: string, at = this.deps.now()): Promise<void> {
+    await this.deps.feed.append(this.event(s.id, 'silence-ended', actor, { reason }, at, { region: s.matchers.region ?? this.deps.index.tree.root.code, indicator: s.matchers.indicator ?? '', station: s.matchers.station ?? '' }))
+  }
+
+  private open(id: string, action: string): Alert {
+    const a = this.get(id)
+    if (!a) throw new AlertError('not_found', `no alert ${id}`)
+    if (a.state === 'resolved') throw new AlertError('conflict', `cannot ${action} alert ${id}: it is resolved`)
+    return a
+  }
+
+  private async append(id: string, type: AlertEventType, actor: string, data: Record<string, unknown>, at = this.deps.now(), where?: Pick<EngineEvent, 'indicator' | 'region' | 'station'>): Promise<void> {
+    const a = this.get(id)
+    const place = where ?? (a ? { indicator: a.indicator, region: a.region, station: a.station } : undefined)
+    if (!place) throw new AlertError('not_found', `no alert ${id}`)
+    await this.deps.feed.append(this.event(id, type, actor, data, at, place))
+    if (type === 'resolved' && a) await this.endSilencesOf(this.get(id)!)
+  }
+
+  private event(alertId: string, type: AlertEventType, actor: string, data: Record<string, unknown>, at: number, place: Pick<EngineEvent, 'indicator' | 'region' | 'station'>): AlertEvent {
+    return { alertId, type, at, region: place.region, indicator: place.indicator, station: place.station, actor, data }
+  }
+
+  /** The rule's message with its placeholders filled, in both languages. */
+  private message(e: EngineEvent): { zh: string; en: string } {
+    const indicator = this.deps.index.indicator(e.indicator)
+    const region = this.deps.index.region(e.region)
+    const station = e.station ? this.deps.index.station(e.station) : undefined
+    const threshold = e.detail.threshold ?? (e.rule.condition.kind === 'threshold' || e.rule.condition.kind === 'crossCheck' ? e.rule.condition.value : '')
+    const fill = (template: string, lang: 'zh' | 'en') =>
+      template.replace(/\{(indicator|region|station|value|unit|threshold)\}/g, (_, name: string) => {
+        switch (name) {
+          case 'indicator':
+            return indicator?.name[lang] ?? e.indicator
+          case 'region':
+            return region?.name[lang] ?? e.region
+          case 'station':
+            return station?.name[lang] ?? e.station
+          case 'value':
+            return e.value === null ? '—' : formatValue(e.value, indicator?.precision ?? 2)
+          case 'unit':
+            return indicator?.unit[lang] ?? ''
+          default:
+            return String(threshold)
+        }
+      })
+    return { zh: fill(e.rule.message.zh, 'zh'), en: fill(e.rule.message.en, 'en') }
+  }
+}
+
+export function dedupeKey(ruleId: string, region: string, station: string): string {
+  return `${ruleId}|${region}|${station}`
+}
+
+function formatValue(v: number, precision: number): string {
+  return Number(v.toFixed(precision)).toString()
+}

@@ -1,0 +1,184 @@
+import express, { Router, type Request, type RequestHandler } from 'express'
+import { z } from 'zod'
+import type { CatalogIndex } from '../../common/catalog-index'
+import { RuleSchema, type Rule } from '../../common/rule-schema'
+import {
+  ActorSchema,
+  fieldProblems,
+  parseRule,
+  RuleNotFoundError,
+  RuleValidationError,
+  type RuleChange,
+  type RuleStore,
+  type StoredRule,
+} from '../alerting/rule-store'
+import { ApiError } from './api-error'
+import { codeParam, parseQuery, requireIndicator } from './query-router'
+
+/**
+ * Rules CRUD over HTTP, every change audited:
+ *   GET    /api/rules[?indicator=&enabled=]   { rules }
+ *   GET    /api/rules/:id                     { rule, version, updated, updatedBy }
+ *   PUT    /api/rules/:id   rule + actor      { rule, version, created }  201 created, 200 replaced
+ *   PATCH  /api/rules/:id   { enabled, actor } { rule, version }
+ *   DELETE /api/rules/:id   { actor } or ?actor=  { id, deleted: true, version }
+ *   GET    /api/rules/:id/history             { id, changes: [newest first] }
+ *
+ * `actor` names who makes the change. Until accounts exist (a later issue)
+ * callers name themselves; then the logged-in user replaces it.
+ */
+
+/**
+ * Largest rules body. A rule is about 1 KB; 64 KB leaves room for long
+ * messages and stops a client from making the server parse megabytes.
+ */
+export const MAX_RULE_BODY_BYTES = 64 * 1024
+
+/** What the router needs of the store: an interface, so a test can hand it a fake. */
+export type RulesApi = Pick<RuleStore, 'list' | 'describe' | 'put' | 'remove' | 'setEnabled' | 'history'>
+
+export type RuleBody = StoredRule
+export interface RulesListBody {
+  rules: Rule[]
+}
+export interface RuleHistoryBody {
+  id: string
+  changes: RuleChange[]
+}
+
+const json = express.json({ limit: MAX_RULE_BODY_BYTES })
+
+export function rulesRouter(store: RulesApi, index: CatalogIndex): Router {
+  const router = Router()
+
+  router.get('/rules', (req, res) => {
+    const q = parseQuery(listQuerySchema, req.query)
+    if (q.indicator !== undefined) requireIndicator(index, q.indicator)
+    const rules = store.list().filter((r) => (q.enabled === undefined || r.enabled === q.enabled) && (q.indicator === undefined || watches(r, q.indicator)))
+    const body: RulesListBody = { rules }
+    res.setHeader('Cache-Control', 'no-cache')
+    res.json(body)
+  })
+
+  router.get('/rules/:id', (req, res) => {
+    const id = pathId(req)
+    const stored = store.describe(id)
+    if (!stored) throw unknownRule(id)
+    const body: RuleBody = stored
+    res.setHeader('Cache-Control', 'no-cache')
+    res.json(body)
+  })
+
+  router.get('/rules/:id/history', async (req, res) => {
+    const id = pathId(req)
+    const changes = await store.history(id)
+    if (changes.length === 0) throw unknownRule(id)
+    const body: RuleHistoryBody = { id, changes }
+    res.setHeader('Cache-Control', 'no-cache')
+    res.json(body)
+  })
+
+  router.put('/rules/:id', requireJson, json, async (req, res) => {
+    const body = requireObject(req.body)
+    const { actor, ...rule } = body
+    const problems: string[] = []
+    // The id may be left out of the body: the path names the rule.
+    if (rule.id === undefined) rule.id = req.params.id
+    else if (rule.id !== req.params.id)
+      problems.push(`id: the body's id ${JSON.stringify(rule.id)} does not match the path's ${JSON.stringify(req.params.id)}`)
+    const who = ActorSchema.safeParse(actor, { reportInput: true })
+    if (!who.success) problems.push(...fieldProblems(who.error.issues, 'actor'))
+    try {
+      parseRule(rule, index)
+    } catch (err) {
+      if (!(err instanceof RuleValidationError)) throw err
+      problems.push(...err.problems)
+    }
+    if (problems.length > 0 || !who.success) throw invalid(problems)
+    const { rule: stored, version, created } = await store.put(rule, who.data).catch(mapStoreError)
+    res.status(created ? 201 : 200).json({ rule: stored, version, created })
+  })
+
+  router.patch('/rules/:id', requireJson, json, async (req, res) => {
+    const id = pathId(req)
+    const parsed = patchBodySchema.safeParse(requireObject(req.body), { reportInput: true })
+    if (!parsed.success) throw invalid(fieldProblems(parsed.error.issues), 'invalid_change')
+    const result = await store.setEnabled(id, parsed.data.enabled, parsed.data.actor).catch(mapStoreError)
+    res.json(result)
+  })
+
+  router.delete('/rules/:id', json, async (req, res) => {
+    const id = pathId(req)
+    const q = parseQuery(deleteQuerySchema, req.query)
+    const body = req.body === undefined ? {} : requireObject(req.body)
+    const parsed = deleteBodySchema.safeParse(body, { reportInput: true })
+    if (!parsed.success) throw invalid(fieldProblems(parsed.error.issues), 'invalid_change')
+    const fromBody = parsed.data.actor
+    if (fromBody !== undefined && q.actor !== undefined && fromBody !== q.actor) throw invalid(['actor: given in the body and in the query, differently; give it once'], 'invalid_change')
+    const who = ActorSchema.safeParse(fromBody ?? q.actor, { reportInput: true })
+    if (!who.success) throw invalid(fieldProblems(who.error.issues, 'actor'), 'invalid_change')
+    const { version } = await store.remove(id, who.data).catch(mapStoreError)
+    res.json({ id, deleted: true, version })
+  })
+
+  return router
+}
+
+/** Whether a rule reads an indicator: its own, or one it cross-checks. */
+function watches(rule: Rule, indicator: string): boolean {
+  return rule.indicator === indicator || (rule.condition.kind === 'crossCheck' && rule.condition.with.some((w) => w.indicator === indicator))
+}
+
+const listQuerySchema = z.strictObject({
+  indicator: codeParam('indicator').optional(),
+  enabled: z
+    .enum(['true', 'false'], { error: 'enabled must be true or false' })
+    .transform((v) => v === 'true')
+    .optional(),
+})
+
+const deleteQuerySchema = z.strictObject({ actor: z.string().optional() })
+
+const patchBodySchema = z.strictObject({
+  enabled: z.boolean({ error: 'enabled must be true or false' }),
+  actor: ActorSchema,
+})
+
+// The actor is checked after body and query are combined.
+const deleteBodySchema = z.strictObject({ actor: z.string({ error: 'actor must be a name (who makes the change)' }).optional() })
+
+/** A path id that no rule can have is answered like an id no rule has. */
+function pathId(req: Request): string {
+  const id = req.params.id
+  if (typeof id !== 'string' || !RuleSchema.shape.id.safeParse(id).success) throw unknownRule(String(id))
+  return id
+}
+
+const requireJson: RequestHandler = (req, _res, next) => {
+  if (!req.is('application/json'))
+    next(new ApiError(415, 'unsupported_media_type', `Content-Type must be application/json (got ${req.headers['content-type'] ?? 'none'})`))
+  else next()
+}
+
+function requireObject(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'bad_body', 'the body must be a JSON object')
+  return { ...body }
+}
+
+/** A 400 listing every problem: `invalid_rule` for a definition, `invalid_change` for a PATCH or DELETE. */
+function invalid(problems: readonly string[], code: 'invalid_rule' | 'invalid_change' = 'invalid_rule'): ApiError {
+  return new ApiError(400, code, problems.join('; '), { details: { problems } })
+}
+
+function unknownRule(id: string): ApiError {
+  const shown = id.length > 64 ? `${id.slice(0, 64)}…` : id
+  return new ApiError(404, 'unknown_rule', `no rule ${shown} (GET /api/rules lists them)`)
+}
+
+/** The store's typed errors as replies; anything else is a bug and goes to the 500 handler. */
+function mapStoreError(err: unknown): never {
+  // The router checks definitions first; what the store still refuses here is an actor.
+  if (err instanceof RuleValidationError) throw invalid(err.problems, 'invalid_change')
+  if (err instanceof RuleNotFoundError) throw unknownRule(err.id)
+  throw err
+}

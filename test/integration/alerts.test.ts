@@ -1,0 +1,172 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { io, type Socket } from 'socket.io-client'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Alert, Silence } from '../../common/alert-state'
+import type { AlertEnvelope, ClientToServerEvents, ServerToClientEvents } from '../../common/live-contract'
+import { writeTestCatalogDir } from '../fixtures/catalog-dir'
+import { ndjson, postIngest, REPO_ROOT, startTestServer, tempDir, type TestServer } from './harness'
+
+/**
+ * Alerting end to end on the real server: the default rules, points over HTTP,
+ * alert events on a socket, the duty officer's actions over HTTP, and a restart
+ * that rebuilds the same alerts from the log.
+ */
+
+let server: TestServer
+let dataDir: string
+let catalogDir: string
+const sockets: Socket[] = []
+// Hours back: the default AQI rule keeps firing 2 h after readings turn clean.
+const T = Date.now() - 4 * 3_600_000
+
+beforeAll(async () => {
+  dataDir = tempDir('alerts-data')
+  catalogDir = writeTestCatalogDir()
+  fs.cpSync(path.join(REPO_ROOT, 'sample-data/rules'), path.join(catalogDir, 'rules'), { recursive: true })
+  server = await startTestServer({ DATA_DIR: dataDir, CATALOG_DIR: catalogDir, TICK_MS: '100' })
+})
+afterAll(async () => {
+  for (const s of sockets) s.disconnect()
+  await server?.stop()
+  fs.rmSync(dataDir, { recursive: true, force: true })
+  fs.rmSync(catalogDir, { recursive: true, force: true })
+})
+
+async function call<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${server.url}${url}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: res.status, body: (await res.json()) as T }
+}
+
+function watch(region: string): { socket: Socket<ServerToClientEvents, ClientToServerEvents>; events: AlertEnvelope[]; ready: Promise<void> } {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
+  sockets.push(socket)
+  const events: AlertEnvelope[] = []
+  socket.on('alert', (e) => events.push(e))
+  const ready = new Promise<void>((resolve) => socket.emit('subscribe', { region }, () => resolve()))
+  return { socket, events, ready }
+}
+
+async function until<T>(find: () => T | undefined, what: string, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    const found = find()
+    if (found !== undefined) return found
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+const aqi = (value: number, minute: number, station = 'AQ-990101-01', region = '990101') => ({ ts: T + minute * 60_000, indicator: 'env.aqi', region, station, value })
+
+describe('alerts end to end', () => {
+  let alertId: string
+
+  it('raises a critical alert on two consecutive AQI readings above 200 and pushes it to a subscribed screen', async () => {
+    const screen = watch('990100')
+    const elsewhere = watch('990200')
+    await Promise.all([screen.ready, elsewhere.ready])
+    await postIngest(server.url, ndjson([aqi(300, 0)]))
+    // One reading is not enough.
+    await new Promise((r) => setTimeout(r, 200))
+    expect(screen.events).toEqual([])
+    await postIngest(server.url, ndjson([aqi(310, 1)]))
+    const raised = await until(() => screen.events.find((e) => e.event.type === 'raised'), 'the raised event')
+    expect(raised.event).toMatchObject({ region: '990101', station: 'AQ-990101-01', indicator: 'env.aqi', actor: 'system' })
+    expect(raised.event.data).toMatchObject({ ruleId: 'env-aqi-critical', severity: 'critical', value: 310 })
+    expect((raised.event.data.message as { zh: string }).zh).toMatch(/310/)
+    alertId = raised.event.alertId
+    // The other city's screen heard nothing of it.
+    expect(elsewhere.events).toEqual([])
+    const { body } = await call<{ alerts: Alert[] }>('GET', '/api/alerts?state=firing&severity=critical')
+    expect(body.alerts.map((a) => a.id)).toEqual([alertId])
+  })
+
+  it('acknowledges over HTTP; the screen hears it and the history shows who, when and the value', async () => {
+    const screen = watch('990000')
+    await screen.ready
+    const ack = await call<Alert>('POST', `/api/alerts/${alertId}/ack`, { actor: 'duty-wang', comment: '已通知环保局' })
+    expect(ack.status).toBe(200)
+    expect(ack.body).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'duty-wang' })
+    await until(() => screen.events.find((e) => e.event.type === 'acknowledged' && e.event.alertId === alertId), 'the acknowledged event')
+    await call('POST', `/api/alerts/${alertId}/assign`, { actor: 'duty-wang', assignee: 'field-team-2' })
+    const history = await call<{ events: AlertEnvelope[] }>('GET', `/api/alerts/${alertId}/events`)
+    expect(history.body.events.map((e) => [e.event.type, e.event.actor])).toEqual([
+      ['raised', 'system'],
+      ['acknowledged', 'duty-wang'],
+      ['assigned', 'duty-wang'],
+    ])
+    expect(history.body.events[1]!.event.data).toMatchObject({ comment: '已通知环保局', value: 310 })
+    const seqs = history.body.events.map((e) => e.seq)
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b))
+  })
+
+  it('refuses bad actions with messages that name the problem', async () => {
+    const cases: Array<[string, string, unknown, number, RegExp]> = [
+      ['POST', `/api/alerts/${alertId}/ack`, { actor: 'duty-li' }, 409, /already acknowledged by duty-wang/],
+      ['POST', `/api/alerts/${alertId}/assign`, { assignee: 'x' }, 400, /actor is required/],
+      ['POST', `/api/alerts/${alertId}/comment`, { actor: 'a', text: '' }, 400, /text/],
+      ['POST', '/api/alerts/al-nope/resolve', { actor: 'a' }, 404, /no alert al-nope/],
+      ['GET', '/api/alerts?state=burning', undefined, 400, /state must be among firing, acknowledged, resolved/],
+      ['POST', '/api/silences', { actor: 'a', matchers: {}, durationMinutes: 5, reason: 'x' }, 400, /matchers must name at least one/],
+      ['POST', '/api/silences', { actor: 'a', matchers: { region: '990100' }, reason: 'x' }, 400, /endsAt or durationMinutes/],
+      ['POST', '/api/silences', { actor: 'a', matchers: { region: '123456' }, durationMinutes: 5, reason: 'x' }, 404, /unknown region 123456/],
+    ]
+    for (const [method, url, body, status, message] of cases) {
+      const res = await call<{ ok: false; error: { message: string } }>(method, url, body)
+      expect(res.status, `${method} ${url}`).toBe(status)
+      expect(res.body.error.message, `${method} ${url}`).toMatch(message)
+    }
+  })
+
+  it('silences over HTTP: new matching alerts are silenced; ending it is an event too', async () => {
+    const created = await call<Silence>('POST', '/api/silences', { actor: 'duty-li', matchers: { region: '990200' }, durationMinutes: 60, reason: '设备检修' })
+    expect(created.status).toBe(201)
+    await postIngest(server.url, ndjson([aqi(260, 2, 'AQ-990200-01', '990200'), aqi(270, 3, 'AQ-990200-01', '990200')]))
+    const silenced = await until(() => {
+      const a = server.alerting.list({ region: '990200' })[0]
+      return a?.silencedBy ? a : undefined
+    }, 'the silenced alert')
+    expect(silenced.silencedBy).toBe(created.body.id)
+    const ended = await call<Silence>('POST', `/api/silences/${created.body.id}/end`, { actor: 'duty-li' })
+    expect(ended.body).toMatchObject({ endedReason: 'ended by duty-li' })
+    expect(server.alerting.get(silenced.id)!.silencedBy).toBeNull()
+  })
+
+  it('takes a rule change at once: a new rule over the API raises on the next points', async () => {
+    const rule = {
+      id: 'pm25-test',
+      name: { zh: 'PM2.5 超标', en: 'PM2.5 high' },
+      indicator: 'env.pm25',
+      scope: { stationKind: 'air' },
+      condition: { kind: 'threshold', op: 'above', value: 75 },
+      severity: 'warning',
+      message: { zh: '{station} PM2.5 {value}', en: '{station} PM2.5 {value}' },
+      actor: 'admin-zhao',
+    }
+    expect((await call('PUT', '/api/rules/pm25-test', rule)).status).toBe(201)
+    await postIngest(server.url, ndjson([{ ts: T, indicator: 'env.pm25', region: '990101', station: 'AQ-990101-01', value: 90 }]))
+    const raised = await until(() => server.alerting.list({ indicator: 'env.pm25' })[0], 'the PM2.5 alert')
+    expect(raised).toMatchObject({ ruleId: 'pm25-test', value: 90, state: 'firing' })
+  })
+
+  it('rebuilds the same alerts and silences from the log after a restart', async () => {
+    const before = { alerts: server.alerting.list(), silences: server.alerting.silences(true) }
+    await server.close()
+    server = await startTestServer({ DATA_DIR: dataDir, CATALOG_DIR: catalogDir, TICK_MS: '100' })
+    expect(server.alerting.list()).toEqual(before.alerts)
+    expect(server.alerting.silences(true)).toEqual(before.silences)
+    // The acknowledged AQI alert resolves once its station has read clean (under the 180
+    // recovery level) for the rule's keepFiringFor of 2 h: not after one clean reading.
+    await postIngest(server.url, ndjson([aqi(90, 60)]))
+    await new Promise((r) => setTimeout(r, 200))
+    expect(server.alerting.get(alertId)!.state).toBe('acknowledged')
+    await postIngest(server.url, ndjson([aqi(95, 60 + 121)]))
+    await until(() => (server.alerting.get(alertId)!.state === 'resolved' ? true : undefined), 'the automatic resolution')
+    expect(server.alerting.get(alertId)).toMatchObject({ resolvedBy: 'system', acknowledgedBy: 'duty-wang', assignee: 'field-team-2' })
+  })
+})
