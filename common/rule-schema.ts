@@ -13,7 +13,9 @@ import { BaselineParamsSchema } from './baseline-params'
  *   optionally only those within `scope.region`;
  * - `scope.level`: every region of that level (its aggregate, as the live hub
  *   computes it, or its own points when it reports alone), optionally within
- *   `scope.region`;
+ *   `scope.region`. `leaf` is every region with nothing below it — counties,
+ *   and cities without counties (Dongguan, Zhongshan) — where region-level
+ *   indicators are reported;
  * - `scope.region` alone: that region's aggregate only.
  */
 
@@ -98,7 +100,7 @@ export type Condition = z.infer<typeof ConditionSchema>
 
 export const ScopeSchema = z
   .strictObject({
-    level: z.enum(['province', 'city', 'county']).optional(),
+    level: z.enum(['province', 'city', 'county', 'leaf']).optional(),
     region: regionCode.optional(),
     stationKind: z.enum(['air', 'traffic']).optional(),
   })

@@ -106,7 +106,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const rules = new RuleStore({ client: storage.client, tables, index: catalog, seedDir: path.join(config.catalogDir, RULES_DIR), log: log.child({ component: 'rules' }), now })
     log.info(await rules.load(), 'alert rules loaded')
     const engine = new RuleEngine(catalog)
-    const alerting = new AlertService({ feed: alerts, engine, index: catalog, now, log: log.child({ component: 'alerts' }) })
+    const alerting = new AlertService({ feed: alerts, engine, index: catalog, now, log: log.child({ component: 'alerts' }), currentValue: (i, r, s) => hub.current(i, r, s) })
     alerting.setRules(rules.list())
     rules.subscribe((list) => alerting.setRules(list))
     await alerting.load()

@@ -62,6 +62,8 @@ export class AlertService {
       index: CatalogIndex
       now: () => number
       log: Logger
+      /** The series' value now (the live hub's), logged with every action: what the officer saw. */
+      currentValue?: (indicator: string, region: string, station: string) => number | null
     },
   ) {
     deps.feed.subscribe((envelope) => applyEvent(this.book, envelope))
@@ -140,7 +142,7 @@ export class AlertService {
   async acknowledge(id: string, actor: string, comment?: string): Promise<Alert> {
     const a = this.open(id, 'acknowledge')
     if (a.state === 'acknowledged') throw new AlertError('conflict', `alert ${id} is already acknowledged by ${a.acknowledgedBy}`)
-    await this.append(id, 'acknowledged', actor, comment ? { comment, value: a.value } : { value: a.value })
+    await this.append(id, 'acknowledged', actor, comment ? { comment } : {})
     return this.get(id)!
   }
 
@@ -248,7 +250,9 @@ export class AlertService {
     const a = this.get(id)
     const place = where ?? (a ? { indicator: a.indicator, region: a.region, station: a.station } : undefined)
     if (!place) throw new AlertError('not_found', `no alert ${id}`)
-    await this.deps.feed.append(this.event(id, type, actor, data, at, place))
+    // Every event carries the value at that time: the engine's for its own events, the live one for people's.
+    const value = 'value' in data ? data.value : (this.deps.currentValue?.(place.indicator, place.region, place.station) ?? null)
+    await this.deps.feed.append(this.event(id, type, actor, { ...data, value }, at, place))
     if (type === 'resolved' && a) await this.endSilencesOf(this.get(id)!)
   }
 

@@ -36,7 +36,8 @@ export function seriesFor(index: CatalogIndex, rule: Rule): { region: string; st
     if (!station) throw new Error(`rule ${rule.id}: no ${stationKind} station within its scope`)
     return { region: station.region, station: station.code }
   }
-  const target = level ? index.tree.atLevel(level, region).find((r) => index.tree.isLeaf(r.code)) : index.region(region!)
+  const candidates = level === 'leaf' ? index.tree.leaves(region ?? index.tree.root.code) : level ? index.tree.atLevel(level, region) : [index.region(region!)!]
+  const target = candidates.find((r) => r && index.tree.isLeaf(r.code))
   if (!target) throw new Error(`rule ${rule.id}: no region its scope covers reports values itself; detect runs rules over one reporting series`)
   return { region: target.code, station: '' }
 }

@@ -145,6 +145,15 @@ describe('RuleEngine scopes and state', () => {
     expect(engine.observeAggregates([{ indicator: 'biz.new_entities', region: '990102', value: 0, ts: T0 }])).toEqual([])
   })
 
+  it('a leaf scope covers counties and cities without counties alike (where region indicators are reported)', () => {
+    const leaf = rule({ id: 'leaf', indicator: 'biz.new_entities', condition: { kind: 'threshold', op: 'below', value: 1 }, scope: { level: 'leaf' } })
+    const county = rule({ id: 'county', indicator: 'biz.new_entities', condition: { kind: 'threshold', op: 'below', value: 1 }, scope: { level: 'county' } })
+    const engine = new RuleEngine(index, [leaf, county])
+    expect(engine.observe('biz.new_entities', '990101', '', T0, 0).map((e) => e.rule.id)).toEqual(['leaf', 'county'])
+    // 990200 is a city with no counties: only the leaf scope sees it.
+    expect(engine.observe('biz.new_entities', '990200', '', T0, 0).map((e) => e.rule.id)).toEqual(['leaf'])
+  })
+
   it('ignores points older than the last one judged (event time)', () => {
     const r = rule({ condition: { kind: 'threshold', op: 'above', value: 200 } })
     const engine = new RuleEngine(index, [r])

@@ -316,7 +316,7 @@ export class RuleEngine {
     const within = (r: string) => region === undefined || tree.isWithin(r, region)
     // A region reports an indicator itself when it is a leaf and the indicator is not measured at stations.
     const reportsAlone = (r: string) => indicator.stationKind === undefined && tree.isLeaf(r)
-    const regionMatches = (r: string) => (level ? tree.get(r)?.level === level && within(r) : r === region)
+    const regionMatches = (r: string) => (level ? (level === 'leaf' ? tree.isLeaf(r) : tree.get(r)?.level === level) && within(r) : r === region)
     const rawApplies = (r: string, station: string): boolean => {
       if (stationKind) return station !== '' && this.index.station(station)?.kind === stationKind && within(r)
       return station === '' && reportsAlone(r) && regionMatches(r)

@@ -370,7 +370,8 @@ export function validateRuleAgainstCatalog(rule: Rule, index: CatalogIndex): str
     else if (scopeRegion && !index.stationsOfKind(stationKind).some((s) => index.tree.isWithin(s.region, scopeRegion.code)))
       out.push(`scope.region: there are no ${stationKind} stations within ${scopeRegion.code}`)
   }
-  if (level !== undefined && (region === undefined || scopeRegion) && index.tree.atLevel(level, region).length === 0)
+  const regionsOfLevel = (l: NonNullable<typeof level>) => (l === 'leaf' ? index.tree.leaves(region ?? index.tree.root.code) : index.tree.atLevel(l, region))
+  if (level !== undefined && (region === undefined || scopeRegion) && regionsOfLevel(level).length === 0)
     out.push(scopeRegion ? `scope.level: ${scopeRegion.code} is a ${scopeRegion.level} with no ${level} regions within it` : `scope.level: the catalog has no ${level} regions`)
 
   const c = rule.condition

@@ -153,6 +153,13 @@ export class LiveHub {
     return this.aggregates.get(`${indicator}|${region}`)
   }
 
+  /** The latest value of one series (a station, or a region reporting alone), or else the region's aggregate. */
+  current(indicator: string, region: string, station: string): number | null {
+    const own = this.series.get(indicator)?.get(station || region)
+    if (own) return own.value
+    return this.aggregates.get(`${indicator}|${region}`)?.value ?? null
+  }
+
   /** Series the hub holds (stations and regions reporting alone). */
   get seriesCount(): number {
     let n = 0
