@@ -1,0 +1,55 @@
+import { useEffect, useState } from 'react'
+import { CatalogProvider } from './data/catalog'
+import { I18nProvider, useI18n } from './i18n/i18n'
+import { DutyPage } from './duty/duty-page'
+import { ExplorePage } from './explore/explore-page'
+import { WallPage } from './wall/wall-page'
+import './ui/theme.css'
+
+/**
+ * The one page: the wall (/), the analyst view (/explore) and the duty console
+ * (/duty). Every view's state lives in the URL, so a view can be shared and a
+ * wall restarts where it was.
+ */
+
+export type Route = 'wall' | 'explore' | 'duty'
+
+function routeOf(pathname: string): Route {
+  if (pathname.startsWith('/explore')) return 'explore'
+  if (pathname.startsWith('/duty')) return 'duty'
+  return 'wall'
+}
+
+/** Client-side navigation (keeps the language). */
+export function navigate(path: string): void {
+  const url = new URL(path, location.href)
+  const lang = new URLSearchParams(location.search).get('lang')
+  if (lang && !url.searchParams.has('lang')) url.searchParams.set('lang', lang)
+  history.pushState(null, '', url)
+  dispatchEvent(new PopStateEvent('popstate'))
+}
+
+function Loading({ error }: { error: string | null }) {
+  const { t } = useI18n()
+  return <div className="loading">{error ? t('error.load', { message: error }) : t('data.loading')}</div>
+}
+
+function Routes() {
+  const [route, setRoute] = useState<Route>(() => routeOf(location.pathname))
+  useEffect(() => {
+    const onPop = () => setRoute(routeOf(location.pathname))
+    addEventListener('popstate', onPop)
+    return () => removeEventListener('popstate', onPop)
+  }, [])
+  return route === 'explore' ? <ExplorePage /> : route === 'duty' ? <DutyPage /> : <WallPage />
+}
+
+export function App() {
+  return (
+    <I18nProvider>
+      <CatalogProvider fallback={(error) => <Loading error={error} />}>
+        <Routes />
+      </CatalogProvider>
+    </I18nProvider>
+  )
+}

@@ -1,0 +1,68 @@
+import { io, type Socket } from 'socket.io-client'
+import type { Alert } from '../../../common/alert-state'
+import type { ClientToServerEvents, ResumeAck, ServerToClientEvents, SubscribeAck, SubscribeRequest } from '../../../common/live-contract'
+import { getJson } from '../api/http'
+import type { LiveStore } from './live-store'
+
+/**
+ * The socket behind a page: subscribes to a room, feeds ticks and alert events
+ * into the store, and after any reconnect subscribes again (the ack brings the
+ * whole current state) and resumes alerts from the last sequence number seen,
+ * so a screen that lost its network for an hour misses nothing.
+ */
+
+export class LiveClient {
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>
+  private room: SubscribeRequest
+  private seeded = false
+
+  constructor(
+    private readonly store: LiveStore,
+    room: SubscribeRequest,
+    private readonly onError: (message: string) => void = () => {},
+  ) {
+    this.room = room
+    this.socket = io({ transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 5000 })
+    this.socket.on('connect', () => void this.join())
+    this.socket.on('disconnect', () => store.setConnection('reconnecting'))
+    this.socket.io.on('reconnect_attempt', () => store.setConnection('reconnecting'))
+    this.socket.on('tick', (p) => store.applyValues(p.values, p.asOf, p.at))
+    this.socket.on('alert', (e) => store.applyAlert(e))
+  }
+
+  /** Moves to another room (a drill-down): the ack replaces the store's values. */
+  setRoom(room: SubscribeRequest): void {
+    this.room = room
+    if (this.socket.connected) void this.join()
+  }
+
+  close(): void {
+    this.socket.close()
+  }
+
+  private async join(): Promise<void> {
+    const ack = await this.socket.emitWithAck('subscribe', this.room)
+    if (!ack.ok) {
+      this.onError(ack.error.message)
+      return
+    }
+    this.store.replace(ack.state.values, ack.state.asOf, ack.state.at)
+    if (!this.seeded) {
+      await this.seedAlerts(ack)
+    } else {
+      const resumed: ResumeAck = await this.socket.emitWithAck('resume', { lastSeq: this.store.lastSeq })
+      if (!resumed.ok) this.onError(resumed.error.message)
+    }
+    this.store.setConnection('live')
+  }
+
+  private async seedAlerts(ack: Extract<SubscribeAck, { ok: true }>): Promise<void> {
+    try {
+      const { alerts } = await getJson<{ alerts: Alert[] }>(`/api/alerts?region=${encodeURIComponent(this.room.region)}&state=firing,acknowledged`)
+      this.store.seedAlerts(alerts, ack.lastSeq)
+      this.seeded = true
+    } catch (err) {
+      this.onError((err as Error).message)
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core'
+import { REPO_ROOT } from '../integration/harness'
+
+/**
+ * Headless Chromium (Debian's `chromium`, driven by playwright-core) for the
+ * UI tests. WebGL2 works through SwiftShader, so the map is drawn and can be
+ * checked pixel by pixel.
+ */
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-background-networking',
+]
+
+/** Screenshots and other artifacts of UI tests (kept after the run). */
+export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts')
+
+export async function launchBrowser(): Promise<Browser> {
+  if (!fs.existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH`)
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true })
+}
+
+/** A page that records every console error, page error and failed request. */
+export async function openPage(browser: Browser, url: string, viewport = { width: 1920, height: 1080 }): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 })
+  const page = await context.newPage()
+  const problems: string[] = []
+  page.on('console', (m: ConsoleMessage) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`console.${m.type()}: ${m.text()}`)
+  })
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  page.on('requestfailed', (r) => problems.push(`requestfailed: ${r.url()} ${r.failure()?.errorText ?? ''}`))
+  // Nothing may leave the machine: any request to another host is a failure.
+  await page.route('**/*', (route) => {
+    const u = new URL(route.request().url())
+    if (u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.protocol === 'data:' || u.protocol === 'blob:') return route.continue()
+    problems.push(`outside request: ${u.href}`)
+    return route.abort()
+  })
+  await page.goto(url)
+  return { page, problems }
+}
+
+export function saveScreenshot(name: string): string {
+  fs.mkdirSync(ARTIFACTS, { recursive: true })
+  return path.join(ARTIFACTS, name)
+}
