@@ -5,7 +5,12 @@
  * the same keys (the type says so).
  */
 
-const zh = {
+import { dutyEn, dutyZh } from './messages-duty'
+import { exploreEn, exploreZh } from './messages-explore'
+import { mapEn, mapZh } from './messages-map'
+import { wallEn, wallZh } from './messages-wall'
+
+const common = {
   'app.title': '一屏统览',
   'app.subtitle': '数字政府实时决策支持',
   'nav.wall': '大屏',
@@ -78,9 +83,11 @@ const zh = {
   'error.load': '加载失败：{message}',
 }
 
+const zh = { ...common, ...wallZh, ...mapZh, ...dutyZh, ...exploreZh }
+
 export type MessageKey = keyof typeof zh
 
-const en: Record<MessageKey, string> = {
+const commonEn: Record<keyof typeof common, string> = {
   'app.title': 'OneScreen',
   'app.subtitle': 'Realtime decision support for digital government',
   'nav.wall': 'Wall',
@@ -152,6 +159,8 @@ const en: Record<MessageKey, string> = {
   'tour.on': 'Touring',
   'error.load': 'Could not load: {message}',
 }
+
+const en: Record<MessageKey, string> = { ...commonEn, ...wallEn, ...mapEn, ...dutyEn, ...exploreEn }
 
 export const MESSAGES = { zh, en } as const
 export type Lang = keyof typeof MESSAGES
