@@ -3,6 +3,7 @@ import { CatalogProvider } from './data/catalog'
 import { I18nProvider, useI18n } from './i18n/i18n'
 import { DutyPage } from './duty/duty-page'
 import { ExplorePage } from './explore/explore-page'
+import { MapPreview } from './map/map-preview'
 import { WallPage } from './wall/wall-page'
 import './ui/theme.css'
 
@@ -41,6 +42,7 @@ function Routes() {
     addEventListener('popstate', onPop)
     return () => removeEventListener('popstate', onPop)
   }, [])
+  if (location.pathname.startsWith('/map-preview')) return <MapPreview /> // the map's dev preview and browser test (client/src/map)
   return route === 'explore' ? <ExplorePage /> : route === 'duty' ? <DutyPage /> : <WallPage />
 }
 

@@ -83,8 +83,9 @@ describe('default rules', () => {
   it('have unique ids, messages in both languages with placeholders, and escalation only above info', () => {
     expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length)
     for (const r of rules) {
-      expect(r.message.zh, r.id).toMatch(/\{region\}/)
-      expect(r.message.en, r.id).toMatch(/\{region\}/)
+      // Where: the region, or the station (whose name carries its region).
+      expect(r.message.zh, r.id).toMatch(/\{region\}|\{station\}/)
+      expect(r.message.en, r.id).toMatch(/\{region\}|\{station\}/)
       expect(r.message.zh, r.id).toMatch(/[\u4e00-\u9fff]/)
       if (r.severity !== 'info') expect(r.escalateAfter, r.id).toBeGreaterThan(0)
     }

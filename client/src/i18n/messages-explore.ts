@@ -1,4 +1,38 @@
 /** The explore view's labels (part of the one message catalog in messages.ts). English must have the same keys. */
-export const exploreZh = {} satisfies Record<string, string>
+export const exploreZh = {
+  'explore.title': '指标分析',
+  'explore.controls': '查询条件',
+  'explore.range.custom': '自定义',
+  'explore.from': '开始',
+  'explore.to': '结束',
+  'explore.step.1m': '1 分钟',
+  'explore.step.1h': '1 小时',
+  'explore.step.1d': '1 天',
+  'explore.band': '最小–最大区间',
+  'explore.latest': '最新',
+  'explore.window': '{from} 至 {to} · 粒度 {step} · {count} 个点',
+  'explore.fetchedAt': '查询于 {time}',
+  'explore.error': '查询失败：{message}',
+  'explore.empty': '所选时间范围内没有数据',
+  'explore.stepTooFine': '粒度“{step}”在此时间范围内超过 {max} 个点，请选择更粗的粒度。',
+  'explore.useAuto': '改为自动',
+} satisfies Record<string, string>
 
-export const exploreEn: Record<keyof typeof exploreZh, string> = {}
+export const exploreEn: Record<keyof typeof exploreZh, string> = {
+  'explore.title': 'Explore',
+  'explore.controls': 'Query',
+  'explore.range.custom': 'Custom',
+  'explore.from': 'From',
+  'explore.to': 'To',
+  'explore.step.1m': '1 minute',
+  'explore.step.1h': '1 hour',
+  'explore.step.1d': '1 day',
+  'explore.band': 'Min–max range',
+  'explore.latest': 'Latest',
+  'explore.window': '{from} to {to} · step {step} · {count} points',
+  'explore.fetchedAt': 'Queried at {time}',
+  'explore.error': 'Query failed: {message}',
+  'explore.empty': 'No data in this time range',
+  'explore.stepTooFine': 'A step of {step} gives more than {max} points over this range: choose a coarser step.',
+  'explore.useAuto': 'Use auto',
+}

@@ -1,4 +1,40 @@
 /** The map view's labels (part of the one message catalog in messages.ts). English must have the same keys. */
-export const mapZh = {} satisfies Record<string, string>
+export const mapZh = {
+  'map.noData': '无数据',
+  'map.better.higher': '越高越好',
+  'map.better.lower': '越低越好',
+  'map.air.title': '空气监测站 AQI',
+  'map.aqi.good': '优',
+  'map.aqi.moderate': '良',
+  'map.aqi.light': '轻度',
+  'map.aqi.medium': '中度',
+  'map.aqi.heavy': '重度',
+  'map.aqi.severe': '严重',
+  'map.traffic.title': '交通检测器',
+  'map.traffic.sizeByFlow': '大小：流量',
+  'map.traffic.speed': '车速',
+  'map.traffic.flow': '流量',
+  'map.alerts.open': '{count} 条未处理告警',
+  'map.alerts.legend': '闪烁：有未处理告警',
+  'map.preview.clicked': '点击了',
+} satisfies Record<string, string>
 
-export const mapEn: Record<keyof typeof mapZh, string> = {}
+export const mapEn: Record<keyof typeof mapZh, string> = {
+  'map.noData': 'No data',
+  'map.better.higher': 'Higher is better',
+  'map.better.lower': 'Lower is better',
+  'map.air.title': 'Air stations, AQI',
+  'map.aqi.good': 'Good',
+  'map.aqi.moderate': 'Moderate',
+  'map.aqi.light': 'Light',
+  'map.aqi.medium': 'Medium',
+  'map.aqi.heavy': 'Heavy',
+  'map.aqi.severe': 'Severe',
+  'map.traffic.title': 'Traffic detectors',
+  'map.traffic.sizeByFlow': 'Size: flow',
+  'map.traffic.speed': 'Speed',
+  'map.traffic.flow': 'Flow',
+  'map.alerts.open': '{count} open alerts',
+  'map.alerts.legend': 'Pulsing: open alerts',
+  'map.preview.clicked': 'Clicked',
+}

@@ -24,9 +24,20 @@ export class LiveClient {
     this.room = room
     this.socket = io({ transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 5000 })
     this.socket.on('connect', () => void this.join())
-    this.socket.on('disconnect', () => store.setConnection('reconnecting'))
+    this.socket.on('disconnect', (reason) => {
+      store.setConnection('reconnecting')
+      // A server shutting down (SIGTERM) disconnects the namespace; socket.io does not retry that by itself.
+      if (reason === 'io server disconnect') this.socket.connect()
+    })
     this.socket.io.on('reconnect_attempt', () => store.setConnection('reconnecting'))
-    this.socket.on('tick', (p) => store.applyValues(p.values, p.asOf, p.at))
+    this.socket.on('tick', (p) => {
+      const probe = (globalThis as { __onescreenTickTimes?: number[] }).__onescreenTickTimes
+      const t0 = probe ? performance.now() : 0
+      store.applyValues(p.values, p.asOf, p.at)
+      // Benchmarks (client_tick) measure a tick's main-thread cost: the apply and
+      // the renders it causes, which React runs in tasks queued before this timer.
+      if (probe) setTimeout(() => probe.push(performance.now() - t0), 0)
+    })
     this.socket.on('alert', (e) => store.applyAlert(e))
   }
 

@@ -16,6 +16,9 @@ export function valueKey(indicator: string, region: string, station?: string): s
 
 type Listener = () => void
 
+/** Alerts a screen keeps in memory (open ones are never dropped). */
+const MAX_ALERTS = 2000
+
 export class LiveStore {
   readonly values = new Map<string, LiveValue>()
   /** Server time of the last tick or state received. */
@@ -78,12 +81,21 @@ export class LiveStore {
     if (envelope.seq <= this.lastSeq) return
     this.lastSeq = envelope.seq
     applyEvent(this.book, envelope)
+    this.forgetOldResolved()
     this.alertsVersion++
     if (envelope.event.type === 'raised') {
       const a = this.book.alerts.get(envelope.event.alertId)
       if (a) this.onRaised?.(a)
     }
     this.emit()
+  }
+
+  /** A screen left open for days keeps the open alerts and the most recent resolved ones, not all of history. */
+  private forgetOldResolved(): void {
+    if (this.book.alerts.size <= MAX_ALERTS) return
+    const resolved = [...this.book.alerts.values()].filter((a) => a.state === 'resolved').sort((a, b) => a.updatedAt - b.updatedAt)
+    for (const a of resolved.slice(0, this.book.alerts.size - MAX_ALERTS)) this.book.alerts.delete(a.id)
+    for (const [id, s] of this.book.silences) if (s.endedAt !== null && this.book.silences.size > MAX_ALERTS) this.book.silences.delete(id)
   }
 
   alerts(): Alert[] {

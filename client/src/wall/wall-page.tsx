@@ -1,4 +1,95 @@
-/** Placeholder until the view lands (being built). */
+import './wall.css'
+import { useCallback, useMemo, useState } from 'react'
+import type { ScorecardReply } from '../../../common/scorecard-schema'
+import { useCatalog } from '../data/catalog'
+import { useI18n } from '../i18n/i18n'
+import { LiveProvider } from '../live/live'
+import { RegionMap } from '../map/region-map'
+import { AlertTicker } from './alert-ticker'
+import { DomainColumn } from './domain-column'
+import { ScorecardPanel } from './scorecard-panel'
+import { usePolledJson } from './use-polled-json'
+import { SCORECARD_RELOAD_MS } from './wall-api'
+import { DEFAULT_MAP_INDICATOR, WALL_DOMAINS } from './wall-domains'
+import { ReconnectBanner, WallHeader } from './wall-header'
+import { tourSecondsOf, useWallRegion } from './wall-location'
+import { WallStage } from './wall-stage'
+import { WallTimeProvider } from './wall-time'
+import { useTour } from './wall-tour'
+
+/**
+ * The wall (`/`): one screen, full view. The selected region is in the URL
+ * and every panel follows it; so does the live room, so the store holds the
+ * region's subtree and nothing else.
+ */
 export function WallPage() {
-  return <div className="loading">WallPage</div>
+  const catalog = useCatalog()
+  const { region, select } = useWallRegion(catalog.tree)
+  const room = useMemo(() => ({ region, stations: true }), [region])
+  return (
+    <LiveProvider room={room}>
+      <WallTimeProvider>
+        <WallStage>
+          <Wall region={region} select={select} />
+        </WallStage>
+      </WallTimeProvider>
+    </LiveProvider>
+  )
+}
+
+function Wall({ region, select }: { region: string; select(code: string, options?: { replace?: boolean }): void }) {
+  const { t, name } = useI18n()
+  const catalog = useCatalog()
+  const [tourSeconds] = useState(() => tourSecondsOf(location.search))
+  const tour = useTour(tourSeconds, WALL_DOMAINS, catalog, select)
+  const [picked, setPicked] = useState(DEFAULT_MAP_INDICATOR)
+  const mapIndicator = tour.indicator ?? picked
+  const drill = useCallback((code: string) => select(code), [select])
+  const scorecard = usePolledJson<ScorecardReply>(`/api/scorecard?region=${encodeURIComponent(region)}`, SCORECARD_RELOAD_MS)
+  const domainScores = scorecard.data?.regions[0]?.domains
+  const column = (i: number) => {
+    const config = WALL_DOMAINS[i]!
+    return (
+      <DomainColumn
+        key={config.domain}
+        config={config}
+        region={region}
+        score={domainScores?.find((d) => d.domain === config.domain)}
+        active={tour.domain === config.domain}
+        mapIndicator={mapIndicator}
+        onPickIndicator={setPicked}
+      />
+    )
+  }
+  return (
+    <>
+      <WallHeader region={region} onSelect={drill} touring={tour.domain} />
+      <ReconnectBanner />
+      <main className="wall-body">
+        <div className="wall-side">
+          {column(0)}
+          {column(1)}
+        </div>
+        <div className="wall-centre">
+          <section className="panel wall-map-panel">
+            <header className="wall-panel-title">
+              <span className="wall-ellipsis">{name(catalog.indicator(mapIndicator)?.name)}</span>
+              <span className="wall-map-hint wall-ellipsis">{t('wall.map.hint')}</span>
+            </header>
+            <div className="wall-map-box">
+              <RegionMap region={region} indicator={mapIndicator} onSelect={drill} />
+            </div>
+          </section>
+          <div className="wall-centre-lower">
+            <ScorecardPanel polled={scorecard} />
+            <AlertTicker region={region} />
+          </div>
+        </div>
+        <div className="wall-side">
+          {column(2)}
+          {column(3)}
+        </div>
+      </main>
+    </>
+  )
 }

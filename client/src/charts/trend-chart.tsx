@@ -1,0 +1,93 @@
+import './charts.css'
+import { useMemo } from 'react'
+import { CHART_COLORS, CHART_FONT_SIZE, type ChartOption } from './echarts'
+import { useChart } from './use-chart'
+
+export interface TrendChartProps {
+  /** [epoch ms, value], oldest first. */
+  points: ReadonlyArray<readonly [number, number]>
+  /** Changes whenever `points` changed in place (the chart redraws on it). */
+  version: number
+  /** A dashed line at the target level, when the target is a level. */
+  target?: number | null
+  /** Decimals of the axis labels. */
+  precision: number
+  /** Label of the time axis: hours for a day, dates for longer. */
+  timeFormat: 'time' | 'date'
+  /** Greyed when the data is not updating. */
+  stale?: boolean
+  color?: string
+}
+
+/**
+ * A line over time for a wall panel: LTTB-sampled (a 1,440-point day drawn
+ * into a few hundred pixels keeps its peaks), no symbols, no animation (a wall
+ * redraws for days and nobody watches the transition), big axis labels.
+ */
+export function TrendChart({ points, version, target, precision, timeFormat, stale = false, color = CHART_COLORS.accent }: TrendChartProps) {
+  const option = useMemo<ChartOption>(() => {
+    const line = stale ? CHART_COLORS.muted : color
+    return {
+      animation: false,
+      grid: { left: 16, right: 32, top: 24, bottom: 8, containLabel: true },
+      xAxis: {
+        type: 'time',
+        axisLine: { lineStyle: { color: CHART_COLORS.grid } },
+        axisTick: { show: false },
+        splitLine: { show: false },
+        splitNumber: 3,
+        axisLabel: {
+          color: CHART_COLORS.muted,
+          fontSize: CHART_FONT_SIZE,
+          hideOverlap: true,
+          formatter: timeFormat === 'time' ? '{HH}:{mm}' : '{MM}-{dd}',
+        },
+      },
+      yAxis: {
+        type: 'value',
+        scale: true,
+        splitNumber: 3,
+        splitLine: { lineStyle: { color: CHART_COLORS.grid } },
+        axisLabel: {
+          color: CHART_COLORS.muted,
+          fontSize: CHART_FONT_SIZE,
+          formatter: (v: number) => compact(v, precision),
+        },
+      },
+      series: [
+        {
+          type: 'line',
+          // Copied: the caller's array changes in place between redraws.
+          data: points.map((p) => [p[0], p[1]]),
+          sampling: 'lttb',
+          showSymbol: false,
+          silent: true,
+          lineStyle: { width: 5, color: line },
+          areaStyle: { color: line, opacity: 0.15 },
+          markLine:
+            target === null || target === undefined
+              ? undefined
+              : {
+                  silent: true,
+                  symbol: 'none',
+                  label: { show: false },
+                  lineStyle: { color: CHART_COLORS.warn, type: 'dashed', width: 3 },
+                  data: [{ yAxis: target }],
+                },
+        },
+      ],
+    }
+    // `version` stands for the points' contents.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [points, version, target, precision, timeFormat, stale, color])
+  const ref = useChart(option)
+  return <div ref={ref} className="chart-canvas" />
+}
+
+/** Axis numbers short enough for a narrow axis: 12,345 → 12.3k (万 reads differently, but digits read the same in both languages). */
+function compact(v: number, precision: number): string {
+  const a = Math.abs(v)
+  if (a >= 1e6) return `${+(v / 1e6).toFixed(1)}M`
+  if (a >= 1e4) return `${+(v / 1e3).toFixed(0)}k`
+  return String(+v.toFixed(Math.min(precision, 2)))
+}

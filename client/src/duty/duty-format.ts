@@ -1,0 +1,28 @@
+import type { Lang } from '../i18n/messages'
+
+/** Times as the duty console shows them: clock time, and how long ago. */
+
+export function localeOf(lang: Lang): string {
+  return lang === 'zh' ? 'zh-CN' : 'en-GB'
+}
+
+export function formatTime(ms: number, lang: Lang): string {
+  const d = new Date(ms)
+  const today = new Date().toDateString() === d.toDateString()
+  return d.toLocaleString(localeOf(lang), today ? { timeStyle: 'medium' } : { dateStyle: 'short', timeStyle: 'medium' })
+}
+
+const UNITS: ReadonlyArray<[Intl.RelativeTimeFormatUnit, number]> = [
+  ['day', 86_400_000],
+  ['hour', 3_600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+]
+
+/** How long ago; a time after `now` (the clock ticks every few seconds) reads as "now". */
+export function formatAgo(ms: number, now: number, lang: Lang): string {
+  const diff = Math.min(0, ms - now)
+  const rtf = new Intl.RelativeTimeFormat(localeOf(lang), { numeric: 'auto' })
+  for (const [unit, size] of UNITS) if (Math.abs(diff) >= size || unit === 'second') return rtf.format(Math.round(diff / size), unit)
+  return ''
+}

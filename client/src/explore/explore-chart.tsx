@@ -1,0 +1,133 @@
+import { useEffect, useMemo, type RefObject } from 'react'
+import type { ECharts } from 'echarts/core'
+import type { Indicator } from '../../../common/catalog-schema'
+import { useI18n } from '../i18n/i18n'
+import type { SeriesPoint } from './series-csv'
+import { CHART_COLORS, TIME_LABELS, escapeHtml, useEChart, type ChartOption } from './use-echart'
+
+/**
+ * The analyst's chart: the value as a line (LTTB-sampled), its min–max band
+ * behind it, and optionally the comparison period drawn on the same time axis.
+ */
+
+export interface ComparisonSeries {
+  label: string
+  /** Added to each comparison point's time to align it with the main window. */
+  offset: number
+  points: readonly SeriesPoint[]
+}
+
+interface Props {
+  indicator: Indicator
+  points: readonly SeriesPoint[]
+  comparison: ComparisonSeries | null
+  stale: boolean
+  chartRef: RefObject<ECharts | null>
+}
+
+export function ExploreChart({ indicator, points, comparison, stale, chartRef }: Props) {
+  const { t, name, num, lang } = useI18n()
+  const option = useMemo<ChartOption>(() => {
+    const unit = name(indicator.unit)
+    const valueName = name(indicator.name)
+    const bandName = t('explore.band')
+    const byTs = new Map(points.map((p) => [p.ts, p]))
+    const compareByTs = new Map(comparison?.points.map((p) => [p.ts + comparison.offset, p]) ?? [])
+    const fmt = (v: number) => num(v, indicator.precision)
+    const locale = lang === 'zh' ? 'zh-CN' : 'en-GB'
+    const series: NonNullable<ChartOption['series']> = [
+      // The band is two stacked series: the minimum (invisible) and max − min on top of it, filled.
+      { id: 'band-base', type: 'line', data: points.map((p) => [p.ts, p.min]), stack: 'band', stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, silent: true, tooltip: { show: false } },
+      {
+        id: 'band',
+        name: bandName,
+        type: 'line',
+        data: points.map((p) => [p.ts, p.max - p.min]),
+        stack: 'band',
+        stackStrategy: 'all',
+        symbol: 'none',
+        lineStyle: { opacity: 0 },
+        areaStyle: { color: 'rgba(63, 167, 255, 0.18)' },
+        itemStyle: { color: 'rgba(63, 167, 255, 0.45)' },
+        silent: true,
+      },
+      {
+        id: 'value',
+        name: valueName,
+        type: 'line',
+        data: points.map((p) => [p.ts, p.value]),
+        sampling: 'lttb',
+        showSymbol: points.length < 60,
+        symbolSize: 5,
+        lineStyle: { width: 2, color: CHART_COLORS.accent },
+        itemStyle: { color: CHART_COLORS.accent },
+      },
+    ]
+    if (comparison)
+      series.push({
+        id: 'compare',
+        name: comparison.label,
+        type: 'line',
+        data: comparison.points.map((p) => [p.ts + comparison.offset, p.value]),
+        sampling: 'lttb',
+        showSymbol: false,
+        lineStyle: { width: 1.5, type: 'dashed', color: CHART_COLORS.warn },
+        itemStyle: { color: CHART_COLORS.warn },
+      })
+    return {
+      animation: false,
+      backgroundColor: 'transparent',
+      textStyle: { color: CHART_COLORS.text },
+      grid: { left: 64, right: 28, top: 48, bottom: 76 },
+      legend: { top: 8, textStyle: { color: CHART_COLORS.muted }, data: [valueName, bandName, ...(comparison ? [comparison.label] : [])] },
+      tooltip: {
+        trigger: 'axis',
+        backgroundColor: CHART_COLORS.panel,
+        borderColor: CHART_COLORS.grid,
+        textStyle: { color: CHART_COLORS.text },
+        formatter: (params) => {
+          const first = Array.isArray(params) ? params[0] : params
+          const ts = Array.isArray(first?.value) ? Number(first.value[0]) : NaN
+          if (!Number.isFinite(ts)) return ''
+          const p = byTs.get(ts)
+          const c = compareByTs.get(ts)
+          const rows = [`<b>${escapeHtml(new Date(ts).toLocaleString(locale))}</b>`]
+          if (p) {
+            rows.push(`${escapeHtml(valueName)}: <b>${fmt(p.value)}</b> ${escapeHtml(unit)}`)
+            rows.push(`${escapeHtml(t('explore.min'))} ${fmt(p.min)} · ${escapeHtml(t('explore.max'))} ${fmt(p.max)} · ${escapeHtml(t('explore.count'))} ${p.count}`)
+          }
+          if (c && comparison) rows.push(`${escapeHtml(comparison.label)}: ${fmt(c.value)} ${escapeHtml(unit)}`)
+          return rows.join('<br/>')
+        },
+      },
+      xAxis: {
+        type: 'time',
+        axisLabel: { color: CHART_COLORS.muted, formatter: TIME_LABELS, hideOverlap: true },
+        axisLine: { lineStyle: { color: CHART_COLORS.grid } },
+        splitLine: { show: false },
+      },
+      yAxis: {
+        type: 'value',
+        scale: true,
+        name: unit,
+        nameTextStyle: { color: CHART_COLORS.muted },
+        axisLabel: { color: CHART_COLORS.muted },
+        splitLine: { lineStyle: { color: CHART_COLORS.grid } },
+      },
+      dataZoom: [
+        { type: 'inside', filterMode: 'none' },
+        { type: 'slider', bottom: 16, height: 24, filterMode: 'none', borderColor: CHART_COLORS.grid, textStyle: { color: CHART_COLORS.muted }, labelFormatter: (v: number) => new Date(v).toLocaleDateString(locale) },
+      ],
+      series,
+    }
+  }, [indicator, points, comparison, t, name, num, lang])
+  const { ref, chart } = useEChart(option)
+  // The parent exports the picture through the same instance (this effect runs after the chart's init).
+  useEffect(() => {
+    chartRef.current = chart.current
+    return () => {
+      chartRef.current = null
+    }
+  }, [chart, chartRef])
+  return <div ref={ref} className={`explore-chart${stale ? ' stale' : ''}`} data-testid="explore-chart" role="img" aria-label={name(indicator.name)} />
+}

@@ -1,0 +1,58 @@
+import { useMemo } from 'react'
+import type { Indicator } from '../../../common/catalog-schema'
+import { useI18n } from '../i18n/i18n'
+import type { ComparisonSeries } from './explore-chart'
+import type { SeriesBody } from './series-csv'
+
+/**
+ * The points of the view, newest first, with the comparison period's value
+ * beside each. Its data attributes name the exact query (from, to, step), so
+ * a test can ask the API for the same points.
+ */
+export function ExploreTable({ indicator, body, comparison, stale }: { indicator: Indicator; body: SeriesBody | null; comparison: ComparisonSeries | null; stale: boolean }) {
+  const { t, num, lang } = useI18n()
+  const compareAt = useMemo(() => new Map(comparison?.points.map((p) => [p.ts + comparison.offset, p.value]) ?? []), [comparison])
+  const rows = useMemo(() => (body ? body.points.toReversed() : []), [body])
+  const locale = lang === 'zh' ? 'zh-CN' : 'en-GB'
+  const fmt = (v: number) => num(v, indicator.precision)
+  return (
+    <div className={`explore-table-wrap${stale ? ' stale' : ''}`}>
+      <table
+        className="explore-table"
+        data-testid="explore-table"
+        data-indicator={body?.indicator}
+        data-region={body?.region}
+        data-from={body?.from}
+        data-to={body?.to}
+        data-step={body?.step}
+        data-count={body?.points.length}
+      >
+        <thead>
+          <tr>
+            <th>{t('explore.time')}</th>
+            <th>{t('explore.value')}</th>
+            <th>{t('explore.min')}</th>
+            <th>{t('explore.max')}</th>
+            <th>{t('explore.count')}</th>
+            {comparison && <th>{comparison.label}</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((p) => {
+            const c = compareAt.get(p.ts)
+            return (
+              <tr key={p.ts}>
+                <td>{new Date(p.ts).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' })}</td>
+                <td>{fmt(p.value)}</td>
+                <td>{fmt(p.min)}</td>
+                <td>{fmt(p.max)}</td>
+                <td>{p.count}</td>
+                {comparison && <td>{c === undefined ? '—' : fmt(c)}</td>}
+              </tr>
+            )
+          })}
+        </tbody>
+      </table>
+    </div>
+  )
+}

@@ -1,0 +1,220 @@
+import type { PickingInfo } from '@deck.gl/core'
+import { MapboxOverlay } from '@deck.gl/mapbox'
+import { Map as MapLibre, setWorkerUrl, type GeoJSONSource } from 'maplibre-gl'
+import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
+import { buildLayers, type MapLayerInputs } from './map-layers'
+import { createMapStyle, SOURCES, type SourceId } from './map-style'
+import type { Bounds, Position, RegionCollection } from './region-geo'
+
+/**
+ * The imperative side of the map: one maplibre map with a deck.gl overlay, the
+ * boundary sources, the camera and the alert pulse's animation. React owns
+ * none of this; RegionMap drives it.
+ *
+ * deck.gl runs overlaid (its own canvas above the map's), not interleaved:
+ * interleaving reads maplibre's private `map.transform`, which maplibre 6 no
+ * longer has (every frame would throw). Overlaid also keeps the pulse cheap:
+ * an animation frame redraws the deck canvas only, never the base map, so the
+ * map goes idle between camera moves.
+ */
+
+// maplibre finds its worker next to its own module, which a bundle moves: point at the emitted file.
+setWorkerUrl(workerUrl)
+
+/** The pulse's period, and how often it is redrawn (30 fps is smooth at these sizes and halves the GPU work of 60). */
+const PULSE_PERIOD_MS = 1600
+const PULSE_FRAME_MS = 33
+/** Room around a region when the camera fits it, as a share of the map's size. */
+const FIT_PADDING = 0.06
+const FIT_DURATION_MS = 700
+
+export interface PickEvent {
+  layerId: string
+  index: number
+  /** Pixel in the map's own (untransformed) coordinates. */
+  x: number
+  y: number
+}
+
+export interface MapControllerEvents {
+  onHover(pick: PickEvent | null): void
+  onClick(pick: PickEvent): void
+}
+
+export class MapController {
+  readonly map: MapLibre
+  private readonly overlay: MapboxOverlay
+  private inputs: MapLayerInputs | null = null
+  private animate = false
+  private frame = 0
+  private lastFrameAt = 0
+  private idleToken = 0
+  private destroyed = false
+  /** Serial of the layers last handed to deck.gl, and of those it has drawn. */
+  private inputsSerial = 0
+  private drawnSerial = 0
+  private afterDeckDraw: (() => void) | null = null
+
+  constructor(
+    private readonly container: HTMLElement,
+    events: MapControllerEvents,
+  ) {
+    this.map = new MapLibre({
+      container,
+      style: createMapStyle(),
+      center: [0, 0],
+      zoom: 1,
+      attributionControl: false,
+      // The boundary data are read as a whole and trusted: skip style validation on every setData.
+      validateStyle: false,
+      dragRotate: false,
+      pitchWithRotate: false,
+      touchPitch: false,
+      maxPitch: 0,
+      renderWorldCopies: false,
+      fadeDuration: 0,
+      pixelRatio: this.pixelRatio(),
+      // Pixels must stay readable after a frame: tests read them, the analyst exports PNGs.
+      // No MSAA: maplibre smooths its lines in the shader, and deck.gl's fills cover the land's edges.
+      canvasContextAttributes: { preserveDrawingBuffer: true, antialias: false },
+    })
+    this.map.touchZoomRotate.disableRotation()
+    this.map.keyboard.disableRotation()
+    const pick = (info: PickingInfo): PickEvent | null =>
+      info.layer && info.index >= 0 ? { layerId: info.layer.id, index: info.index, x: info.x, y: info.y } : null
+    this.overlay = new MapboxOverlay({
+      interleaved: false,
+      layers: [],
+      useDevicePixels: this.pixelRatio(),
+      deviceProps: { type: 'webgl', webgl: { preserveDrawingBuffer: true, antialias: false } },
+      onHover: (info) => events.onHover(pick(info)),
+      onClick: (info) => {
+        const p = pick(info)
+        if (p) events.onClick(p)
+      },
+      onAfterRender: () => {
+        this.drawnSerial = this.inputsSerial
+        this.afterDeckDraw?.()
+      },
+    })
+    this.map.addControl(this.overlay)
+    // The wall scales the page with a CSS transform: render at the scale it is seen at, not the layout size.
+    this.map.on('resize', () => {
+      const ratio = this.pixelRatio()
+      if (Math.abs(ratio - this.map.getPixelRatio()) > 0.01) {
+        this.map.setPixelRatio(ratio)
+        this.overlay.setProps({ useDevicePixels: ratio })
+      }
+    })
+  }
+
+  /** The canvases, base map first (a PNG export draws them in this order). */
+  canvases(): HTMLCanvasElement[] {
+    return [this.map.getCanvas(), this.overlay.getCanvas()].filter((c): c is HTMLCanvasElement => c !== null)
+  }
+
+  /** Device pixels per layout pixel, including any CSS scale of an ancestor (capped: a 4× wall PC renders no more than 3×). */
+  private pixelRatio(): number {
+    const rect = this.container.getBoundingClientRect()
+    const scale = this.container.offsetWidth > 0 && rect.width > 0 ? rect.width / this.container.offsetWidth : 1
+    return Math.min(3, Math.max(0.5, (globalThis.devicePixelRatio || 1) * scale))
+  }
+
+  setSource(id: SourceId, data: RegionCollection): void {
+    const source = this.map.getSource<GeoJSONSource>(SOURCES[id])
+    void source?.setData(data as never)
+  }
+
+  /**
+   * Moves the camera to show `bounds` whole; animated except on the first view.
+   * `reserveLeft` pixels on the left are kept clear (the legend) when the map
+   * is wide enough to spare them.
+   */
+  fit(bounds: Bounds, animate: boolean, reserveLeft = 0): void {
+    const { clientWidth: w, clientHeight: h } = this.map.getContainer()
+    if (w === 0 || h === 0) return
+    const pad = Math.round(Math.min(w, h) * FIT_PADDING)
+    const left = w > h * 1.25 ? Math.min(reserveLeft, w * 0.3) : 0
+    this.map.fitBounds(bounds, { padding: { top: pad, bottom: pad, right: pad, left: pad + left }, duration: animate ? FIT_DURATION_MS : 0, maxZoom: 12 })
+  }
+
+  /** New layer inputs (a tick, an alert, a drill): deck diffs the layers and updates what the triggers say. */
+  setInputs(inputs: MapLayerInputs): void {
+    this.inputs = inputs
+    this.render()
+    this.schedulePulse()
+  }
+
+  /** The pulse runs only when allowed (not while a view loads: an animating map never goes idle). */
+  setAnimating(on: boolean): void {
+    this.animate = on
+    this.schedulePulse()
+  }
+
+  /**
+   * Calls `done` once everything asked for so far is drawn: the base map is
+   * idle (sources loaded, camera still) and deck.gl has drawn the latest
+   * layers. A newer call supersedes an older one.
+   */
+  whenIdle(done: () => void): void {
+    const token = ++this.idleToken
+    const target = this.inputsSerial
+    const finish = () => {
+      if (token !== this.idleToken || this.destroyed) return
+      if (this.drawnSerial >= target) {
+        this.afterDeckDraw = null
+        done()
+      } else this.afterDeckDraw = finish
+    }
+    this.map.once('idle', finish)
+    // An idle map draws no frame, and so would fire no event: ask for one.
+    this.map.triggerRepaint()
+  }
+
+  /** A geographic point as a viewport pixel (clientX, clientY), through any CSS transform of the page. */
+  clientPoint(lngLat: Position): [number, number] {
+    const p = this.map.project(lngLat)
+    const rect = this.container.getBoundingClientRect()
+    const sx = this.container.offsetWidth > 0 ? rect.width / this.container.offsetWidth : 1
+    const sy = this.container.offsetHeight > 0 ? rect.height / this.container.offsetHeight : 1
+    return [rect.left + p.x * sx, rect.top + p.y * sy]
+  }
+
+  /** A pixel of the map's own coordinates as a viewport pixel. */
+  toClient(x: number, y: number): [number, number] {
+    const rect = this.container.getBoundingClientRect()
+    const sx = this.container.offsetWidth > 0 ? rect.width / this.container.offsetWidth : 1
+    return [rect.left + x * sx, rect.top + y * sx]
+  }
+
+  setCursor(cursor: string): void {
+    this.map.getCanvas().style.cursor = cursor
+  }
+
+  destroy(): void {
+    this.destroyed = true
+    cancelAnimationFrame(this.frame)
+    this.map.removeControl(this.overlay)
+    this.map.remove()
+  }
+
+  private render(): void {
+    if (!this.inputs || this.destroyed) return
+    const phase = this.animate ? (performance.now() % PULSE_PERIOD_MS) / PULSE_PERIOD_MS : 0
+    this.inputsSerial++
+    this.overlay.setProps({ layers: buildLayers(this.inputs, phase) })
+  }
+
+  private schedulePulse(): void {
+    cancelAnimationFrame(this.frame)
+    if (!this.animate || this.destroyed || !this.inputs || this.inputs.pulses.length === 0) return
+    const step = (now: number) => {
+      if (now - this.lastFrameAt >= PULSE_FRAME_MS) {
+        this.lastFrameAt = now
+        this.render()
+      }
+      this.frame = requestAnimationFrame(step)
+    }
+    this.frame = requestAnimationFrame(step)
+  }
+}

@@ -1,0 +1,292 @@
+import 'maplibre-gl/dist/maplibre-gl.css'
+import './region-map.css'
+import { useEffect, useMemo, useRef, useState, type JSX } from 'react'
+import type { Alert } from '../../../common/alert-state'
+import type { CatalogIndex } from '../../../common/catalog-index'
+import type { Station } from '../../../common/catalog-schema'
+import { SEVERITY_ORDER } from '../../../common/alert-state'
+import { useCatalog } from '../data/catalog'
+import { useI18n } from '../i18n/i18n'
+import { useAlerts, useLive, useLiveVersion } from '../live/live'
+import { choroplethScale, type Rgba } from './color-scale'
+import { MapController, type PickEvent } from './map-controller'
+import { LAYER_IDS, type PulseTarget } from './map-layers'
+import { MapLegend } from './map-legend'
+import { MapTooltip, type HoverTarget, type TooltipHandle } from './map-tooltip'
+import { loadRegionGeo, type RegionGeo, type RegionView } from './region-geo'
+import { installTestHook } from './region-map-test-hook'
+import { aqiColor, flowRadius, speedColor, STATION_INDICATORS } from './station-style'
+import { ValueColumn } from './value-column'
+
+/**
+ * The map of the wall, the analyst view and the duty console: the children of
+ * the shown region coloured by one indicator's live value, air stations in
+ * their AQI colours, traffic detectors sized by flow and coloured by speed,
+ * and a pulse on every region with an open alert. maplibre draws the base map
+ * from the bundled boundaries (no tiles, no fonts), deck.gl the data on top.
+ *
+ * It fills its parent box. Text size follows the map (see region-map.css);
+ * set `--map-font` on an ancestor to choose it.
+ */
+
+export type MapOverlay = 'air' | 'traffic' | 'alerts'
+
+export interface RegionMapProps {
+  /** The region being shown (drill level): its children are drawn and coloured. */
+  region: string
+  /** The indicator of the choropleth (its value per child region, from the live store). */
+  indicator: string
+  /** Called with a child region's code when the user clicks it (drill down). Not called for leaves' children (there are none). */
+  onSelect(region: string): void
+  /** What is drawn over the choropleth. @default all of them */
+  overlays?: readonly MapOverlay[]
+}
+
+const ALL_OVERLAYS: readonly MapOverlay[] = ['air', 'traffic', 'alerts']
+
+export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS }: RegionMapProps): JSX.Element {
+  const catalog = useCatalog()
+  const { t } = useI18n()
+  const { store } = useLive()
+  const version = useLiveVersion()
+  const alerts = useAlerts()
+  const boxRef = useRef<HTMLDivElement>(null)
+  const canvasRef = useRef<HTMLDivElement>(null)
+  const tooltipRef = useRef<TooltipHandle>(null)
+  const [controller, setController] = useState<MapController | null>(null)
+  const [styleLoaded, setStyleLoaded] = useState(false)
+  const [geo, setGeo] = useState<RegionGeo | null>(null)
+  const [error, setError] = useState<string | null>(null)
+  // A wall that starts before its server (or loses it) keeps trying, as the catalog does.
+  const [attempt, setAttempt] = useState(0)
+  const failed = (err: unknown) => {
+    setError((err as Error).message ?? String(err))
+    setTimeout(() => setAttempt((a) => a + 1), Math.min(30_000, 1000 * 2 ** attempt))
+  }
+  /** The region whose view is fully drawn (null while one loads). */
+  const [readyRegion, setReadyRegion] = useState<string | null>(null)
+
+  const ind = catalog.indicator(indicator)
+  // The view shown: the previous region's stays up until the next one's boundaries are in.
+  const [view, setView] = useState<RegionView | null>(null)
+  useEffect(() => {
+    if (!geo) return
+    let cancelled = false
+    geo.prepare(region).then(
+      (v) => {
+        if (cancelled) return
+        setView(v)
+        setError(null)
+      },
+      (err: unknown) => !cancelled && failed(err),
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [geo, region, attempt]) // eslint-disable-line react-hooks/exhaustive-deps
+  const showAir = overlays.includes('air')
+  const showTraffic = overlays.includes('traffic')
+  const airStations = useMemo(() => (showAir ? stationsWithin(catalog, 'air', region) : []), [catalog, region, showAir])
+  const detectors = useMemo(() => (showTraffic ? stationsWithin(catalog, 'traffic', region) : []), [catalog, region, showTraffic])
+
+  // Live values, re-read when the store's version moves; each column's
+  // revision moves only when a value it holds changed.
+  const columns = useRef({ fill: new ValueColumn(), aqi: new ValueColumn(), speed: new ValueColumn(), flow: new ValueColumn() }).current
+  const features = view?.shown.features
+  useMemo(() => {
+    if (features) columns.fill.refresh(features.length, (i) => store.get(indicator, features[i]!.properties.code)?.value)
+    columns.aqi.refresh(airStations.length, (i) => stationValue(store, STATION_INDICATORS.aqi, airStations[i]!))
+    columns.speed.refresh(detectors.length, (i) => stationValue(store, STATION_INDICATORS.speed, detectors[i]!))
+    columns.flow.refresh(detectors.length, (i) => stationValue(store, STATION_INDICATORS.flow, detectors[i]!))
+  }, [version, features, indicator, airStations, detectors, store, columns])
+  const fillRevision = `${indicator}:${columns.fill.revision}`
+  const scale = useMemo(
+    () => choroplethScale(columns.fill.values, ind?.better ?? 'neither', ind?.range ?? [0, 1]),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the column's revision stands for its values
+    [fillRevision, ind],
+  )
+
+  const pulses = useMemo(
+    () => (geo && view && overlays.includes('alerts') ? pulseTargets(alerts, view, geo, catalog) : []),
+    [alerts, view, geo, catalog, overlays],
+  )
+
+  // The map lives as long as the component.
+  useEffect(() => {
+    const el = canvasRef.current!
+    const c = new MapController(el, {
+      onHover: (pick) => handlers.current.hover(pick),
+      onClick: (pick) => handlers.current.click(pick),
+    })
+    c.map.once('load', () => { console.log('T load', Math.round(performance.now())); setStyleLoaded(true) })
+    let renders = 0
+    c.map.on('render', () => { renders++ })
+    setInterval(() => console.log('T renders', renders, 'loaded', c.map.loaded(), 'moving', c.map.isMoving(), Math.round(performance.now())), 1000)
+    c.map.on('idle', () => console.log('T idle', Math.round(performance.now())))
+    c.map.on('sourcedata', (e) => e.isSourceLoaded && e.sourceDataType === 'metadata' && console.log('T sourceloaded', e.sourceId, Math.round(performance.now())))
+    c.map.on('data', (e: any) => e.dataType === 'source' && e.tile && console.log('T tile', e.sourceId, e.tile?.tileID?.canonical?.z, Math.round(performance.now())))
+    setController(c)
+    return () => {
+      c.destroy()
+      setController(null)
+      setStyleLoaded(false)
+    }
+  }, [])
+
+  useEffect(() => {
+    let cancelled = false
+    loadRegionGeo(catalog.tree).then(
+      (g) => {
+        if (cancelled) return
+        setGeo(g)
+        setError(null)
+      },
+      (err: unknown) => !cancelled && failed(err),
+    )
+    return () => {
+      cancelled = true
+    }
+  }, [catalog, attempt]) // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => {
+    if (!controller || !styleLoaded || !geo) return
+    controller.setSource('province', geo.province)
+    controller.setSource('cities', geo.cities)
+  }, [controller, styleLoaded, geo])
+
+  // Layers follow every change of their inputs; deck.gl diffs them.
+  useEffect(() => {
+    if (!controller || !styleLoaded || !view) return
+    controller.setInputs({
+      view,
+      fill: { revision: fillRevision, at: (i) => scale.color(columns.fill.at(i)) },
+      air: showAir ? { stations: airStations, color: { revision: columns.aqi.revision, at: (i) => aqiColor(columns.aqi.at(i)) } } : null,
+      traffic: showTraffic
+        ? {
+            stations: detectors,
+            radius: { revision: columns.flow.revision, at: (i) => flowRadius(columns.flow.at(i)) },
+            color: { revision: columns.speed.revision, at: (i) => speedColor(columns.speed.at(i)) },
+          }
+        : null,
+      pulses,
+    })
+  })
+
+  // A new region: outline it, fit the camera, and be ready once drawn.
+  const fitted = useRef(false)
+  useEffect(() => {
+    if (!controller || !styleLoaded || !view) return
+    setReadyRegion(null)
+    controller.setAnimating(false)
+    tooltipRef.current?.show(null)
+    controller.setSource('counties', view.counties)
+    const legendWidth = () => boxRef.current?.querySelector<HTMLElement>('.region-map__legend')?.offsetWidth ?? 0
+    if (view.bounds) controller.fit(view.bounds, fitted.current, legendWidth())
+    fitted.current = true
+    console.log('T whenIdle', Math.round(performance.now()))
+    controller.whenIdle(() => { console.log('T ready', Math.round(performance.now()))
+      setReadyRegion(view.region)
+      controller.setAnimating(true)
+    })
+    // Keep the region framed when the box changes size (a panel resized, the window).
+    const refit = () => view.bounds && controller.fit(view.bounds, false, legendWidth())
+    controller.map.on('resize', refit)
+    return () => {
+      controller.map.off('resize', refit)
+    }
+  }, [controller, styleLoaded, view])
+
+  // Pointer handlers read the latest render's values without re-subscribing deck.gl.
+  const handlers = useRef({ hover: (_p: PickEvent | null) => {}, click: (_p: PickEvent) => {} })
+  const onSelectRef = useRef(onSelect)
+  onSelectRef.current = onSelect
+  handlers.current = {
+    hover: (pick) => {
+      const target = pick && view ? hoverTarget(pick, view, airStations, detectors, pulses) : null
+      const el = boxRef.current
+      tooltipRef.current?.show(target, pick && el ? { x: pick.x, y: pick.y, width: el.clientWidth, height: el.clientHeight } : undefined)
+      controller?.setCursor(pick?.layerId === LAYER_IDS.choropleth && view && view.children.length > 0 ? 'pointer' : '')
+    },
+    click: (pick) => {
+      if (pick.layerId !== LAYER_IDS.choropleth || !view || view.children.length === 0) return
+      const code = view.shown.features[pick.index]?.properties.code
+      if (code) onSelectRef.current(code)
+    },
+  }
+
+  // The browser tests' view of the map.
+  const fillOf = (code: string): Rgba | null => {
+    const i = view?.indexOf.get(code)
+    return i === undefined ? null : scale.color(columns.fill.at(i))
+  }
+  const hookState = useRef({ fillOf, pulses })
+  hookState.current = { fillOf, pulses }
+  useEffect(() => {
+    if (!controller || !geo || !view) return
+    return installTestHook({
+      // Not ready while the asked-for region's view is still being prepared.
+      ready: readyRegion === region && view.region === region,
+      region,
+      project: (code) => {
+        const anchor = geo.anchor(code)
+        return anchor ? controller.clientPoint(anchor) : null
+      },
+      regions: () => [...view.children],
+      pulsing: () => hookState.current.pulses.map((p) => p.code),
+      fill: (code) => hookState.current.fillOf(code),
+    })
+  }, [controller, geo, view, readyRegion, region])
+
+  const openAlerts = pulses.reduce((n, p) => n + p.count, 0)
+  return (
+    <div className="region-map" data-testid="region-map" data-ready={readyRegion === region && view?.region === region ? 'true' : 'false'} ref={boxRef}>
+      <div className="region-map__canvas" ref={canvasRef} />
+      {ind && <MapLegend indicator={ind} scale={scale} air={showAir} traffic={showTraffic} openAlerts={openAlerts} />}
+      <MapTooltip ref={tooltipRef} indicator={ind} />
+      {error && <div className="region-map__status">{t('error.load', { message: error })}</div>}
+      {!error && !geo && <div className="region-map__status">{t('data.loading')}</div>}
+    </div>
+  )
+}
+
+function stationsWithin(catalog: CatalogIndex, kind: Station['kind'], region: string): Station[] {
+  return catalog.stationsOfKind(kind).filter((s) => catalog.tree.isWithin(s.region, region))
+}
+
+function stationValue(store: ReturnType<typeof useLive>['store'], indicator: string, s: Station): number | undefined {
+  return store.get(indicator, s.region, s.code)?.value
+}
+
+/**
+ * Open alerts (firing or acknowledged) within the shown region, each on the
+ * shown child that contains its region (or on the region itself, for an alert
+ * raised on it), one ring per child in the colour of its worst alert.
+ */
+export function pulseTargets(alerts: readonly Alert[], view: RegionView, geo: RegionGeo, catalog: CatalogIndex): PulseTarget[] {
+  const byCode = new Map<string, PulseTarget>()
+  const shown = new Set(view.children.length > 0 ? view.children : [view.region])
+  for (const a of alerts) {
+    if (a.state === 'resolved') continue
+    const lineage = catalog.tree.lineage(a.region)
+    const target = lineage.find((r) => shown.has(r.code))?.code ?? (lineage.some((r) => r.code === view.region) ? view.region : undefined)
+    if (!target) continue
+    const existing = byCode.get(target)
+    if (existing) {
+      existing.count++
+      if (SEVERITY_ORDER[a.severity] > SEVERITY_ORDER[existing.severity]) existing.severity = a.severity
+      continue
+    }
+    const position = geo.anchor(target)
+    if (position) byCode.set(target, { code: target, position, severity: a.severity, count: 1 })
+  }
+  return [...byCode.values()]
+}
+
+function hoverTarget(pick: PickEvent, view: RegionView, air: Station[], traffic: Station[], pulses: PulseTarget[]): HoverTarget | null {
+  if (pick.layerId === LAYER_IDS.choropleth) {
+    const code = view.shown.features[pick.index]?.properties.code
+    return code ? { kind: 'region', code, alerts: pulses.find((p) => p.code === code)?.count ?? 0 } : null
+  }
+  const station = pick.layerId === LAYER_IDS.air ? air[pick.index] : pick.layerId === LAYER_IDS.traffic ? traffic[pick.index] : undefined
+  return station ? { kind: 'station', station } : null
+}

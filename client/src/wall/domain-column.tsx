@@ -1,0 +1,58 @@
+import { memo } from 'react'
+import type { DomainScore } from '../../../common/scorecard-schema'
+import { useCatalog } from '../data/catalog'
+import { useI18n } from '../i18n/i18n'
+import { KpiCard } from './kpi-card'
+import { RankingPanel } from './ranking-panel'
+import { TrendPanel } from './trend-panel'
+import type { WallDomain } from './wall-domains'
+import { useWallTime } from './wall-time'
+
+export interface DomainColumnProps {
+  config: WallDomain
+  region: string
+  /** The domain's score for the region (scorecard), when there is one. */
+  score: DomainScore | undefined
+  /** The tour is showing this domain. */
+  active: boolean
+  mapIndicator: string
+  onPickIndicator(indicator: string): void
+}
+
+/** One domain's quarter of the wall: its index, four KPI cards, a trend and a ranking. */
+export const DomainColumn = memo(function DomainColumn({ config, region, score, active, mapIndicator, onPickIndicator }: DomainColumnProps) {
+  const { t, num } = useI18n()
+  const catalog = useCatalog()
+  const trend = catalog.indicator(config.trend)
+  const headline = catalog.indicator(config.headline)
+  return (
+    <section className={`panel wall-domain${active ? ' wall-domain--active' : ''}`} data-testid={`domain-${config.domain}`} data-domain={config.domain}>
+      <header className="wall-panel-title wall-domain-title">
+        <span className="wall-ellipsis">{t(`domain.${config.domain}`)}</span>
+        <FeedStaleBadge />
+        {score && (
+          <span className="wall-domain-score">
+            {t('wall.index')} <b>{score.score === null ? '—' : num(score.score, 1)}</b>
+          </span>
+        )}
+      </header>
+      <div className="wall-kpi-grid">
+        {config.kpis.map((code) => {
+          const indicator = catalog.indicator(code)
+          return indicator ? <KpiCard key={code} indicator={indicator} region={region} onMap={mapIndicator === code} onPick={onPickIndicator} /> : null
+        })}
+      </div>
+      <div className="wall-domain-lower">
+        {trend && <TrendPanel indicator={trend} region={region} />}
+        {headline && <RankingPanel indicator={headline} region={region} />}
+      </div>
+    </section>
+  )
+})
+
+/** Said once per domain when the live feed stops, rather than on every card. */
+function FeedStaleBadge() {
+  const { t } = useI18n()
+  const { feedStale } = useWallTime()
+  return feedStale ? <span className="badge-stale">{t('data.stale')}</span> : null
+}

@@ -1,0 +1,104 @@
+import { memo } from 'react'
+import type { Indicator } from '../../../common/catalog-schema'
+import { useCatalog } from '../data/catalog'
+import { useI18n, type I18n } from '../i18n/i18n'
+import { useLiveValue } from '../live/live'
+import { lightOf } from './traffic-light'
+import { ownRowUrl, type RankingReply } from './wall-api'
+import { usePolledJson } from './use-polled-json'
+import { useWallTime, valueStale } from './wall-time'
+
+/** MoM and YoY come from daily values of complete days: reading them every 10 minutes is plenty. */
+const CHANGE_RELOAD_MS = 10 * 60_000
+
+export interface KpiCardProps {
+  indicator: Indicator
+  region: string
+  /** The map draws this indicator. */
+  onMap: boolean
+  onPick(indicator: string): void
+}
+
+/**
+ * One indicator of the selected region: the live value (its own store
+ * subscription, so a tick re-renders only the cards whose value changed),
+ * unit, target, a red/amber/green light, MoM and YoY. A value that stopped
+ * updating (older than 3 cadences) is greyed and says since when, in place
+ * of its changes, rather than passing for live; when the whole feed stops,
+ * values are greyed and the domain's title says so once.
+ */
+export const KpiCard = memo(function KpiCard({ indicator, region, onMap, onPick }: KpiCardProps) {
+  const i18n = useI18n()
+  const { t, name } = i18n
+  const catalog = useCatalog()
+  const live = useLiveValue(indicator.code, region)
+  const { now, feedStale } = useWallTime()
+  const r = catalog.region(region)
+  const own = usePolledJson<RankingReply>(r ? ownRowUrl(indicator.code, r) : null, CHANGE_RELOAD_MS)
+  const row = own.data?.top[0]?.region === region ? own.data.top[0] : undefined
+  // Its own value stopped (the source is quiet), or the whole feed did (the domain says so).
+  const ownStale = live !== undefined && valueStale(live.ts, indicator.cadenceSeconds, now)
+  const stale = live !== undefined && (ownStale || feedStale)
+  const light = stale ? 'unknown' : lightOf(indicator, live?.value, row?.yoy)
+  const unit = name(indicator.unit)
+  return (
+    <div
+      className={`wall-kpi${stale ? ' wall-kpi--stale' : ''}${onMap ? ' wall-kpi--on-map' : ''}`}
+      data-testid={`kpi-${indicator.code}`}
+      data-value={live === undefined ? '' : String(live.value)}
+      data-region={region}
+      data-light={light}
+      onClick={() => onPick(indicator.code)}
+    >
+      <div className="wall-kpi-name">
+        <span className={`wall-light wall-light--${light}`} aria-label={light} />
+        <span className="wall-ellipsis" title={name(indicator.name)}>
+          {name(indicator.name)}
+        </span>
+      </div>
+      <div className="wall-kpi-value">
+        {live === undefined ? <span className="wall-kpi-none">{t('data.none')}</span> : <span className="wall-kpi-number">{i18n.num(live.value, indicator.precision)}</span>}
+        {live !== undefined && unit && <span className="wall-kpi-unit wall-ellipsis">{unit}</span>}
+      </div>
+      <div className="wall-kpi-meta wall-ellipsis">{targetText(indicator, i18n)}</div>
+      <div className="wall-kpi-meta wall-kpi-changes">
+        {ownStale ? (
+          <span className="badge-stale wall-ellipsis">{t('wall.staleSince', { time: shortTime(live.ts) })}</span>
+        ) : (
+          <>
+            <Change label={t('kpi.mom')} pct={row?.mom} better={indicator.better} />
+            <Change label={t('kpi.yoy')} pct={row?.yoy} better={indicator.better} />
+          </>
+        )}
+      </div>
+    </div>
+  )
+})
+
+function targetText(indicator: Indicator, { t, name, num }: I18n): string {
+  const target = indicator.target
+  if (!target) return `${t('kpi.target')} —`
+  if (target.kind === 'yoyChange') return `${t('kpi.target')} ${t('kpi.yoy')} ${target.percent > 0 ? '+' : ''}${num(target.percent)}%`
+  const op = indicator.better === 'lower' ? '≤' : indicator.better === 'higher' ? '≥' : ''
+  return `${t('kpi.target')} ${op} ${num(target.value, indicator.precision)} ${name(indicator.unit)}`.trim()
+}
+
+function Change({ label, pct, better }: { label: string; pct: number | null | undefined; better: Indicator['better'] }) {
+  if (pct === null || pct === undefined || !Number.isFinite(pct)) return <span className="wall-chg">{label} —</span>
+  const good = (pct > 0 && better === 'higher') || (pct < 0 && better === 'lower')
+  const bad = (pct < 0 && better === 'higher') || (pct > 0 && better === 'lower')
+  const arrow = pct > 0 ? '▲' : pct < 0 ? '▼' : ''
+  return (
+    <span className={`wall-chg${good ? ' wall-chg--good' : bad ? ' wall-chg--bad' : ''}`}>
+      {label} {arrow}
+      {Math.abs(pct).toFixed(1)}%
+    </span>
+  )
+}
+
+/** When a stale value was last current: month-day and time, the same in both languages. */
+function shortTime(ms: number): string {
+  const d = new Date(ms)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`
+}

@@ -1,0 +1,94 @@
+import { useEffect, useMemo, useRef, useState } from 'react'
+import type { Indicator } from '../../../common/catalog-schema'
+import { TrendChart } from '../charts/trend-chart'
+import { query } from '../api/http'
+import { useI18n, type I18n } from '../i18n/i18n'
+import { useLiveValue } from '../live/live'
+import { appendLive, trendWindowOf, type TrendPoint, type TrendWindow } from './trend-window'
+import type { SeriesReply } from './wall-api'
+import { polledStale, usePolledJson } from './use-polled-json'
+import { useWallTime } from './wall-time'
+
+/**
+ * Redraw the chart at most this often for live values: a tick may carry a new
+ * value every second, and a wall read from across a room gains nothing from
+ * redrawing a line that fast.
+ */
+const LIVE_REDRAW_MS = 5_000
+
+/** A series never holds more points than this, whatever runs for days: the API's own cap. */
+const MAX_POINTS = 2_000
+
+/**
+ * The trend of one indicator for the selected region: history from
+ * /api/series (reloaded now and then), extended by live values in between.
+ */
+export function TrendPanel({ indicator, region }: { indicator: Indicator; region: string }) {
+  const i18n = useI18n()
+  const window = useMemo(() => trendWindowOf(indicator.cadenceSeconds), [indicator.cadenceSeconds])
+  // The range moves with the clock: each reload asks for the window ending now.
+  const series = usePolledJson<SeriesReply>(
+    `/api/series${query({ indicator: indicator.code, region, step: window.step })}`,
+    window.reloadMs,
+    (source) => `${source}&from=${windowStart(Date.now(), window)}`,
+  )
+  const { now, feedStale } = useWallTime()
+
+  const points = useRef<TrendPoint[]>([])
+  const [version, setVersion] = useState(0)
+  useEffect(() => {
+    if (!series.data) return
+    points.current = series.data.points.map((p) => [p.ts, p.value])
+    setVersion((v) => v + 1)
+  }, [series.data])
+
+  const live = useLiveValue(indicator.code, region)
+  const pending = useRef(false)
+  const redraw = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
+  useEffect(() => {
+    if (!live || !series.data) return
+    if (!appendLive(points.current, live.ts, live.value, window, MAX_POINTS)) return
+    if (pending.current) return
+    pending.current = true
+    redraw.current = setTimeout(() => {
+      pending.current = false
+      setVersion((v) => v + 1)
+    }, LIVE_REDRAW_MS)
+  }, [live, series.data, window])
+  useEffect(() => () => clearTimeout(redraw.current), [])
+
+  const stale = feedStale || polledStale(series, window.reloadMs, now)
+  const target = indicator.target?.kind === 'level' ? indicator.target.value : null
+  return (
+    <div className={`panel wall-sub wall-trend${stale ? ' wall-panel--stale' : ''}`}>
+      <div className="wall-sub-title">
+        <span className="wall-ellipsis">
+          {i18n.name(indicator.name)} · {rangeLabel(window, i18n)}
+        </span>
+        {stale && <span className="badge-stale">{i18n.t('data.stale')}</span>}
+      </div>
+      <div className="wall-sub-body">
+        {series.data && series.data.points.length === 0 && <div className="wall-sub-empty">{i18n.t('data.none')}</div>}
+        {!series.data && <div className="wall-sub-empty">{i18n.t('data.loading')}</div>}
+        <TrendChart
+          points={points.current}
+          version={version}
+          target={target}
+          precision={indicator.precision}
+          timeFormat={window.step === '1d' ? 'date' : window.spanMs > 86_400_000 ? 'date' : 'time'}
+          stale={stale}
+        />
+      </div>
+    </div>
+  )
+}
+
+/** Start of the window, rounded down to a whole bucket so a reload asks for aligned buckets. */
+function windowStart(end: number, window: TrendWindow): number {
+  return Math.floor((end - window.spanMs) / window.bucketMs) * window.bucketMs
+}
+
+function rangeLabel(window: TrendWindow, { t }: I18n): string {
+  const days = window.spanMs / 86_400_000
+  return days <= 1 ? t('range.24h') : days <= 7 ? t('range.7d') : days <= 30 ? t('range.30d') : t('range.1y')
+}

@@ -1,0 +1,59 @@
+import { useCallback, useEffect, useState } from 'react'
+import type { RegionTree } from '../../../common/region-tree'
+
+/**
+ * The wall's state in the URL: the selected region (`?region=440100`) and the
+ * tour (`?tour=30`), so a wall restarts where it was and a drilled view can be
+ * shared. A drill pushes a history entry (browser back returns); a tour's
+ * steps replace it, so a wall touring for days does not pile up history.
+ */
+
+/** Seconds per tour step when `?tour` gives none, and the bounds of what it may give. */
+export const TOUR_DEFAULT_SECONDS = 30
+const TOUR_MIN_SECONDS = 5
+const TOUR_MAX_SECONDS = 3_600
+
+function regionFromUrl(tree: RegionTree): string {
+  const code = new URLSearchParams(location.search).get('region')
+  return code !== null && tree.has(code) ? code : tree.root.code
+}
+
+/** `?tour=30` → 30; `?tour` or a bad value → the default; no `tour` → null (no tour). */
+export function tourSecondsOf(search: string): number | null {
+  const raw = new URLSearchParams(search).get('tour')
+  if (raw === null) return null
+  const n = Number(raw)
+  if (raw.trim() === '' || !Number.isFinite(n)) return TOUR_DEFAULT_SECONDS
+  return Math.min(TOUR_MAX_SECONDS, Math.max(TOUR_MIN_SECONDS, Math.round(n)))
+}
+
+export interface WallRegion {
+  region: string
+  /** Selects a region: a new history entry, or (`replace`) in place of the current one. */
+  select(code: string, options?: { replace?: boolean }): void
+}
+
+export function useWallRegion(tree: RegionTree): WallRegion {
+  const [region, setRegion] = useState(() => regionFromUrl(tree))
+  useEffect(() => {
+    const onPop = () => setRegion(regionFromUrl(tree))
+    addEventListener('popstate', onPop)
+    return () => removeEventListener('popstate', onPop)
+  }, [tree])
+  const select = useCallback(
+    (code: string, options: { replace?: boolean } = {}) => {
+      if (!tree.has(code)) return
+      const url = new URL(location.href)
+      if (url.searchParams.get('region') === code || (code === tree.root.code && !url.searchParams.has('region'))) {
+        setRegion(code)
+        return
+      }
+      url.searchParams.set('region', code)
+      if (options.replace) history.replaceState(history.state, '', url)
+      else history.pushState(null, '', url)
+      setRegion(code)
+    },
+    [tree],
+  )
+  return { region, select }
+}
