@@ -221,8 +221,10 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
           await drained
           clearInterval(idle)
           clearTimeout(late)
-          // Then what is still queued (the simulators' last points) is stored.
+          // Then what is still queued (the simulators' last points) is stored,
+          // and the alert events those points raised.
           await pipeline.close()
+          await alerts.drain()
           await storage.close()
           log.info('OneScreen stopped')
         })()),

@@ -136,6 +136,15 @@ export class AlertFeed implements AlertLog {
     return (await rs.json<EventRow>()).map(fromRow)
   }
 
+  /** Resolves once every append asked for so far has been stored (or failed). */
+  async drain(): Promise<void> {
+    let tail: Promise<unknown>
+    do {
+      tail = this.tail
+      await tail
+    } while (tail !== this.tail)
+  }
+
   /**
    * Events after `lastSeq` (at most MAX_REPLAY), oldest first, that `keep`
    * accepts: from the ring when it reaches back far enough, else from storage.

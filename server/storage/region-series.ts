@@ -34,8 +34,11 @@ export interface RegionSeriesOptions {
 }
 
 const DEFAULT_GRACE_MS: Record<RollupStep, number> = { '1m': 90_000, '1h': 300_000, '1d': 1_800_000 }
-/** Buckets per compaction statement, so a catch-up is many bounded statements. */
-const CHUNK_MS: Record<RollupStep, number> = { '1m': 86_400_000, '1h': 14 * 86_400_000, '1d': 400 * 86_400_000 }
+/**
+ * Buckets per compaction statement, so a catch-up is many bounded statements
+ * (about a second each here) between which the wall's own queries get their turn.
+ */
+const CHUNK_MS: Record<RollupStep, number> = { '1m': 3 * 3_600_000, '1h': 3 * 86_400_000, '1d': 90 * 86_400_000 }
 /**
  * A compaction reads about one granule of every series whatever its range, so
  * minutes are compacted five at a time; hours and days close one by one.

@@ -46,6 +46,10 @@ export function TrendChart({ points, version, target, precision, timeFormat, sta
       yAxis: {
         type: 'value',
         scale: true,
+        // The target line stays in view: the gap to it is what the chart is for.
+        ...(target === null || target === undefined
+          ? {}
+          : { min: (e: { min: number }) => Math.min(e.min, target), max: (e: { max: number }) => Math.max(e.max, target) }),
         splitNumber: 3,
         splitLine: { lineStyle: { color: CHART_COLORS.grid } },
         axisLabel: {

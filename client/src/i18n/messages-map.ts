@@ -15,7 +15,6 @@ export const mapZh = {
   'map.traffic.speed': '车速',
   'map.traffic.flow': '流量',
   'map.alerts.open': '{count} 条未处理告警',
-  'map.alerts.legend': '闪烁：有未处理告警',
   'map.preview.clicked': '点击了',
 } satisfies Record<string, string>
 
@@ -35,6 +34,5 @@ export const mapEn: Record<keyof typeof mapZh, string> = {
   'map.traffic.speed': 'Speed',
   'map.traffic.flow': 'Flow',
   'map.alerts.open': '{count} open alerts',
-  'map.alerts.legend': 'Pulsing: open alerts',
   'map.preview.clicked': 'Clicked',
 }

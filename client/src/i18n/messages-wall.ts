@@ -19,7 +19,7 @@ export const wallEn: Record<keyof typeof wallZh, string> = {
   'wall.ranking.cities': 'by city',
   'wall.ranking.counties': 'by county',
   'wall.ranking.peers': 'among peers',
-  'wall.coverage': '{percent}% of data present',
+  'wall.coverage': 'Coverage {percent}%',
   'wall.page': 'Page {page}/{pages}',
   'wall.sound.locked': 'Click to enable alert sound',
   'wall.touring': 'Touring · {domain}',

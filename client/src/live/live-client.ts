@@ -23,7 +23,7 @@ export class LiveClient {
   ) {
     this.room = room
     this.socket = io({ transports: ['websocket'], reconnectionDelay: 500, reconnectionDelayMax: 5000 })
-    this.socket.on('connect', () => void this.join())
+    this.socket.on('connect', () => void this.join().catch((err: unknown) => this.onError((err as Error).message)))
     this.socket.on('disconnect', (reason) => {
       store.setConnection('reconnecting')
       // A server shutting down (SIGTERM) disconnects the namespace; socket.io does not retry that by itself.
@@ -44,7 +44,7 @@ export class LiveClient {
   /** Moves to another room (a drill-down): the ack replaces the store's values. */
   setRoom(room: SubscribeRequest): void {
     this.room = room
-    if (this.socket.connected) void this.join()
+    if (this.socket.connected) void this.join().catch((err: unknown) => this.onError((err as Error).message))
   }
 
   close(): void {

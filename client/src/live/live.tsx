@@ -1,4 +1,4 @@
-import { createContext, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react'
+import { createContext, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react'
 import type { Alert } from '../../../common/alert-state'
 import type { LiveValue, SubscribeRequest } from '../../../common/live-contract'
 import { LiveClient } from './live-client'
@@ -11,7 +11,8 @@ import { LiveStore, type Connection } from './live-store'
 
 interface Live {
   store: LiveStore
-  client: LiveClient
+  /** Null for the moment before the socket's effect has run. */
+  client: LiveClient | null
   error: string | null
 }
 
@@ -22,15 +23,20 @@ export const STALE_AFTER_MS = 15_000
 
 export function LiveProvider({ room, children }: { room: SubscribeRequest; children: ReactNode }) {
   const [error, setError] = useState<string | null>(null)
-  const [live] = useState(() => {
-    const store = new LiveStore()
-    return { store, client: new LiveClient(store, room, setError) }
-  })
-  useEffect(() => () => live.client.close(), [live])
+  const [store] = useState(() => new LiveStore())
+  const [client, setClient] = useState<LiveClient | null>(null)
+  const roomRef = useRef(room)
+  roomRef.current = room
+  // The socket lives with the effect (StrictMode mounts twice in development: each mount gets its own).
+  useEffect(() => {
+    const c = new LiveClient(store, roomRef.current, setError)
+    setClient(c)
+    return () => c.close()
+  }, [store])
   // The room follows the drill-down without a new socket.
   const key = `${room.region}|${room.indicators?.join(',') ?? ''}|${room.stations ?? true}`
-  useEffect(() => live.client.setRoom(room), [key]) // eslint-disable-line react-hooks/exhaustive-deps
-  const value = useMemo(() => ({ ...live, error }), [live, error])
+  useEffect(() => client?.setRoom(roomRef.current), [client, key])
+  const value = useMemo(() => ({ store, client, error }), [store, client, error])
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>
 }
 

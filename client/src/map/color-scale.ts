@@ -22,6 +22,9 @@ export const NO_DATA_COLOR = '#2a3550'
 export interface ChoroplethScale {
   /** [min, max] of the colour ramp. */
   domain: [number, number]
+  /** The value at the ramp's middle: the target when there is one, else the domain's midpoint. */
+  mid: number
+  midIsTarget: boolean
   /** CSS colours from the domain's minimum to its maximum (for the legend's gradient). */
   stops: readonly string[]
   color(value: number): Rgba
@@ -76,9 +79,12 @@ export function niceDomain(min: number, max: number, range: readonly [number, nu
 
 /**
  * The scale for the values now on screen. Missing values (NaN) are skipped;
- * with none at all the indicator's range is used.
+ * with none at all the indicator's range is used. With a target level the
+ * ramp diverges around it: the target is its middle (amber), values on the
+ * good side of it are green and those on the bad side red, so regions that all
+ * meet their target read as good rather than as a spread from green to red.
  */
-export function choroplethScale(values: ArrayLike<number>, better: Better, range: readonly [number, number]): ChoroplethScale {
+export function choroplethScale(values: ArrayLike<number>, better: Better, range: readonly [number, number], target: number | null = null): ChoroplethScale {
   let min = Infinity
   let max = -Infinity
   for (let i = 0; i < values.length; i++) {
@@ -87,16 +93,29 @@ export function choroplethScale(values: ArrayLike<number>, better: Better, range
     if (v < min) min = v
     if (v > max) max = v
   }
+  const withTarget = target !== null && better !== 'neither' && target >= range[0] && target <= range[1]
+  if (min <= max && withTarget) {
+    // Centred on the target, so both halves of the ramp (and of the legend) mean what they show.
+    const half = Math.max(target - min, max - target)
+    min = target - half
+    max = target + half
+  }
   const domain: [number, number] = min <= max ? niceDomain(min, max, range) : [range[0], range[1]]
-  const lookup = LOOKUPS[better]
   const [lo, hi] = domain
+  const mid = withTarget ? target : (lo + hi) / 2
+  const below = mid - lo
+  const above = hi - mid
+  const lookup = LOOKUPS[better]
   const last = lookup.length - 1
   return {
     domain,
+    mid,
+    midIsTarget: withTarget,
     stops: better === 'lower' ? [...BAD_TO_GOOD].reverse() : better === 'higher' ? BAD_TO_GOOD : NEUTRAL_RAMP,
     color(value) {
       if (Number.isNaN(value)) return NO_DATA_RGBA
-      const t = (value - lo) / (hi - lo)
+      // Piecewise linear: [lo, mid] onto the first half of the ramp, [mid, hi] onto the second.
+      const t = value <= mid ? (below > 0 ? (0.5 * (value - lo)) / below : 0.5) : above > 0 ? 0.5 + (0.5 * (value - mid)) / above : 0.5
       return lookup[Math.max(0, Math.min(last, Math.round(t * last)))]!
     },
   }

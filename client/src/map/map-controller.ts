@@ -24,6 +24,8 @@ setWorkerUrl(workerUrl)
 /** The pulse's period, and how often it is redrawn (30 fps is smooth at these sizes and halves the GPU work of 60). */
 const PULSE_PERIOD_MS = 1600
 const PULSE_FRAME_MS = 33
+/** Where a pulse that does not move stands: rings at a third and at five sixths of their growth. */
+const STILL_PHASE = 0.33
 /** Room around a region when the camera fits it, as a share of the map's size. */
 const FIT_PADDING = 0.06
 const FIT_DURATION_MS = 700
@@ -50,6 +52,14 @@ export class MapController {
   private lastFrameAt = 0
   private idleToken = 0
   private destroyed = false
+  /**
+   * A CPU renderer (SwiftShader, llvmpipe: a PC without GPU acceleration, or
+   * headless CI) redraws a full canvas in tens of milliseconds and the browser
+   * then reads it back to composite it: the pulse stands still there, and
+   * nothing is multisampled, so the page keeps its main thread.
+   */
+  private readonly software: boolean
+  private readonly reducedMotion = globalThis.matchMedia?.('(prefers-reduced-motion: reduce)')
   /** Serial of the layers last handed to deck.gl, and of those it has drawn. */
   private inputsSerial = 0
   private drawnSerial = 0
@@ -65,7 +75,7 @@ export class MapController {
       center: [0, 0],
       zoom: 1,
       attributionControl: false,
-      // The boundary data are read as a whole and trusted: skip style validation on every setData.
+      // The style is built in code (map-style.ts): nothing to validate at run time.
       validateStyle: false,
       dragRotate: false,
       pitchWithRotate: false,
@@ -80,13 +90,15 @@ export class MapController {
     })
     this.map.touchZoomRotate.disableRotation()
     this.map.keyboard.disableRotation()
+    this.software = isSoftwareRenderer(this.map.getCanvas())
     const pick = (info: PickingInfo): PickEvent | null =>
       info.layer && info.index >= 0 ? { layerId: info.layer.id, index: info.index, x: info.x, y: info.y } : null
     this.overlay = new MapboxOverlay({
       interleaved: false,
       layers: [],
       useDevicePixels: this.pixelRatio(),
-      deviceProps: { type: 'webgl', webgl: { preserveDrawingBuffer: true, antialias: false } },
+      // Smooth polygon and path edges (deck.gl's lines have no shader antialiasing), where the GPU does it for free.
+      deviceProps: { type: 'webgl', webgl: { preserveDrawingBuffer: true, antialias: !this.software } },
       onHover: (info) => events.onHover(pick(info)),
       onClick: (info) => {
         const p = pick(info)
@@ -106,11 +118,6 @@ export class MapController {
         this.overlay.setProps({ useDevicePixels: ratio })
       }
     })
-  }
-
-  /** The canvases, base map first (a PNG export draws them in this order). */
-  canvases(): HTMLCanvasElement[] {
-    return [this.map.getCanvas(), this.overlay.getCanvas()].filter((c): c is HTMLCanvasElement => c !== null)
   }
 
   /** Device pixels per layout pixel, including any CSS scale of an ancestor (capped: a 4× wall PC renders no more than 3×). */
@@ -180,13 +187,6 @@ export class MapController {
     return [rect.left + p.x * sx, rect.top + p.y * sy]
   }
 
-  /** A pixel of the map's own coordinates as a viewport pixel. */
-  toClient(x: number, y: number): [number, number] {
-    const rect = this.container.getBoundingClientRect()
-    const sx = this.container.offsetWidth > 0 ? rect.width / this.container.offsetWidth : 1
-    return [rect.left + x * sx, rect.top + y * sx]
-  }
-
   setCursor(cursor: string): void {
     this.map.getCanvas().style.cursor = cursor
   }
@@ -200,14 +200,18 @@ export class MapController {
 
   private render(): void {
     if (!this.inputs || this.destroyed) return
-    const phase = this.animate ? (performance.now() % PULSE_PERIOD_MS) / PULSE_PERIOD_MS : 0
+    const phase = this.animate && this.pulseMoves() ? (performance.now() % PULSE_PERIOD_MS) / PULSE_PERIOD_MS : STILL_PHASE
     this.inputsSerial++
     this.overlay.setProps({ layers: buildLayers(this.inputs, phase) })
   }
 
+  private pulseMoves(): boolean {
+    return !this.software && !this.reducedMotion?.matches
+  }
+
   private schedulePulse(): void {
     cancelAnimationFrame(this.frame)
-    if (!this.animate || this.destroyed || !this.inputs || this.inputs.pulses.length === 0) return
+    if (!this.animate || !this.pulseMoves() || this.destroyed || !this.inputs || this.inputs.pulses.length === 0) return
     const step = (now: number) => {
       if (now - this.lastFrameAt >= PULSE_FRAME_MS) {
         this.lastFrameAt = now
@@ -217,4 +221,19 @@ export class MapController {
     }
     this.frame = requestAnimationFrame(step)
   }
+}
+
+const SOFTWARE_RENDERERS = /SwiftShader|llvmpipe|softpipe|Software Adapter|Microsoft Basic Render/i
+
+/** Whether the map's WebGL context runs on the CPU. */
+function isSoftwareRenderer(canvas: HTMLCanvasElement): boolean {
+  const gl = canvas.getContext('webgl2')
+  if (!gl) return false
+  // Firefox names the renderer itself (and deprecates the extension); Chrome only through the extension.
+  let renderer = String(gl.getParameter(gl.RENDERER))
+  if (/^WebKit WebGL$/.test(renderer)) {
+    const info = gl.getExtension('WEBGL_debug_renderer_info')
+    if (info) renderer = String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL))
+  }
+  return SOFTWARE_RENDERERS.test(renderer)
 }

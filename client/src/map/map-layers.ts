@@ -68,7 +68,7 @@ export function buildLayers(inputs: MapLayerInputs, phase: number): Layer[] {
       id: LAYER_IDS.choropleth,
       data: view.shown as never,
       filled: true,
-      stroked: false,
+      stroked: true,
       pickable: true,
       autoHighlight: true,
       highlightColor: [255, 255, 255, 70],

@@ -1,12 +1,14 @@
 import type { Indicator } from '../../../common/catalog-schema'
 import { useI18n } from '../i18n/i18n'
+import { useFreshness } from '../live/live'
 import { NO_DATA_COLOR, type ChoroplethScale } from './color-scale'
 import { AQI_BANDS, SPEED_DOMAIN, SPEED_STOPS } from './station-style'
 
 /**
  * The map's legend: the choropleth's ramp with its domain and direction, and
- * keys for the station layers and the alert pulse shown. Sized by the map's
- * font (region-map.css), so it reads from across the room on the wall.
+ * keys for the station layers and the alert pulse shown, and a warning when
+ * the live feed has gone quiet (the colours are then not live). Sized by the
+ * map's font (region-map.css), so it reads from across the room on the wall.
  */
 
 export interface MapLegendProps {
@@ -19,6 +21,7 @@ export interface MapLegendProps {
 
 export function MapLegend({ indicator, scale, air, traffic, openAlerts }: MapLegendProps) {
   const { t, name, num } = useI18n()
+  const { stale } = useFreshness()
   const unit = name(indicator.unit)
   const [lo, hi] = scale.domain
   const digits = Math.min(indicator.precision, hi - lo >= 10 ? 0 : indicator.precision)
@@ -29,10 +32,18 @@ export function MapLegend({ indicator, scale, air, traffic, openAlerts }: MapLeg
         {unit && <span className="rm-legend__unit"> · {unit}</span>}
       </div>
       {indicator.better !== 'neither' && <div className="rm-legend__hint">{t(indicator.better === 'higher' ? 'map.better.higher' : 'map.better.lower')}</div>}
+      {stale && (
+        <div className="rm-legend__hint badge-stale" data-testid="region-map-stale">
+          {t('data.stale')}
+        </div>
+      )}
       <div className="rm-legend__ramp" style={{ background: `linear-gradient(to right, ${scale.stops.join(', ')})` }} />
       <div className="rm-legend__ticks">
         <span data-testid="region-map-legend-min">{num(lo, digits)}</span>
-        <span>{num((lo + hi) / 2, digits)}</span>
+        <span data-testid="region-map-legend-mid">
+          {scale.midIsTarget ? `${t('kpi.target')} ` : ''}
+          {num(scale.mid, digits)}
+        </span>
         <span data-testid="region-map-legend-max">{num(hi, digits)}</span>
       </div>
       <div className="rm-legend__row">

@@ -1,6 +1,7 @@
 import type { RegionLevel } from '../../../common/catalog-schema'
 import type { RegionTree } from '../../../common/region-tree'
 import { ApiRequestError, getJson } from '../api/http'
+import { simplifyFeature } from './simplify'
 
 /**
  * The region boundaries from GET /api/geo/:level, indexed for the map: every
@@ -46,6 +47,13 @@ export interface RegionView {
 }
 
 const EMPTY: RegionCollection = { type: 'FeatureCollection', features: [] }
+
+/**
+ * Drawn outlines are simplified to 1/4000 of the region's extent: under half a
+ * pixel on a 2,000-pixel-wide wall map of it, and so still under a pixel when
+ * the analyst zooms in twice.
+ */
+const SIMPLIFY_DIVISOR = 4000
 
 export class RegionGeo {
   private readonly byCode = new Map<string, RegionFeature>()
@@ -99,16 +107,19 @@ export class RegionGeo {
     if (!v) {
       const children = this.tree.children(region).map((r) => r.code)
       const codes = children.length > 0 ? children : [region]
-      const features = codes.map((c) => this.byCode.get(c)).filter((f): f is RegionFeature => f !== undefined)
+      const original = codes.map((c) => this.byCode.get(c)).filter((f): f is RegionFeature => f !== undefined)
       const own = this.byCode.get(region)
+      const bounds = this.bounds(region) ?? unionBounds(original.map((f) => this.bounds(f.properties.code)))
+      const tolerance = bounds ? Math.max(bounds[1][0] - bounds[0][0], bounds[1][1] - bounds[0][1]) / SIMPLIFY_DIVISOR : 0
+      const features = tolerance > 0 ? original.map((f) => simplifyFeature(f, tolerance)) : original
       v = {
         region,
         shown: { type: 'FeatureCollection', features },
         children,
         counties,
         indexOf: new Map(features.map((f, i) => [f.properties.code, i])),
-        outline: own ? { type: 'FeatureCollection', features: [own] } : EMPTY,
-        bounds: this.bounds(region) ?? unionBounds(features.map((f) => this.bounds(f.properties.code))),
+        outline: own ? { type: 'FeatureCollection', features: [tolerance > 0 ? simplifyFeature(own, tolerance) : own] } : EMPTY,
+        bounds,
       }
       this.views.set(region, v)
     }

@@ -1,16 +1,15 @@
 import 'maplibre-gl/dist/maplibre-gl.css'
 import './region-map.css'
 import { useEffect, useMemo, useRef, useState, type JSX } from 'react'
-import type { Alert } from '../../../common/alert-state'
 import type { CatalogIndex } from '../../../common/catalog-index'
 import type { Station } from '../../../common/catalog-schema'
-import { SEVERITY_ORDER } from '../../../common/alert-state'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import { useAlerts, useLive, useLiveVersion } from '../live/live'
 import { choroplethScale, type Rgba } from './color-scale'
 import { MapController, type PickEvent } from './map-controller'
 import { LAYER_IDS, type PulseTarget } from './map-layers'
+import { pulseTargets } from './pulse-targets'
 import { MapLegend } from './map-legend'
 import { MapTooltip, type HoverTarget, type TooltipHandle } from './map-tooltip'
 import { loadRegionGeo, type RegionGeo, type RegionView } from './region-geo'
@@ -86,11 +85,15 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
   }, [geo, region, attempt]) // eslint-disable-line react-hooks/exhaustive-deps
   const showAir = overlays.includes('air')
   const showTraffic = overlays.includes('traffic')
-  const airStations = useMemo(() => (showAir ? stationsWithin(catalog, 'air', region) : []), [catalog, region, showAir])
-  const detectors = useMemo(() => (showTraffic ? stationsWithin(catalog, 'traffic', region) : []), [catalog, region, showTraffic])
+  // Stations switch with the view, not before it: everything on screen belongs to one region.
+  const shownRegion = view?.region ?? region
+  const airStations = useMemo(() => (showAir ? stationsWithin(catalog, 'air', shownRegion) : []), [catalog, shownRegion, showAir])
+  const detectors = useMemo(() => (showTraffic ? stationsWithin(catalog, 'traffic', shownRegion) : []), [catalog, shownRegion, showTraffic])
 
-  // Live values, re-read when the store's version moves; each column's
-  // revision moves only when a value it holds changed.
+  // Live values, re-read when the store's version moves (a tick); each
+  // column's revision moves only when a value it holds changed, and is the
+  // layer's updateTrigger. (A memo for its timing: the columns must be current
+  // before the scale and the layers are computed in this render.)
   const columns = useRef({ fill: new ValueColumn(), aqi: new ValueColumn(), speed: new ValueColumn(), flow: new ValueColumn() }).current
   const features = view?.shown.features
   useMemo(() => {
@@ -101,13 +104,13 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
   }, [version, features, indicator, airStations, detectors, store, columns])
   const fillRevision = `${indicator}:${columns.fill.revision}`
   const scale = useMemo(
-    () => choroplethScale(columns.fill.values, ind?.better ?? 'neither', ind?.range ?? [0, 1]),
+    () => choroplethScale(columns.fill.values, ind?.better ?? 'neither', ind?.range ?? [0, 1], ind?.target?.kind === 'level' ? ind.target.value : null),
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the column's revision stands for its values
     [fillRevision, ind],
   )
 
   const pulses = useMemo(
-    () => (geo && view && overlays.includes('alerts') ? pulseTargets(alerts, view, geo, catalog) : []),
+    () => (geo && view && overlays.includes('alerts') ? pulseTargets(alerts, view, catalog.tree, (code) => geo.anchor(code)) : []),
     [alerts, view, geo, catalog, overlays],
   )
 
@@ -118,13 +121,7 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
       onHover: (pick) => handlers.current.hover(pick),
       onClick: (pick) => handlers.current.click(pick),
     })
-    c.map.once('load', () => { console.log('T load', Math.round(performance.now())); setStyleLoaded(true) })
-    let renders = 0
-    c.map.on('render', () => { renders++ })
-    setInterval(() => console.log('T renders', renders, 'loaded', c.map.loaded(), 'moving', c.map.isMoving(), Math.round(performance.now())), 1000)
-    c.map.on('idle', () => console.log('T idle', Math.round(performance.now())))
-    c.map.on('sourcedata', (e) => e.isSourceLoaded && e.sourceDataType === 'metadata' && console.log('T sourceloaded', e.sourceId, Math.round(performance.now())))
-    c.map.on('data', (e: any) => e.dataType === 'source' && e.tile && console.log('T tile', e.sourceId, e.tile?.tileID?.canonical?.z, Math.round(performance.now())))
+    c.map.once('load', () => setStyleLoaded(true))
     setController(c)
     return () => {
       c.destroy()
@@ -183,8 +180,7 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
     const legendWidth = () => boxRef.current?.querySelector<HTMLElement>('.region-map__legend')?.offsetWidth ?? 0
     if (view.bounds) controller.fit(view.bounds, fitted.current, legendWidth())
     fitted.current = true
-    console.log('T whenIdle', Math.round(performance.now()))
-    controller.whenIdle(() => { console.log('T ready', Math.round(performance.now()))
+    controller.whenIdle(() => {
       setReadyRegion(view.region)
       controller.setAnimating(true)
     })
@@ -205,11 +201,11 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
       const target = pick && view ? hoverTarget(pick, view, airStations, detectors, pulses) : null
       const el = boxRef.current
       tooltipRef.current?.show(target, pick && el ? { x: pick.x, y: pick.y, width: el.clientWidth, height: el.clientHeight } : undefined)
-      controller?.setCursor(pick?.layerId === LAYER_IDS.choropleth && view && view.children.length > 0 ? 'pointer' : '')
+      controller?.setCursor(pick && pick.layerId !== LAYER_IDS.outline && view && view.children.length > 0 ? 'pointer' : '')
     },
     click: (pick) => {
-      if (pick.layerId !== LAYER_IDS.choropleth || !view || view.children.length === 0) return
-      const code = view.shown.features[pick.index]?.properties.code
+      if (!view || view.children.length === 0) return
+      const code = clickedChild(pick, view, airStations, detectors, catalog)
       if (code) onSelectRef.current(code)
     },
   }
@@ -257,29 +253,13 @@ function stationValue(store: ReturnType<typeof useLive>['store'], indicator: str
   return store.get(indicator, s.region, s.code)?.value
 }
 
-/**
- * Open alerts (firing or acknowledged) within the shown region, each on the
- * shown child that contains its region (or on the region itself, for an alert
- * raised on it), one ring per child in the colour of its worst alert.
- */
-export function pulseTargets(alerts: readonly Alert[], view: RegionView, geo: RegionGeo, catalog: CatalogIndex): PulseTarget[] {
-  const byCode = new Map<string, PulseTarget>()
-  const shown = new Set(view.children.length > 0 ? view.children : [view.region])
-  for (const a of alerts) {
-    if (a.state === 'resolved') continue
-    const lineage = catalog.tree.lineage(a.region)
-    const target = lineage.find((r) => shown.has(r.code))?.code ?? (lineage.some((r) => r.code === view.region) ? view.region : undefined)
-    if (!target) continue
-    const existing = byCode.get(target)
-    if (existing) {
-      existing.count++
-      if (SEVERITY_ORDER[a.severity] > SEVERITY_ORDER[existing.severity]) existing.severity = a.severity
-      continue
-    }
-    const position = geo.anchor(target)
-    if (position) byCode.set(target, { code: target, position, severity: a.severity, count: 1 })
-  }
-  return [...byCode.values()]
+/** The shown child a click lands in: the region clicked, or the one holding the station clicked (dots sit on top of regions). */
+function clickedChild(pick: PickEvent, view: RegionView, air: Station[], traffic: Station[], catalog: CatalogIndex): string | undefined {
+  if (pick.layerId === LAYER_IDS.choropleth) return view.shown.features[pick.index]?.properties.code
+  const station = pick.layerId === LAYER_IDS.air ? air[pick.index] : pick.layerId === LAYER_IDS.traffic ? traffic[pick.index] : undefined
+  if (!station) return undefined
+  const children = new Set(view.children)
+  return catalog.tree.lineage(station.region).find((r) => children.has(r.code))?.code
 }
 
 function hoverTarget(pick: PickEvent, view: RegionView, air: Station[], traffic: Station[], pulses: PulseTarget[]): HoverTarget | null {

@@ -4,7 +4,9 @@ import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import { useAlerts, useLive } from '../live/live'
 import { useAlertChime } from './alert-sound'
+import { LIST_LIMIT, openAlerts } from './open-alerts'
 import { usePolledJson } from './use-polled-json'
+import { FeedStaleBadge } from './wall-time'
 
 /** Alerts on screen at once: what fits the panel in two lines each at wall size. */
 export const TICKER_ROWS = 5
@@ -18,8 +20,6 @@ const PAGE_MS = 8_000
  * minute), so alerts raised while the wall looked elsewhere are not missed.
  */
 const LIST_RELOAD_MS = 60_000
-/** The API's largest answer; a full answer cannot tell which alerts are missing from it. */
-const LIST_LIMIT = 500
 
 /** A raised event older than this (a replay after a reconnect) does not sound. */
 const SOUND_FRESH_MS = 60_000
@@ -66,6 +66,7 @@ export function AlertTicker({ region }: { region: string }) {
         <span className="wall-ellipsis">{t('alerts.open')}</span>
         <span className="wall-ticker-count">{open.length}</span>
         {pages > 1 && <span className="wall-ticker-page">{t('wall.page', { page: (page % pages) + 1, pages })}</span>}
+        <FeedStaleBadge />
         {!ready && <span className="wall-ticker-sound wall-ellipsis">{t('wall.sound.locked')}</span>}
       </header>
       {open.length === 0 ? (
@@ -89,32 +90,6 @@ export function AlertTicker({ region }: { region: string }) {
       )}
     </section>
   )
-}
-
-/**
- * The store's alerts (live events) and the API's list, merged: for an alert
- * in both, the one with the later event wins; an alert the store still holds
- * as open but the API's list no longer has, though the list is newer than
- * the alert's last event, was resolved while the screen was not told (it
- * looked at another region). Resolved ones and those outside the region go.
- */
-export function openAlerts(live: readonly Alert[], listed: readonly Alert[] | null, inRegion: (region: string) => boolean): Alert[] {
-  const byId = new Map<string, Alert>()
-  let horizon = 0
-  const complete = listed !== null && listed.length < LIST_LIMIT
-  for (const a of listed ?? []) {
-    byId.set(a.id, a)
-    horizon = Math.max(horizon, a.seq)
-  }
-  for (const a of live) {
-    const other = byId.get(a.id)
-    if (other) {
-      if (a.seq > other.seq) byId.set(a.id, a)
-    } else if (!complete || a.seq > horizon) {
-      byId.set(a.id, a)
-    }
-  }
-  return [...byId.values()].filter((a) => a.state !== 'resolved' && inRegion(a.region)).sort((x, y) => y.raisedAt - x.raisedAt || y.seq - x.seq)
 }
 
 function clock(ms: number): string {

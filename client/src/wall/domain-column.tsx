@@ -6,7 +6,7 @@ import { KpiCard } from './kpi-card'
 import { RankingPanel } from './ranking-panel'
 import { TrendPanel } from './trend-panel'
 import type { WallDomain } from './wall-domains'
-import { useWallTime } from './wall-time'
+import { FeedStaleBadge } from './wall-time'
 
 export interface DomainColumnProps {
   config: WallDomain
@@ -49,10 +49,3 @@ export const DomainColumn = memo(function DomainColumn({ config, region, score, 
     </section>
   )
 })
-
-/** Said once per domain when the live feed stops, rather than on every card. */
-function FeedStaleBadge() {
-  const { t } = useI18n()
-  const { feedStale } = useWallTime()
-  return feedStale ? <span className="badge-stale">{t('data.stale')}</span> : null
-}

@@ -39,7 +39,7 @@ export function ScorecardPanel({ polled }: { polled: Polled<ScorecardReply> }) {
       )}
       {own && (
         <footer className="wall-scorecard-foot">
-          <span className="wall-ellipsis">
+          <span className="wall-scorecard-overall">
             {t('scorecard.overall')} <b>{own.overall === null ? '—' : num(own.overall, 1)}</b>
           </span>
           <span className="wall-ellipsis">{t('wall.coverage', { percent: num(own.coverage * 100, 0) })}</span>

@@ -16,6 +16,8 @@ import { useWallTime } from './wall-time'
  */
 const LIVE_REDRAW_MS = 5_000
 
+const DAY_MS = 86_400_000
+
 /** A series never holds more points than this, whatever runs for days: the API's own cap. */
 const MAX_POINTS = 2_000
 
@@ -25,20 +27,20 @@ const MAX_POINTS = 2_000
  */
 export function TrendPanel({ indicator, region }: { indicator: Indicator; region: string }) {
   const i18n = useI18n()
-  const window = useMemo(() => trendWindowOf(indicator.cadenceSeconds), [indicator.cadenceSeconds])
+  const range = useMemo(() => trendWindowOf(indicator.cadenceSeconds), [indicator.cadenceSeconds])
   // The range moves with the clock: each reload asks for the window ending now.
   const series = usePolledJson<SeriesReply>(
-    `/api/series${query({ indicator: indicator.code, region, step: window.step })}`,
-    window.reloadMs,
-    (source) => `${source}&from=${windowStart(Date.now(), window)}`,
+    `/api/series${query({ indicator: indicator.code, region, step: range.step })}`,
+    range.reloadMs,
+    (source) => `${source}&from=${windowStart(Date.now(), range)}`,
   )
   const { now, feedStale } = useWallTime()
 
   const points = useRef<TrendPoint[]>([])
   const [version, setVersion] = useState(0)
+  // A new answer replaces the points; none (another region loading) clears them, so the old region's line is never shown for the new one.
   useEffect(() => {
-    if (!series.data) return
-    points.current = series.data.points.map((p) => [p.ts, p.value])
+    points.current = series.data ? series.data.points.map((p) => [p.ts, p.value]) : []
     setVersion((v) => v + 1)
   }, [series.data])
 
@@ -47,23 +49,23 @@ export function TrendPanel({ indicator, region }: { indicator: Indicator; region
   const redraw = useRef<ReturnType<typeof setTimeout> | undefined>(undefined)
   useEffect(() => {
     if (!live || !series.data) return
-    if (!appendLive(points.current, live.ts, live.value, window, MAX_POINTS)) return
+    if (!appendLive(points.current, live.ts, live.value, range, MAX_POINTS)) return
     if (pending.current) return
     pending.current = true
     redraw.current = setTimeout(() => {
       pending.current = false
       setVersion((v) => v + 1)
     }, LIVE_REDRAW_MS)
-  }, [live, series.data, window])
+  }, [live, series.data, range])
   useEffect(() => () => clearTimeout(redraw.current), [])
 
-  const stale = feedStale || polledStale(series, window.reloadMs, now)
+  const stale = feedStale || polledStale(series, range.reloadMs, now)
   const target = indicator.target?.kind === 'level' ? indicator.target.value : null
   return (
     <div className={`panel wall-sub wall-trend${stale ? ' wall-panel--stale' : ''}`}>
       <div className="wall-sub-title">
         <span className="wall-ellipsis">
-          {i18n.name(indicator.name)} · {rangeLabel(window, i18n)}
+          {i18n.name(indicator.name)} · {rangeLabel(range, i18n)}
         </span>
         {stale && <span className="badge-stale">{i18n.t('data.stale')}</span>}
       </div>
@@ -75,7 +77,7 @@ export function TrendPanel({ indicator, region }: { indicator: Indicator; region
           version={version}
           target={target}
           precision={indicator.precision}
-          timeFormat={window.step === '1d' ? 'date' : window.spanMs > 86_400_000 ? 'date' : 'time'}
+          timeFormat={range.spanMs > DAY_MS ? 'date' : 'time'}
           stale={stale}
         />
       </div>
@@ -84,11 +86,11 @@ export function TrendPanel({ indicator, region }: { indicator: Indicator; region
 }
 
 /** Start of the window, rounded down to a whole bucket so a reload asks for aligned buckets. */
-function windowStart(end: number, window: TrendWindow): number {
-  return Math.floor((end - window.spanMs) / window.bucketMs) * window.bucketMs
+function windowStart(end: number, range: TrendWindow): number {
+  return Math.floor((end - range.spanMs) / range.bucketMs) * range.bucketMs
 }
 
-function rangeLabel(window: TrendWindow, { t }: I18n): string {
-  const days = window.spanMs / 86_400_000
+function rangeLabel(range: TrendWindow, { t }: I18n): string {
+  const days = range.spanMs / DAY_MS
   return days <= 1 ? t('range.24h') : days <= 7 ? t('range.7d') : days <= 30 ? t('range.30d') : t('range.1y')
 }

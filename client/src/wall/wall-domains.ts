@@ -22,7 +22,7 @@ export const WALL_DOMAINS: readonly WallDomain[] = [
   {
     domain: 'business',
     kpis: ['biz.startup_days', 'biz.online_rate', 'biz.satisfaction', 'biz.new_entities'],
-    trend: 'biz.new_entities',
+    trend: 'biz.startup_days',
     headline: 'biz.startup_days',
   },
   {

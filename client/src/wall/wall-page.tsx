@@ -1,4 +1,5 @@
 import './wall.css'
+import './wall-panels.css'
 import { useCallback, useMemo, useState } from 'react'
 import type { ScorecardReply } from '../../../common/scorecard-schema'
 import { useCatalog } from '../data/catalog'

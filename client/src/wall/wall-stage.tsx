@@ -1,4 +1,5 @@
 import { useEffect, useState, type ReactNode } from 'react'
+import { DESIGN_HEIGHT, DESIGN_WIDTH, fitStage } from './stage-fit'
 
 /**
  * The wall is laid out once, for 3840 × 2160 design pixels, and scaled as a
@@ -6,20 +7,6 @@ import { useEffect, useState, type ReactNode } from 'react'
  * 1920 × 1080 to 7680 × 2160 nothing reflows and every screen shows the same
  * picture.
  */
-
-export const DESIGN_WIDTH = 3840
-export const DESIGN_HEIGHT = 2160
-
-export interface StageFit {
-  scale: number
-  left: number
-  top: number
-}
-
-export function fitStage(width: number, height: number): StageFit {
-  const scale = Math.min(width / DESIGN_WIDTH, height / DESIGN_HEIGHT)
-  return { scale, left: (width - DESIGN_WIDTH * scale) / 2, top: (height - DESIGN_HEIGHT * scale) / 2 }
-}
 
 export function WallStage({ children }: { children: ReactNode }) {
   const [fit, setFit] = useState(() => fitStage(innerWidth, innerHeight))

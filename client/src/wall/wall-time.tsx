@@ -1,4 +1,5 @@
 import { createContext, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { useI18n } from '../i18n/i18n'
 import { useFreshness, useLive } from '../live/live'
 
 /**
@@ -55,4 +56,11 @@ export function useWallTime(): WallTime {
 /** Whether a value of an indicator with this cadence, stamped `ts`, has stopped updating at `now`. */
 export function valueStale(ts: number, cadenceSeconds: number, now: number): boolean {
   return now > 0 && now - ts > STALE_CADENCES * cadenceSeconds * 1000
+}
+
+/** "Not updating", shown once in a panel's title while the live feed is quiet (rather than on every value). */
+export function FeedStaleBadge() {
+  const { t } = useI18n()
+  const { feedStale } = useWallTime()
+  return feedStale ? <span className="badge-stale">{t('data.stale')}</span> : null
 }

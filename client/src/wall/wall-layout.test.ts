@@ -1,0 +1,64 @@
+import fs from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import type { Region } from '../../../common/catalog-schema'
+import { rankingScope } from './ranking-panel'
+import { fitStage } from './stage-fit'
+import { WALL_DOMAINS } from './wall-domains'
+import { tourSecondsOf } from './wall-location'
+import { tourSteps } from './wall-tour'
+
+describe('fitStage', () => {
+  it.each([
+    [1920, 1080, 0.5, 0, 0],
+    [3840, 2160, 1, 0, 0],
+    [7680, 2160, 1, 1920, 0],
+    [1920, 1200, 0.5, 0, 60],
+  ])('%i×%i: scale %f, centred', (w, h, scale, left, top) => {
+    expect(fitStage(w, h)).toEqual({ scale, left, top })
+  })
+})
+
+describe('tourSecondsOf', () => {
+  it.each([
+    ['', null],
+    ['?tour=30', 30],
+    ['?tour=', 30],
+    ['?tour=abc', 30],
+    ['?tour=1', 5],
+    ['?tour=99999', 3600],
+  ])('%s → %s', (search, seconds) => {
+    expect(tourSecondsOf(search)).toBe(seconds)
+  })
+})
+
+describe('tourSteps', () => {
+  it('shows each domain over the province, then drilled into its worst region', () => {
+    const steps = tourSteps(WALL_DOMAINS)
+    expect(steps).toHaveLength(WALL_DOMAINS.length * 2)
+    expect(steps.slice(0, 2)).toEqual([
+      { domain: 'business', headline: WALL_DOMAINS[0]!.headline, drill: false },
+      { domain: 'business', headline: WALL_DOMAINS[0]!.headline, drill: true },
+    ])
+  })
+})
+
+describe('rankingScope', () => {
+  const region = (code: string, level: Region['level'], parent: string | null): Region => ({ code, level, parent, name: { zh: code, en: code }, centroid: [113, 23] })
+  it('ranks a region’s children, or a leaf among its peers', () => {
+    const city = region('440100', 'city', '440000')
+    expect(rankingScope(city, [region('440106', 'county', '440100')])).toEqual({ level: 'county', parent: '440100' })
+    expect(rankingScope(region('441900', 'city', '440000'), [])).toEqual({ level: 'city', parent: '440000' })
+  })
+})
+
+describe('WALL_DOMAINS', () => {
+  const sample = JSON.parse(fs.readFileSync(new URL('../../../sample-data/indicators.json', import.meta.url), 'utf8')) as { indicators: Array<{ code: string; domain: string }> }
+  const domainOf = new Map(sample.indicators.map((i) => [i.code, i.domain]))
+
+  it('shows indicators of the sample catalog, each in its own domain', () => {
+    for (const d of WALL_DOMAINS) {
+      expect(new Set(d.kpis).size).toBe(4)
+      for (const code of [...d.kpis, d.trend, d.headline]) expect(domainOf.get(code), code).toBe(d.domain)
+    }
+  })
+})

@@ -1,0 +1,233 @@
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Catalog } from '../../common/catalog-schema'
+import { REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
+import { launchBrowser, openPage, saveScreenshot } from './browser'
+
+/**
+ * The region map (client/src/map) in headless Chromium against the real
+ * server on the real sample catalog with the simulators on, through its
+ * preview page (/map-preview): it draws, it drills on a click (also through
+ * the wall's CSS scaling), its colours and pulses follow live data, its
+ * legend is wall-sized, and the console stays clean.
+ *
+ * Needs the built client: built here first when dist/client is older than
+ * the client's sources.
+ */
+
+/** SwiftShader is slow, and slower on a busy machine: a view is ready in seconds to tens of seconds. */
+const READY_MS = 120_000
+const TEST_MS = 300_000
+/** theme.css --bg: what an empty map shows. */
+const BACKGROUND = [6, 11, 22] as const
+/** theme.css --panel: the land under the choropleth (map-style.ts). */
+const LAND = [13, 22, 40] as const
+/** The choropleth's fill opacity (color-scale.ts FILL_ALPHA). */
+const FILL_ALPHA = 215 / 255
+
+/**
+ * Chromium's own note when the first WebGL contexts of a browser process are
+ * composited in software (SwiftShader with --disable-gpu reads canvases back).
+ * It comes from the GPU process, not the page, and appears for any WebGL page.
+ */
+const DRIVER_NOTE = /GL Driver Message \(OpenGL, Performance, GL_CLOSE_PATH_NV, High\): GPU stall due to ReadPixels/
+const pageProblems = (problems: string[]) => problems.filter((p) => !DRIVER_NOTE.test(p))
+
+function newestMtime(dir: string): number {
+  let newest = 0
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name)
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs)
+  }
+  return newest
+}
+
+function ensureClientBuilt(): void {
+  const index = path.join(REPO_ROOT, 'dist/client/index.html')
+  const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0
+  const sources = Math.max(newestMtime(path.join(REPO_ROOT, 'client')), newestMtime(path.join(REPO_ROOT, 'common')), fs.statSync(path.join(REPO_ROOT, 'vite.config.ts')).mtimeMs)
+  if (built >= sources) return
+  // vitest runs with NODE_ENV=test, which would make Vite bundle React's development build.
+  execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  })
+}
+
+async function waitReady(page: Page, region: string): Promise<void> {
+  await page.waitForFunction((r) => window.__regionMap?.ready === true && window.__regionMap.region === r, region, { timeout: READY_MS })
+}
+
+async function project(page: Page, code: string): Promise<[number, number]> {
+  const p = await page.evaluate((c) => window.__regionMap!.project(c), code)
+  expect(p, `project(${code})`).not.toBeNull()
+  return p!
+}
+
+/**
+ * The map's canvases composited as the page shows them (base map, then deck.gl),
+ * read back: how many pixels are not background, and the colour at some points.
+ */
+async function readMap(page: Page, points: Array<[number, number]> = []): Promise<{ painted: number; total: number; at: number[][] }> {
+  return page.evaluate(
+    ({ points, background }) => {
+      const box = document.querySelector('[data-testid="region-map"]')!
+      const rect = box.getBoundingClientRect()
+      const out = document.createElement('canvas')
+      out.width = Math.round(rect.width)
+      out.height = Math.round(rect.height)
+      const ctx = out.getContext('2d', { willReadFrequently: true })!
+      for (const c of box.querySelectorAll('canvas')) {
+        const r = c.getBoundingClientRect()
+        ctx.drawImage(c, r.left - rect.left, r.top - rect.top, r.width, r.height)
+      }
+      const data = ctx.getImageData(0, 0, out.width, out.height).data
+      let painted = 0
+      for (let i = 0; i < data.length; i += 4) {
+        const d = Math.abs(data[i]! - background[0]) + Math.abs(data[i + 1]! - background[1]) + Math.abs(data[i + 2]! - background[2])
+        if (data[i + 3]! > 0 && d > 24) painted++
+      }
+      const at = points.map(([x, y]) => [...ctx.getImageData(Math.round(x - rect.left), Math.round(y - rect.top), 1, 1).data])
+      return { painted, total: out.width * out.height, at }
+    },
+    { points, background: BACKGROUND },
+  )
+}
+
+/** The colour a fill shows over the land, as the browser composites the deck.gl canvas. */
+function overLand(fill: readonly number[]): number[] {
+  return [0, 1, 2].map((i) => Math.round(fill[i]! * FILL_ALPHA + LAND[i]! * (1 - FILL_ALPHA)))
+}
+
+const near = (a: readonly number[], b: readonly number[], tolerance = 24) => [0, 1, 2].every((i) => Math.abs(a[i]! - b[i]!) <= tolerance)
+
+describe('region map in the browser', () => {
+  let server: TestServer
+  let browser: Browser
+  let catalog: Catalog
+  const childrenOf = (code: string) => catalog.regions.filter((r) => r.parent === code).map((r) => r.code)
+
+  beforeAll(async () => {
+    ensureClientBuilt()
+    server = await startTestServer({ CATALOG_DIR: path.join(REPO_ROOT, 'sample-data'), SIMULATE: '1' })
+    catalog = (await (await fetch(`${server.url}/api/catalog`)).json()) as Catalog
+    browser = await launchBrowser()
+  }, 300_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  it(
+    'draws the province, drills into a city on a click, and pulses where an alert fires',
+    async () => {
+      const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=env.aqi&lang=en`, { width: 1600, height: 1000 })
+      await waitReady(page, '440000')
+      const root = catalog.regions.find((r) => r.parent === null)!.code
+      expect(await page.evaluate(() => window.__regionMap!.regions())).toEqual(childrenOf(root))
+
+      const drawn = await readMap(page)
+      expect(drawn.painted / drawn.total, 'share of the map that is drawn').toBeGreaterThan(0.15)
+      expect(await page.getByTestId('region-map-legend').textContent()).toContain('Air quality index')
+      await page.screenshot({ path: saveScreenshot('map-province.png') })
+
+      const [x, y] = await project(page, '440100')
+      await page.mouse.click(x, y)
+      await expect.poll(() => page.getByTestId('map-preview-clicked').textContent()).toBe('440100')
+      await waitReady(page, '440100')
+      expect(await page.evaluate(() => window.__regionMap!.regions())).toEqual(childrenOf('440100'))
+      expect((await readMap(page)).painted).toBeGreaterThan(0)
+
+      // AQI 300 twice at a station in Tianhe: the default rule raises a critical alert, pulsing on Tianhe.
+      const station = catalog.stations.find((s) => s.kind === 'air' && s.region === '440106')!
+      const now = Date.now()
+      const points = [now - 1000, now].map((ts, i) => ({ ts, indicator: 'env.aqi', region: station.region, station: station.code, value: 300, id: `map-test-aqi-${now}-${i}` }))
+      expect((await server.pipeline.ingestValues(points, 'test')).accepted).toBe(2)
+      await expect.poll(() => page.evaluate(() => window.__regionMap!.pulsing()), { timeout: 30_000 }).toContain('440106')
+      await page.screenshot({ path: saveScreenshot('map-city-alert.png') })
+
+      expect(pageProblems(problems)).toEqual([])
+      await page.close()
+    },
+    TEST_MS,
+  )
+
+  it(
+    'recolours a region as its live value changes, and names it on hover',
+    async () => {
+      // Only the choropleth: no station dots or alert rings over the pixel under test.
+      const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=pov.employment_rate&overlays=none&lang=en`, { width: 1400, height: 900 })
+      await waitReady(page, '440000')
+      // Dongguan has no counties: its own series is its value. Employment rate: higher is better, target 90 %.
+      const code = '441900'
+      const point = await project(page, code)
+      const fillOf = () => page.evaluate((c) => window.__regionMap!.fill(c), code)
+      // The live value is the one with the newest time. The simulators send their first monthly
+      // readings over the first minutes, stamped with their time: stamp ours a little ahead.
+      let ahead = 3 * 60_000
+      const ingest = async (value: number) => {
+        const ts = Date.now() + (ahead += 1000)
+        const r = await server.pipeline.ingestValues([{ ts, indicator: 'pov.employment_rate', region: code, value, id: `map-test-emp-${ts}` }], 'test')
+        expect(r.accepted).toBe(1)
+      }
+      const pixelMatchesFill = async () => {
+        const fill = await fillOf()
+        const [pixel] = (await readMap(page, [point])).at
+        return fill !== null && near(pixel!, overLand(fill))
+      }
+
+      await ingest(40)
+      await expect.poll(fillOf, { timeout: 30_000 }).toSatisfy((f) => f !== null && f[0] > f[1] + 60)
+      await expect.poll(pixelMatchesFill, { timeout: 30_000 }).toBe(true)
+      const [bad] = (await readMap(page, [point])).at
+      expect(bad![0], 'red under target').toBeGreaterThan(bad![1]!)
+
+      await ingest(100)
+      await expect.poll(fillOf, { timeout: 30_000 }).toSatisfy((f) => f !== null && f[1] > f[0] + 60)
+      await expect.poll(pixelMatchesFill, { timeout: 30_000 }).toBe(true)
+      const [good] = (await readMap(page, [point])).at
+      expect(good![1], 'green above target').toBeGreaterThan(good![0]!)
+
+      await page.mouse.move(point[0], point[1])
+      const tooltip = page.getByTestId('region-map-tooltip')
+      await expect.poll(() => tooltip.textContent(), { timeout: 10_000 }).toContain('Dongguan')
+      expect(await tooltip.textContent()).toMatch(/100 ?%/)
+      await page.screenshot({ path: saveScreenshot('map-live-colour.png') })
+
+      expect(pageProblems(problems)).toEqual([])
+      await page.close()
+    },
+    TEST_MS,
+  )
+
+  it(
+    'on the wall (3840×2160 scaled to 1920×1080): the legend reads from metres away and a click still drills',
+    async () => {
+      const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=biz.online_rate&design=3840x2160&scale=0.5`, { width: 1920, height: 1080 })
+      await waitReady(page, '440000')
+      const sizes = await page.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('[data-testid="region-map-legend"] *')]
+          .filter((e) => [...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== ''))
+          .map((e) => Number.parseFloat(getComputedStyle(e).fontSize)),
+      )
+      expect(sizes.length).toBeGreaterThan(0)
+      expect(Math.min(...sizes), 'smallest legend text in design pixels').toBeGreaterThanOrEqual(36)
+
+      const [x, y] = await project(page, '441900')
+      await page.mouse.click(x, y)
+      await expect.poll(() => page.getByTestId('map-preview-clicked').textContent()).toBe('441900')
+      await waitReady(page, '441900')
+      expect(await page.evaluate(() => window.__regionMap!.regions())).toEqual([])
+      await page.screenshot({ path: saveScreenshot('map-wall-scaled.png') })
+
+      expect(pageProblems(problems)).toEqual([])
+      await page.close()
+    },
+    TEST_MS,
+  )
+})
