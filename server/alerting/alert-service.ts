@@ -98,7 +98,8 @@ export class AlertService {
         const id = this.openByKey.get(key)
         if (!id) continue
         this.openByKey.delete(key)
-        writes.push(this.append(id, 'resolved', 'system', { value: e.value, auto: true, clearSince: e.since }, e.at))
+        // The place comes with the event: the raise may still be on its way to the log (appends keep their order).
+        writes.push(this.append(id, 'resolved', 'system', { value: e.value, auto: true, clearSince: e.since }, e.at, e))
       }
     }
     const all = Promise.all(writes)
@@ -253,7 +254,8 @@ export class AlertService {
     // Every event carries the value at that time: the engine's for its own events, the live one for people's.
     const value = 'value' in data ? data.value : (this.deps.currentValue?.(place.indicator, place.region, place.station) ?? null)
     await this.deps.feed.append(this.event(id, type, actor, { ...data, value }, at, place))
-    if (type === 'resolved' && a) await this.endSilencesOf(this.get(id)!)
+    const after = this.get(id)
+    if (type === 'resolved' && after) await this.endSilencesOf(after)
   }
 
   private event(alertId: string, type: AlertEventType, actor: string, data: Record<string, unknown>, at: number, place: Pick<EngineEvent, 'indicator' | 'region' | 'station'>): AlertEvent {

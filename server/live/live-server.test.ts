@@ -83,8 +83,10 @@ describe('LiveServer ticks', () => {
       live.tick()
     }
     expect(serverSide.data.missed).toBe(false)
-    await new Promise((r) => setTimeout(r, 500))
-    // The last message is the whole state: the latest round's values and the province total.
+    // The healing message is the whole state: it may take a moment to arrive and be read.
+    const full = hub.state({ region: '990000', indicators: new Set(['traffic.flow']), stations: true }).values.length
+    const until = Date.now() + 15_000
+    while (ticks.at(-1)?.values.length !== full && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
     const last = ticks.at(-1)!
     const byKey = new Map(last.values.map((v: LiveValue) => [`${v.region}|${v.station ?? ''}`, v.value]))
     expect(byKey.get('990101|TD-FAKE-12-1')).toBe(12 * 100 + 1)

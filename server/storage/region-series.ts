@@ -238,22 +238,45 @@ export class RegionSeries {
     let watermark = this.watermark(step)
     if (watermark === 0) watermark = Math.min(target, Math.max(this.coveredFrom(step), await this.earliestBucket(step)))
     else if (target - watermark < MIN_ADVANCE_MS[step]) return
-    while (watermark < target) {
-      const next = Math.min(watermark + CHUNK_MS[step], target)
-      this.advancing.set(step, next)
-      this.updateGuard()
-      await this.compute(step, watermark, next)
-      watermark = next
-      await this.client.insert({
-        table: this.tables.regionSeriesWatermarks,
-        values: [{ step, watermark, updated: this.now() }],
-        format: 'JSONEachRow',
-      })
-      this.watermarks.set(step, watermark)
-    }
-    this.advancing.delete(step)
-    if (!this.watermarks.has(step)) this.watermarks.set(step, watermark)
+    // From here on, a point stored below the target may land in a bucket this run has already passed: it is marked.
+    this.advancing.set(step, target)
     this.updateGuard()
+    try {
+      while (watermark < target) {
+        // Empty stretches (history that is sparse at this resolution) are skipped, not scanned chunk by chunk.
+        watermark = Math.min(await this.firstBucketFrom(step, watermark, target), target)
+        if (watermark >= target) break
+        const next = Math.min(watermark + CHUNK_MS[step], target)
+        await this.compute(step, watermark, next)
+        watermark = next
+        await this.saveWatermark(step, watermark)
+      }
+      if (this.watermark(step) !== watermark) await this.saveWatermark(step, watermark)
+    } finally {
+      this.advancing.delete(step)
+      this.updateGuard()
+    }
+  }
+
+  private async saveWatermark(step: RollupStep, watermark: number): Promise<void> {
+    await this.client.insert({
+      table: this.tables.regionSeriesWatermarks,
+      values: [{ step, watermark, updated: this.now() }],
+      format: 'JSONEachRow',
+    })
+    this.watermarks.set(step, watermark)
+  }
+
+  /** The first bucket of the rollup of `step` in [from, to), or `to` when there is none. */
+  private async firstBucketFrom(step: RollupStep, from: number, to: number): Promise<number> {
+    const rs = await this.client.query({
+      query: `SELECT count() AS n, toUnixTimestamp(min(ts)) * 1000 AS first FROM ${rollupTable(this.tables, step)}
+        WHERE ts >= fromUnixTimestamp64Milli({from:Int64}) AND ts < fromUnixTimestamp64Milli({to:Int64})`,
+      query_params: { from, to },
+      format: 'JSONEachRow',
+    })
+    const [row] = await rs.json<{ n: string | number; first: string | number }>()
+    return Number(row!.n) === 0 ? to : Number(row!.first)
   }
 
   /** The first bucket the rollup of `step` holds, or +∞ when it is empty. */

@@ -63,7 +63,7 @@ export function AlertTicker({ region }: { region: string }) {
   return (
     <section className="panel wall-ticker" data-testid="alert-ticker">
       <header className="wall-panel-title">
-        <span className="wall-ellipsis">{t('alerts.open')}</span>
+        <span className="wall-ticker-title">{t('alerts.open')}</span>
         <span className="wall-ticker-count">{open.length}</span>
         {pages > 1 && <span className="wall-ticker-page">{t('wall.page', { page: (page % pages) + 1, pages })}</span>}
         <FeedStaleBadge />

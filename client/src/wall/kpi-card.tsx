@@ -34,7 +34,7 @@ export const KpiCard = memo(function KpiCard({ indicator, region, onMap, onPick 
   const live = useLiveValue(indicator.code, region)
   const { now, feedStale } = useWallTime()
   const r = catalog.region(region)
-  const own = usePolledJson<RankingReply>(r ? ownRowUrl(indicator.code, r) : null, CHANGE_RELOAD_MS)
+  const own = usePolledJson<RankingReply>(r ? ownRowUrl(indicator.code, r) : null, CHANGE_RELOAD_MS, { low: true })
   const row = own.data?.top[0]?.region === region ? own.data.top[0] : undefined
   // Its own value stopped (the source is quiet), or the whole feed did (the domain says so).
   const ownStale = live !== undefined && valueStale(live.ts, indicator.cadenceSeconds, now)

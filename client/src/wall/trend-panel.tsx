@@ -32,7 +32,7 @@ export function TrendPanel({ indicator, region }: { indicator: Indicator; region
   const series = usePolledJson<SeriesReply>(
     `/api/series${query({ indicator: indicator.code, region, step: range.step })}`,
     range.reloadMs,
-    (source) => `${source}&from=${windowStart(Date.now(), range)}`,
+    { resolve: (source) => `${source}&from=${windowStart(Date.now(), range)}` },
   )
   const { now, feedStale } = useWallTime()
 

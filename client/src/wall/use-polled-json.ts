@@ -8,8 +8,7 @@ import { getJson } from '../api/http'
  * instead of showing old numbers as current. A new `source` (another
  * region) drops the previous answer: it belongs to something else.
  *
- * `source` is the URL, unless `resolve` makes the URL from it at each load
- * (a time range ending now): the answer then stays shown across reloads.
+ * `source` is the URL, unless `options.resolve` makes it from the source.
  */
 
 /** After a failed load, try again this soon rather than waiting a whole interval. */
@@ -19,36 +18,35 @@ const RETRY_MS = 15_000
  * Wall requests in flight at once. A drill asks for some 25 panels' data at
  * once; the embedded engine answers them on the same two cores as the map's
  * boundaries and every other screen, so the wall queues its own rather than
- * crowding out the rest. Panels fill in within a second or two either way.
+ * crowding out the rest: under load the MoM and YoY fill in last, and the
+ * map still gets its boundaries.
  */
 const MAX_IN_FLIGHT = 4
 
 let inFlight = 0
-const waiting: Array<() => void> = []
+/** Waiting loads, the panels' own data before the secondary (`low`) ones. */
+const waiting = { high: [] as Array<() => void>, low: [] as Array<() => void> }
 
-/** Runs `load` when fewer than MAX_IN_FLIGHT wall requests are running; an aborted wait never runs. */
-async function queued<T>(signal: AbortSignal, load: () => Promise<T>): Promise<T> {
-  if (inFlight >= MAX_IN_FLIGHT) {
-    await new Promise<void>((resolve, reject) => {
-      const go = () => {
-        signal.removeEventListener('abort', drop)
-        resolve()
-      }
-      const drop = () => {
-        const i = waiting.indexOf(go)
-        if (i >= 0) waiting.splice(i, 1)
-        reject(signal.reason)
-      }
-      waiting.push(go)
-      signal.addEventListener('abort', drop, { once: true })
-    })
+function wakeNext(): void {
+  ;(waiting.high.shift() ?? waiting.low.shift())?.()
+}
+
+/**
+ * Runs `load` when fewer than MAX_IN_FLIGHT wall requests are running. A wait
+ * that is no longer wanted (the panel moved on) ends without a request.
+ */
+async function queued<T>(low: boolean, cancelled: () => boolean, load: () => Promise<T>): Promise<T | undefined> {
+  if (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => waiting[low ? 'low' : 'high'].push(resolve))
+  if (cancelled()) {
+    wakeNext()
+    return undefined
   }
   inFlight++
   try {
     return await load()
   } finally {
     inFlight--
-    waiting.shift()?.()
+    wakeNext()
   }
 }
 
@@ -60,22 +58,29 @@ export interface Polled<T> {
   failed: boolean
 }
 
-export function usePolledJson<T>(source: string | null, intervalMs: number, resolve?: (source: string) => string): Polled<T> {
+export interface PolledOptions {
+  /** Makes the URL from `source` at each load (a time range ending now); the answer then stays shown across reloads. */
+  resolve?: (source: string) => string
+  /** Secondary data (a KPI's MoM and YoY): loaded after the panels' own when requests queue. */
+  low?: boolean
+}
+
+export function usePolledJson<T>(source: string | null, intervalMs: number, options: PolledOptions = {}): Polled<T> {
+  const { resolve, low = false } = options
   const [state, setState] = useState<Polled<T> & { source: string | null }>({ source, data: null, loadedAt: 0, failed: false })
   const resolveRef = useRef(resolve)
   resolveRef.current = resolve
   useEffect(() => {
     if (source === null) return
     let timer: ReturnType<typeof setTimeout> | undefined
-    let abort: AbortController | null = null
     let stopped = false
     const load = async () => {
-      const controller = new AbortController()
-      abort = controller
       try {
         const url = resolveRef.current ? resolveRef.current(source) : source
-        const data = await queued(controller.signal, () => getJson<T>(url, controller.signal))
-        if (stopped) return
+        // Not aborted when the panel moves on: a request in flight is let finish and its
+        // answer dropped (an aborted request is a failed request in the browser's console).
+        const data = await queued(low, () => stopped, () => getJson<T>(url))
+        if (stopped || data === undefined) return
         setState({ source, data, loadedAt: Date.now(), failed: false })
         timer = setTimeout(() => void load(), intervalMs)
       } catch {
@@ -89,9 +94,8 @@ export function usePolledJson<T>(source: string | null, intervalMs: number, reso
     return () => {
       stopped = true
       clearTimeout(timer)
-      abort?.abort()
     }
-  }, [source, intervalMs])
+  }, [source, intervalMs, low])
   // An answer for another source is not shown while the new one loads.
   return state.source === source ? state : NOTHING_YET
 }

@@ -58,16 +58,18 @@ export function useTour(
     }
     const childLevel = catalog.tree.children(root.code)[0]?.level
     if (!childLevel) return
-    const abort = new AbortController()
-    getJson<RankingReply>(rankingUrl(step.headline, childLevel, root.code, 1), abort.signal)
+    let cancelled = false
+    getJson<RankingReply>(rankingUrl(step.headline, childLevel, root.code, 1))
       .then((r) => {
         // The bottom end is in ranking order: the worst is last.
         const worst = r.bottom[r.bottom.length - 1]
-        if (worst) select(worst.region, { replace: true })
+        if (worst && !cancelled) select(worst.region, { replace: true })
       })
       // No ranking (the server is away): the tour stays where it is and tries at the next step.
       .catch(() => {})
-    return () => abort.abort()
+    return () => {
+      cancelled = true
+    }
   }, [step, catalog, select])
 
   return { domain: step?.domain ?? null, indicator: step?.headline ?? null }

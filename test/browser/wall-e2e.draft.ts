@@ -1,0 +1,214 @@
+// DRAFT, not run by npm test (the file name does not match *.test.ts): the wall end-to-end checks.
+// They fail today on the map becoming ready under SwiftShader on a loaded 2-core machine (see the stop note); next session.
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ndjson, postIngest, REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
+import { launchBrowser, openPage, saveScreenshot } from './browser'
+
+/**
+ * The wall, the analyst view and the duty console in headless Chromium against
+ * the real server, on the real sample province with its back-filled history
+ * and its simulators running.
+ */
+
+let server: TestServer
+let browser: Browser
+const ROOT = '440000'
+
+beforeAll(async () => {
+  if (!fs.existsSync(path.join(REPO_ROOT, 'dist/client/index.html'))) throw new Error('the client is not built: npm test builds it first (npm run build)')
+  // Simulators on: a live province (with them off, every feed would go stale and raise its alert).
+  server = await startTestServer({ CATALOG_DIR: path.join(REPO_ROOT, 'sample-data'), SIMULATE: '1', BACKFILL: '1', TICK_MS: '500' })
+  // A first start compacts the back-filled history in the background; timings below are for a settled server.
+  await server.regionSeries.runOnce()
+  browser = await launchBrowser()
+}, 300_000)
+afterAll(async () => {
+  await browser?.close()
+  await server?.stop()
+})
+
+async function api<T>(url: string): Promise<T> {
+  const res = await fetch(`${server.url}${url}`)
+  return (await res.json()) as T
+}
+
+async function mapReady(page: Page): Promise<void> {
+  await page.waitForFunction(() => (globalThis as { __regionMap?: { ready: boolean } }).__regionMap?.ready === true, undefined, { timeout: 30_000 })
+}
+
+/** Pixels of an element's screenshot that differ from its most common colour (the background). */
+async function drawnPixels(page: Page, selector: string): Promise<number> {
+  const png = await page.locator(selector).screenshot()
+  return page.evaluate(async (b64) => {
+    const img = new Image()
+    img.src = `data:image/png;base64,${b64}`
+    await img.decode()
+    const canvas = new OffscreenCanvas(img.width, img.height)
+    const ctx = canvas.getContext('2d')!
+    ctx.drawImage(img, 0, 0)
+    const data = ctx.getImageData(0, 0, img.width, img.height).data
+    const counts = new Map<number, number>()
+    for (let i = 0; i < data.length; i += 4) {
+      const key = (data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!
+      counts.set(key, (counts.get(key) ?? 0) + 1)
+    }
+    const background = Math.max(...counts.values())
+    return data.length / 4 - background
+  }, png.toString('base64'))
+}
+
+/** Elements sticking out of their panel, or a page wider or taller than the screen. */
+async function overflows(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = []
+    const { documentElement: d } = document
+    if (d.scrollWidth > innerWidth + 1 || d.scrollHeight > innerHeight + 1) out.push(`page scrolls: ${d.scrollWidth}×${d.scrollHeight} in ${innerWidth}×${innerHeight}`)
+    for (const panel of document.querySelectorAll<HTMLElement>('.panel')) {
+      const p = panel.getBoundingClientRect()
+      for (const el of panel.querySelectorAll<HTMLElement>('*')) {
+        const r = el.getBoundingClientRect()
+        if (r.width === 0 || r.height === 0) continue
+        if (r.left < p.left - 1 || r.right > p.right + 1 || r.top < p.top - 1 || r.bottom > p.bottom + 1) {
+          out.push(`${panel.dataset.testid ?? panel.className} > ${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? '').slice(0, 30)}"`)
+        }
+      }
+    }
+    return out.slice(0, 10)
+  })
+}
+
+describe('the wall', () => {
+  it('loads with a clean console, draws the map and shows KPI values that match the API', async () => {
+    const { page, problems } = await openPage(browser, `${server.url}/`)
+    await page.waitForSelector('[data-testid="wall"]')
+    await mapReady(page)
+    await page.waitForTimeout(1500)
+    expect(await drawnPixels(page, '[data-testid="region-map"]')).toBeGreaterThan(10_000)
+
+    const kpis = await page.$$eval('[data-testid^="kpi-"]', (els) => els.map((e) => ({ id: e.getAttribute('data-testid')!.slice(4), value: e.getAttribute('data-value'), region: e.getAttribute('data-region') })))
+    expect(kpis.length).toBeGreaterThanOrEqual(8)
+    const snapshot = await api<{ values: Array<{ indicator: string; region: string; value: number }> }>(`/api/snapshot?level=province`)
+    let compared = 0
+    for (const k of kpis) {
+      expect(k.region).toBe(ROOT)
+      // Values that change every few seconds cannot be read at the same instant from two places.
+      if (server.catalog.indicator(k.id)!.cadenceSeconds < 3600) continue
+      const fromApi = snapshot.values.find((v) => v.indicator === k.id && v.region === ROOT)
+      if (!fromApi) continue
+      expect(Number(k.value), k.id).toBeCloseTo(fromApi.value, 6)
+      compared++
+    }
+    expect(compared).toBeGreaterThanOrEqual(4)
+    await page.screenshot({ path: saveScreenshot('wall.png') })
+    expect(problems).toEqual([])
+    await page.context().close()
+  })
+
+  it.each([
+    [1920, 1080],
+    [7680, 2160],
+  ])('is scaled as a whole at %i×%i: nothing overflows', async (width, height) => {
+    const { page, problems } = await openPage(browser, `${server.url}/`, { width, height })
+    await page.waitForSelector('[data-testid="wall"]')
+    await mapReady(page)
+    await page.waitForTimeout(1000)
+    expect(await overflows(page)).toEqual([])
+    // The stage keeps its 16:9 design and fits the screen.
+    const box = (await page.locator('[data-testid="wall"]').boundingBox())!
+    expect(box.width / box.height).toBeCloseTo(16 / 9, 2)
+    expect(box.width).toBeLessThanOrEqual(width + 1)
+    expect(box.height).toBeLessThanOrEqual(height + 1)
+    expect(problems).toEqual([])
+    await page.context().close()
+  })
+
+  it('drills down on a click on a city: the URL and the panels follow, and back returns', async () => {
+    const { page, problems } = await openPage(browser, `${server.url}/`)
+    await mapReady(page)
+    const point = await page.evaluate(() => (globalThis as unknown as { __regionMap: { project(c: string): [number, number] | null } }).__regionMap.project('440100'))
+    expect(point).not.toBeNull()
+    await page.mouse.click(point![0], point![1])
+    await page.waitForFunction(() => new URL(location.href).searchParams.get('region') === '440100')
+    await mapReady(page)
+    await expect.poll(() => page.locator('[data-testid="breadcrumb"]').innerText(), { timeout: 15_000 }).toMatch(/广州/)
+    await expect.poll(async () => page.$$eval('[data-testid^="kpi-"]', (els) => els.map((e) => e.getAttribute('data-region'))), { timeout: 15_000 }).toEqual(expect.arrayContaining(['440100']))
+    const regions = await page.$$eval('[data-testid^="kpi-"]', (els) => [...new Set(els.map((e) => e.getAttribute('data-region')))])
+    expect(regions).toEqual(['440100'])
+    await page.waitForTimeout(1000)
+    await page.screenshot({ path: saveScreenshot('wall-guangzhou.png') })
+    await page.goBack()
+    await page.waitForFunction(() => !new URL(location.href).searchParams.get('region') || new URL(location.href).searchParams.get('region') === '440000')
+    await expect.poll(() => page.locator('[data-testid="breadcrumb"]').innerText(), { timeout: 15_000 }).not.toMatch(/广州/)
+    expect(problems).toEqual([])
+    await page.context().close()
+  })
+
+  it('switches the labels to English and back', async () => {
+    const { page, problems } = await openPage(browser, `${server.url}/`)
+    await page.waitForSelector('[data-testid="domain-business"]')
+    expect(await page.locator('[data-testid="domain-business"]').innerText()).toMatch(/营商环境/)
+    await page.click('[data-testid="lang-switch"]')
+    await expect.poll(() => page.locator('[data-testid="domain-business"]').innerText(), { timeout: 15_000 }).toMatch(/Business environment/)
+    expect(await page.locator('[data-testid="wall"]').innerText()).not.toMatch(/营商环境/)
+    expect(new URL(page.url()).searchParams.get('lang')).toBe('en')
+    expect(problems).toEqual([])
+    await page.context().close()
+  })
+})
+
+describe('alerts on the wall and the duty console', () => {
+  it('shows an AQI of 300 read twice in the ticker and on the duty console within 2 s; acknowledging it there changes it in the API', async () => {
+    const wall = await openPage(browser, `${server.url}/`)
+    await wall.page.waitForSelector('[data-testid="alert-ticker"]')
+    const duty = await openPage(browser, `${server.url}/duty`)
+    await duty.page.waitForSelector('[data-testid="duty-list"]')
+    await wall.page.waitForTimeout(1000)
+
+    const station = server.catalog.stationsOfKind('air').find((s) => s.region === '440106')!
+    const now = Date.now()
+    const reading = (value: number, ago: number) => ({ ts: now - ago, indicator: 'env.aqi', region: station.region, station: station.code, value })
+    await postIngest(server.url, ndjson([reading(300, 60_000)]))
+    const sent = Date.now()
+    await postIngest(server.url, ndjson([reading(300, 1000)]))
+    const raised = await wall.page.waitForSelector('[data-testid="alert-ticker"] [data-alert-id]', { timeout: 2000 })
+    const alertId = (await raised.getAttribute('data-alert-id'))!
+    const row = await duty.page.waitForSelector(`[data-testid="duty-alert"][data-alert-id="${alertId}"]`, { timeout: Math.max(100, 2000 - (Date.now() - sent)) })
+    expect(await row.getAttribute('data-severity')).toBe('critical')
+
+    await row.click()
+    await duty.page.waitForSelector('[data-testid="duty-detail"]')
+    await duty.page.fill('[data-testid="duty-actor"]', 'duty-wang')
+    await duty.page.fill('[data-testid="duty-comment"]', '已通知区环保局')
+    await duty.page.click('[data-testid="duty-ack"]')
+    await expect.poll(async () => (await api<{ state: string; acknowledgedBy: string }>(`/api/alerts/${alertId}`)).state, { timeout: 15_000 }).toBe('acknowledged')
+    expect((await api<{ acknowledgedBy: string }>(`/api/alerts/${alertId}`)).acknowledgedBy).toBe('duty-wang')
+    await duty.page.waitForSelector(`[data-testid="duty-alert"][data-alert-id="${alertId}"][data-state="acknowledged"]`)
+    await expect.poll(() => duty.page.locator('[data-testid="duty-history"]').innerText(), { timeout: 15_000 }).toMatch(/duty-wang/)
+    await duty.page.screenshot({ path: saveScreenshot('duty.png') })
+    expect(wall.problems).toEqual([])
+    expect(duty.problems).toEqual([])
+    await wall.page.context().close()
+    await duty.page.context().close()
+  })
+})
+
+describe('the analyst view', () => {
+  it('exports as CSV exactly the series the API gives', async () => {
+    const { page, problems } = await openPage(browser, `${server.url}/explore?indicator=env.aqi&region=440100&range=7d&step=auto&compare=none`)
+    await page.waitForSelector('[data-testid="explore-table"]')
+    await expect.poll(() => page.locator('[data-testid="explore-table"] tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(10)
+    // The view says which window it shows; the API is asked for exactly that.
+    const table = page.locator('[data-testid="explore-table"]')
+    const [from, to] = [await table.getAttribute('data-from'), await table.getAttribute('data-to')]
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="explore-export-csv"]')])
+    const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split('\n')
+    const series = await api<{ points: Array<{ ts: number; value: number; min: number; max: number; count: number }> }>(`/api/series?indicator=env.aqi&region=440100&from=${from}&to=${to}`)
+    expect(csv[0]).toBe('ts,value,min,max,count')
+    expect(csv.slice(1)).toEqual(series.points.map((p) => [new Date(p.ts).toISOString(), p.value, p.min, p.max, p.count].join(',')))
+    expect(problems).toEqual([])
+    await page.context().close()
+  })
+})
