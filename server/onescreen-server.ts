@@ -163,7 +163,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     metrics.watch({
       ingest: () => ({ ...pipeline.stats, queueDepth: pipeline.queueDepth }),
       sockets: () => live.counts,
-      openAlerts: () => alerts.openCount,
+      openAlerts: () => alerting.openCount(),
       alertEvents: () => alerts.lastSeq,
       staleIndicators: () => freshness.report(now()).stale,
       activeParts: async () => {

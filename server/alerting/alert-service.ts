@@ -127,6 +127,13 @@ export class AlertService {
     return out.slice(0, filter.limit ?? 500)
   }
 
+  /** Alerts not resolved (firing or acknowledged). */
+  openCount(): number {
+    let n = 0
+    for (const a of this.book.alerts.values()) if (a.state !== 'resolved') n++
+    return n
+  }
+
   get(id: string): Alert | undefined {
     return this.book.alerts.get(id)
   }

@@ -27,8 +27,6 @@ export class AlertFeed implements AlertLog {
   private readonly ringSize: number
   private readonly listeners = new Set<AlertListener>()
   private tail: Promise<unknown> = Promise.resolve()
-  /** Alerts whose latest event is not `resolved`. */
-  private readonly open = new Set<string>()
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -46,20 +44,8 @@ export class AlertFeed implements AlertLog {
     return this.seq
   }
 
-  /** Alerts not resolved, as the log says. */
-  get openCount(): number {
-    return this.open.size
-  }
-
   /** Continues numbering after what storage holds and refills the ring. */
   async load(): Promise<void> {
-    const open = await this.client.query({
-      query: `SELECT alert_id FROM ${this.tables.alertEvents} GROUP BY alert_id
-        HAVING countIf(type = 'raised') > 0 AND countIf(type = 'resolved') = 0`,
-      format: 'JSONCompactEachRow',
-    })
-    this.open.clear()
-    for (const [id] of await open.json<[string]>()) this.open.add(id)
     const rs = await this.client.query({
       query: `SELECT * FROM (${selectEvents(this.tables)} ORDER BY seq DESC LIMIT {n:UInt32}) ORDER BY seq`,
       query_params: { n: this.ringSize },
@@ -98,8 +84,6 @@ export class AlertFeed implements AlertLog {
         format: 'JSONEachRow',
       })
       this.seq = envelope.seq
-      if (event.type === 'resolved') this.open.delete(event.alertId)
-      else if (event.type === 'raised') this.open.add(event.alertId)
       this.ring.push(envelope)
       if (this.ring.length > this.ringSize) this.ring.splice(0, this.ring.length - this.ringSize)
       for (const listener of this.listeners) listener(envelope)
