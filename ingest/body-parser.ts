@@ -20,6 +20,8 @@ export interface ParsedRecords {
   lines: number[]
   /** The text record i was read from, for the dead letter; only called for rejects. */
   rawOf(i: number): string
+  /** The values were made by the parser and nothing else holds them: ingest may keep them as its points. */
+  owned?: boolean
 }
 
 export interface RecordFailure {
@@ -108,7 +110,7 @@ function parseNdjson(text: string): ParsedBody {
   if (values.length === 0 && failures.length > 0) {
     throw new BodyErrorWithFailures(`no line of the NDJSON body is valid JSON (first: line ${failures[0]!.line}: ${failures[0]!.reason})`, failures)
   }
-  return { records: { values, lines, rawOf: (i) => text.slice(starts[i], ends[i]) }, failures }
+  return { records: { values, lines, rawOf: (i) => text.slice(starts[i], ends[i]), owned: true }, failures }
 }
 
 /** A whole-body failure that still carries per-line failures, so they can be kept. */
@@ -129,7 +131,7 @@ function parseJsonArray(text: string): ParsedBody {
     throw new BodyError(`the body is not valid JSON: ${(err as Error).message}`)
   }
   if (!Array.isArray(json)) throw new BodyError('a JSON body must be an array of points')
-  return { records: recordsOf(json), failures: [] }
+  return { records: { ...recordsOf(json), owned: true }, failures: [] }
 }
 
 export const CSV_REQUIRED_COLUMNS = ['ts', 'indicator', 'region', 'value'] as const

@@ -20,6 +20,11 @@ export interface IdHash {
 }
 
 export function hashId(id: string): IdHash {
+  return hashIdInto(id, { hi: 0, lo: 0 })
+}
+
+/** hashId into an object the caller reuses (the ingest hot path: no object per point). */
+export function hashIdInto(id: string, out: IdHash): IdHash {
   // Lane 1: FNV-1a. Lane 2: a multiply–rotate hash with murmur3's constants.
   let a = 0x811c9dc5
   let b = 0x9747b28c
@@ -30,7 +35,9 @@ export function hashId(id: string): IdHash {
     b = (b << 15) | (b >>> 17)
     b = Math.imul(b, 0x1b873593)
   }
-  return { hi: fmix(a ^ id.length) & LANE_MASK, lo: fmix(b ^ id.length) & LANE_MASK }
+  out.hi = fmix(a ^ id.length) & LANE_MASK
+  out.lo = fmix(b ^ id.length) & LANE_MASK
+  return out
 }
 
 function fmix(h: number): number {
@@ -39,6 +46,15 @@ function fmix(h: number): number {
   h ^= h >>> 13
   h = Math.imul(h, 0xc2b2ae35)
   return h ^ (h >>> 16)
+}
+
+/**
+ * The id hashes of a run of points, aligned with them, as two lanes; a point
+ * without an id has -1 in `hi`.
+ */
+export interface IdHashColumns {
+  hi: ArrayLike<number>
+  lo: ArrayLike<number>
 }
 
 /** The hash as the decimal UInt64 ClickHouse stores. */

@@ -4,7 +4,7 @@ import { PointBatch } from '../common/point-batch'
 import { BatchWriter } from './batch-writer'
 import { BodyErrorWithFailures, parseBody, recordsOf, type BodyFormat, type ParsedBody, type ParsedRecords, type RecordFailure } from './body-parser'
 import { DedupeWindow } from './dedupe-window'
-import { hashId, type IdHash } from './id-hash'
+import { hashIdInto, type IdHash, type IdHashColumns } from './id-hash'
 import type { IngestBus } from './ingest-bus'
 import { createPointValidator, Rejection, type PointValidator } from './point-validator'
 
@@ -36,7 +36,7 @@ export type PointEncoder = (
   points: readonly Point[],
   source: IngestSource,
   received: number,
-  idHashes?: ReadonlyArray<IdHash | undefined>,
+  idHashes?: IdHashColumns,
 ) => string
 
 export interface IngestResult {
@@ -112,7 +112,8 @@ interface Prepared {
   accepted: PointBatch
   tsv: Buffer
   rejects: RejectInput[]
-  newIds: IdHash[]
+  /** The ids this request added to the dedupe window (forgotten again if it fails). */
+  newIds: IdHashColumns & { length: number }
   duplicates: number
 }
 
@@ -144,6 +145,8 @@ export class IngestPipeline {
   private readonly now: () => number
   private readonly encode: PointEncoder
   private readonly bus: IngestBus
+  /** Reused for each id's hash while a request is prepared. */
+  private readonly scratchId: IdHash = { hi: 0, lo: 0 }
   /** Writes under way, which a duplicate waits for. */
   private readonly pendingWrites = new Set<Promise<void>>()
 
@@ -230,28 +233,36 @@ export class IngestPipeline {
     const received = this.now()
     const accepted: Point[] = []
     const rejects: RejectInput[] = failures.map((f) => ({ received, source, line: f.line, field: '', reason: f.reason, raw: f.raw }))
-    const newIds: IdHash[] = []
-    /** The id hash of each accepted point (aligned with `accepted`), so it is computed once. */
-    const hashes: Array<IdHash | undefined> = []
+    // Id hashes as number columns, not an object per point.
+    const newIds = { hi: [] as number[], lo: [] as number[], length: 0 }
+    /** The id hash of each accepted point (aligned with `accepted`; -1: none), so it is computed once. */
+    const hashes = { hi: [] as number[], lo: [] as number[] }
+    const id = this.scratchId
+    const owned = records.owned === true
     let duplicates = 0
     for (let i = 0; i < values.length; i++) {
-      const verdict = this.validate(values[i])
+      const verdict = this.validate(values[i], owned)
       if (verdict instanceof Rejection) {
         rejects.push({ received, source, line: records.lines[i]!, field: verdict.field, reason: verdict.reason, raw: records.rawOf(i) })
         continue
       }
-      let id: IdHash | undefined
       if (verdict.id !== undefined) {
-        id = hashId(verdict.id)
+        hashIdInto(verdict.id, id)
         if (this.dedupe.has(id, received)) {
           duplicates++
           continue
         }
         this.dedupe.add(id, received)
-        newIds.push(id)
+        newIds.hi.push(id.hi)
+        newIds.lo.push(id.lo)
+        newIds.length++
+        hashes.hi.push(id.hi)
+        hashes.lo.push(id.lo)
+      } else {
+        hashes.hi.push(-1)
+        hashes.lo.push(-1)
       }
       accepted.push(verdict)
-      hashes.push(id)
     }
     const tsv = Buffer.from(this.encode(accepted, source, received, hashes))
     return { source, received, accepted: new PointBatch(accepted, source, received), tsv, rejects, newIds, duplicates }
@@ -273,7 +284,7 @@ export class IngestPipeline {
       await write
       await Promise.all(ahead)
     } catch (err) {
-      for (const id of p.newIds) this.dedupe.remove(id)
+      for (let i = 0; i < p.newIds.length; i++) this.dedupe.remove({ hi: p.newIds.hi[i]!, lo: p.newIds.lo[i]! })
       throw err instanceof StorageUnavailableError ? err : new StorageUnavailableError(err)
     } finally {
       this.pendingWrites.delete(write)

@@ -32,6 +32,18 @@ describe('point validation', () => {
     })
   })
 
+  it('keeps an owned input as the point itself, and never changes one it does not own', () => {
+    const parsed = { ts: '2026-11-21T07:00:00Z', indicator: 'biz.online_rate', region: '990101', value: 90 }
+    const borrowed = { ...parsed }
+    const fromOwned = validate(parsed, true)
+    expect(fromOwned).toBe(parsed)
+    expect(fromOwned).toEqual({ ts: Date.parse('2026-11-21T07:00:00Z'), indicator: 'biz.online_rate', region: '990101', station: '', value: 90 })
+    const fromBorrowed = validate(borrowed)
+    expect(fromBorrowed).not.toBe(borrowed)
+    expect(borrowed.ts).toBe('2026-11-21T07:00:00Z')
+    expect(fromBorrowed).toEqual(fromOwned)
+  })
+
   it.each([
     ['not an object', 42, '', /must be an object/],
     ['an array', [1, 2], '', /must be an object/],

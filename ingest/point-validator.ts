@@ -80,7 +80,12 @@ export function hasPointShape(input: unknown): input is PointInput {
 }
 
 export function createPointValidator(index: CatalogIndex, now: () => number) {
-  return function validatePoint(input: unknown): Verdict {
+  /**
+   * `owned`: the input is the validator's to keep (a record parsed from a body
+   * that nothing else holds), so an accepted one becomes the Point itself
+   * instead of a copy — one object less per point on the hot path.
+   */
+  return function validatePoint(input: unknown, owned = false): Verdict {
     let p: PointInput
     if (hasPointShape(input)) p = input
     else {
@@ -125,6 +130,14 @@ export function createPointValidator(index: CatalogIndex, now: () => number) {
 
     // The catalog's strings, not the input's: points waiting for storage then
     // share them instead of each holding its own copies.
+    if (owned && p === input) {
+      const point = input as unknown as Point
+      point.ts = ts
+      point.indicator = indicator.code
+      point.region = region.code
+      point.station = station
+      return point
+    }
     const point: Point = { ts, indicator: indicator.code, region: region.code, station, value: p.value }
     if (p.id !== undefined) point.id = p.id
     return point

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { IngestSource, Point } from '../../common/point'
-import { hashId, idHashFromDecimal, type IdHash } from '../../ingest/id-hash'
+import { hashId, idHashFromDecimal, type IdHash, type IdHashColumns } from '../../ingest/id-hash'
 import type { HistoryTarget } from '../../ingest/history-backfill'
 import type { RejectInput } from '../../ingest/ingest-pipeline'
 import { historyEntryTable } from './migrations'
@@ -27,15 +27,17 @@ export function encodePointsTsv(
   source: IngestSource,
   received: number,
   /** The hash of each point's id, when the caller has it already (aligned with `points`). */
-  idHashes?: ReadonlyArray<IdHash | undefined>,
+  idHashes?: IdHashColumns,
 ): string {
   const tail = `\t${source}\t${received}\n`
   let out = ''
   for (let i = 0; i < points.length; i++) {
     const p = points[i]!
     let id = '0\t0'
-    if (p.id !== undefined) {
-      const h = idHashes?.[i] ?? hashId(p.id)
+    if (idHashes !== undefined) {
+      if (idHashes.hi[i]! >= 0) id = `${idHashes.hi[i]}\t${idHashes.lo[i]}`
+    } else if (p.id !== undefined) {
+      const h = hashId(p.id)
       id = `${h.hi}\t${h.lo}`
     }
     out += `${p.indicator}\t${p.region}\t${p.station}\t${p.ts}\t${p.value}\t${id}${tail}`
