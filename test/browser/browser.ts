@@ -27,6 +27,16 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true })
 }
 
+/**
+ * Chromium's own note when the first WebGL contexts of a browser process are
+ * composited in software (SwiftShader with --disable-gpu reads canvases back).
+ * It comes from the GPU process, not the page, and appears for any WebGL page.
+ */
+const DRIVER_NOTE = /GL Driver Message \(OpenGL, Performance, GL_CLOSE_PATH_NV, High\): GPU stall due to ReadPixels/
+
+/** A page's console problems, without the GPU process's note about software compositing. */
+export const pageProblems = (problems: string[]) => problems.filter((p) => !DRIVER_NOTE.test(p))
+
 /** A page that records every console error, page error and failed request. */
 export async function openPage(browser: Browser, url: string, viewport = { width: 1920, height: 1080 }): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 })

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Catalog } from '../../common/catalog-schema'
 import { REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
-import { launchBrowser, openPage, saveScreenshot } from './browser'
+import { launchBrowser, openPage, pageProblems, saveScreenshot } from './browser'
 
 /**
  * The region map (client/src/map) in headless Chromium against the real
@@ -28,13 +28,6 @@ const LAND = [13, 22, 40] as const
 /** The choropleth's fill opacity (color-scale.ts FILL_ALPHA). */
 const FILL_ALPHA = 215 / 255
 
-/**
- * Chromium's own note when the first WebGL contexts of a browser process are
- * composited in software (SwiftShader with --disable-gpu reads canvases back).
- * It comes from the GPU process, not the page, and appears for any WebGL page.
- */
-const DRIVER_NOTE = /GL Driver Message \(OpenGL, Performance, GL_CLOSE_PATH_NV, High\): GPU stall due to ReadPixels/
-const pageProblems = (problems: string[]) => problems.filter((p) => !DRIVER_NOTE.test(p))
 
 function newestMtime(dir: string): number {
   let newest = 0
@@ -69,8 +62,9 @@ async function project(page: Page, code: string): Promise<[number, number]> {
 }
 
 /**
- * The map's canvases composited as the page shows them (base map, then deck.gl),
- * read back: how many pixels are not background, and the colour at some points.
+ * The map's canvases composited as the page shows them (deck.gl's land and
+ * data, then maplibre's boundary lines over them), read back: how many pixels
+ * are not background, and the colour at some points.
  */
 async function readMap(page: Page, points: Array<[number, number]> = []): Promise<{ painted: number; total: number; at: number[][] }> {
   return page.evaluate(
@@ -81,7 +75,9 @@ async function readMap(page: Page, points: Array<[number, number]> = []): Promis
       out.width = Math.round(rect.width)
       out.height = Math.round(rect.height)
       const ctx = out.getContext('2d', { willReadFrequently: true })!
-      for (const c of box.querySelectorAll('canvas')) {
+      const canvases = [...box.querySelectorAll('canvas')]
+      const lines = canvases.filter((c) => c.classList.contains('maplibregl-canvas'))
+      for (const c of [...canvases.filter((c) => !lines.includes(c)), ...lines]) {
         const r = c.getBoundingClientRect()
         ctx.drawImage(c, r.left - rect.left, r.top - rect.top, r.width, r.height)
       }
@@ -161,7 +157,7 @@ describe('region map in the browser', () => {
     'recolours a region as its live value changes, and names it on hover',
     async () => {
       // Only the choropleth: no station dots or alert rings over the pixel under test.
-      const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=pov.employment_rate&overlays=none&lang=en`, { width: 1400, height: 900 })
+      const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=pov.employment_rate&overlays=none&refresh=1000&lang=en`, { width: 1400, height: 900 })
       await waitReady(page, '440000')
       // Dongguan has no counties: its own series is its value. Employment rate: higher is better, target 90 %.
       const code = '441900'

@@ -33,6 +33,6 @@ export const mapEn: Record<keyof typeof mapZh, string> = {
   'map.traffic.sizeByFlow': 'Size: flow',
   'map.traffic.speed': 'Speed',
   'map.traffic.flow': 'Flow',
-  'map.alerts.open': '{count} open alerts',
+  'map.alerts.open': 'Open alerts: {count}',
   'map.preview.clicked': 'Clicked',
 }

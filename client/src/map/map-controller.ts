@@ -2,7 +2,7 @@ import type { PickingInfo } from '@deck.gl/core'
 import { MapboxOverlay } from '@deck.gl/mapbox'
 import { Map as MapLibre, setWorkerUrl, type GeoJSONSource } from 'maplibre-gl'
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
-import { buildLayers, type MapLayerInputs } from './map-layers'
+import { buildLayers, onlyValuesChanged, type MapLayerInputs } from './map-layers'
 import { createMapStyle, SOURCES, type SourceId } from './map-style'
 import type { Bounds, Position, RegionCollection } from './region-geo'
 
@@ -29,6 +29,15 @@ const STILL_PHASE = 0.33
 /** Room around a region when the camera fits it, as a share of the map's size. */
 const FIT_PADDING = 0.06
 const FIT_DURATION_MS = 700
+/**
+ * How often a CPU renderer redraws for live values alone. Each deck.gl frame
+ * there costs the page's main thread ~50 ms (the browser reads the canvas
+ * back to composite it), so once a second would take a twentieth of the
+ * wall's time and delay every tick it lands on; colours that follow within
+ * half a minute are live enough for a wall. A drill, an alert or a new set of
+ * stations is drawn at once. A GPU redraws every change.
+ */
+export const SOFTWARE_LIVE_REFRESH_MS = 30_000
 
 export interface PickEvent {
   layerId: string
@@ -64,10 +73,13 @@ export class MapController {
   private inputsSerial = 0
   private drawnSerial = 0
   private afterDeckDraw: (() => void) | null = null
+  private lastRenderAt = -Infinity
+  private deferred: ReturnType<typeof setTimeout> | undefined
 
   constructor(
     private readonly container: HTMLElement,
     events: MapControllerEvents,
+    private readonly softwareRefreshMs = SOFTWARE_LIVE_REFRESH_MS,
   ) {
     this.map = new MapLibre({
       container,
@@ -134,20 +146,37 @@ export class MapController {
 
   /**
    * Moves the camera to show `bounds` whole; animated except on the first view.
-   * `reserveLeft` pixels on the left are kept clear (the legend) when the map
-   * is wide enough to spare them.
+   * The legend's corner (bottom left) is kept clear: beside it when the map is
+   * wide, above it otherwise, giving up at most 30 % of the map either way.
    */
-  fit(bounds: Bounds, animate: boolean, reserveLeft = 0): void {
+  fit(bounds: Bounds, animate: boolean, legend = { width: 0, height: 0 }): void {
     const { clientWidth: w, clientHeight: h } = this.map.getContainer()
     if (w === 0 || h === 0) return
     const pad = Math.round(Math.min(w, h) * FIT_PADDING)
-    const left = w > h * 1.25 ? Math.min(reserveLeft, w * 0.3) : 0
-    this.map.fitBounds(bounds, { padding: { top: pad, bottom: pad, right: pad, left: pad + left }, duration: animate ? FIT_DURATION_MS : 0, maxZoom: 12 })
+    const wide = w > h * 1.25
+    const left = wide ? Math.min(legend.width, w * 0.3) : 0
+    const bottom = wide ? 0 : Math.min(legend.height, h * 0.3)
+    this.map.fitBounds(bounds, { padding: { top: pad, bottom: pad + bottom, right: pad, left: pad + left }, duration: animate ? FIT_DURATION_MS : 0, maxZoom: 12 })
   }
 
-  /** New layer inputs (a tick, an alert, a drill): deck diffs the layers and updates what the triggers say. */
+  /**
+   * New layer inputs (a tick, an alert, a drill): deck diffs the layers and
+   * updates what the triggers say. On a CPU renderer, new values alone wait
+   * for the next live refresh (`softwareRefreshMs`).
+   */
   setInputs(inputs: MapLayerInputs): void {
+    const previous = this.inputs
     this.inputs = inputs
+    if (this.software && previous && onlyValuesChanged(previous, inputs)) {
+      const wait = this.lastRenderAt + this.softwareRefreshMs - performance.now()
+      if (wait > 0) {
+        this.deferred ??= setTimeout(() => {
+          this.deferred = undefined
+          this.render()
+        }, wait)
+        return
+      }
+    }
     this.render()
     this.schedulePulse()
   }
@@ -194,6 +223,7 @@ export class MapController {
   destroy(): void {
     this.destroyed = true
     cancelAnimationFrame(this.frame)
+    clearTimeout(this.deferred)
     this.map.removeControl(this.overlay)
     this.map.remove()
   }
@@ -201,6 +231,9 @@ export class MapController {
   private render(): void {
     if (!this.inputs || this.destroyed) return
     const phase = this.animate && this.pulseMoves() ? (performance.now() % PULSE_PERIOD_MS) / PULSE_PERIOD_MS : STILL_PHASE
+    clearTimeout(this.deferred)
+    this.deferred = undefined
+    this.lastRenderAt = performance.now()
     this.inputsSerial++
     this.overlay.setProps({ layers: buildLayers(this.inputs, phase) })
   }

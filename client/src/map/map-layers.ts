@@ -4,10 +4,10 @@ import type { Station } from '../../../common/catalog-schema'
 import type { Severity } from '../../../common/rule-schema'
 import { hexToRgba, type Rgba } from './color-scale'
 import { MAP_COLORS } from './map-style'
-import type { Position, RegionFeature, RegionView } from './region-geo'
+import type { Position, RegionCollection, RegionFeature, RegionView } from './region-geo'
 
 /**
- * The deck.gl layers over the base map, built from plain inputs. Data objects
+ * The deck.gl layers under the boundary lines (map-style.ts), built from plain inputs. Data objects
  * come from memos that change only with the drill region; live values reach
  * the GPU through the accessors and their `updateTriggers` (a revision number
  * that moves when a value on screen changed), so a tick recomputes colours and
@@ -15,8 +15,8 @@ import type { Position, RegionFeature, RegionView } from './region-geo'
  */
 
 export const LAYER_IDS = {
+  land: 'land',
   choropleth: 'choropleth',
-  outline: 'region-outline',
   traffic: 'traffic-detectors',
   air: 'air-stations',
   pulse: 'alert-pulse',
@@ -38,6 +38,8 @@ export interface Column<T> {
 }
 
 export interface MapLayerInputs {
+  /** The province's land, under everything. */
+  land: RegionCollection
   view: RegionView
   fill: Column<Rgba>
   air: { stations: Station[]; color: Column<Rgba> } | null
@@ -45,8 +47,7 @@ export interface MapLayerInputs {
   pulses: PulseTarget[]
 }
 
-const BORDER = hexToRgba(MAP_COLORS.background, 230)
-const OUTLINE = hexToRgba(MAP_COLORS.focus, 220)
+const LAND = hexToRgba(MAP_COLORS.land, 255)
 
 const SEVERITY_RGB: Record<Severity, [number, number, number]> = {
   critical: [255, 77, 79],
@@ -62,31 +63,26 @@ const PULSE_RADIUS = { from: 10, to: 46 } as const
  * apart grow and fade, so a region with an alert is never without a ring.
  */
 export function buildLayers(inputs: MapLayerInputs, phase: number): Layer[] {
-  const { view, fill, air, traffic, pulses } = inputs
+  const { land, view, fill, air, traffic, pulses } = inputs
   const layers: Layer[] = [
+    new GeoJsonLayer<RegionFeature['properties']>({
+      id: LAYER_IDS.land,
+      data: land as never,
+      filled: true,
+      stroked: false,
+      getFillColor: LAND,
+    }),
+    // Fills only: the borders are maplibre's lines, drawn over them.
     new GeoJsonLayer<RegionFeature['properties']>({
       id: LAYER_IDS.choropleth,
       data: view.shown as never,
       filled: true,
-      stroked: true,
+      stroked: false,
       pickable: true,
       autoHighlight: true,
       highlightColor: [255, 255, 255, 70],
       getFillColor: (_f: unknown, { index }: { index: number }) => fill.at(index),
-      // Borders between the coloured regions, in the page's background colour.
-      lineWidthUnits: 'pixels',
-      getLineWidth: 1,
-      getLineColor: BORDER,
       updateTriggers: { getFillColor: fill.revision },
-    }),
-    new GeoJsonLayer<RegionFeature['properties']>({
-      id: LAYER_IDS.outline,
-      data: view.outline as never,
-      filled: false,
-      stroked: true,
-      lineWidthUnits: 'pixels',
-      getLineWidth: 2.5,
-      getLineColor: OUTLINE,
     }),
   ]
   if (traffic) {
@@ -146,4 +142,17 @@ export function buildLayers(inputs: MapLayerInputs, phase: number): Layer[] {
     }
   }
   return layers
+}
+
+/** Whether two inputs differ only in live values (the same region, stations and alert pulses). */
+export function onlyValuesChanged(a: MapLayerInputs, b: MapLayerInputs): boolean {
+  return (
+    a.view === b.view &&
+    a.land === b.land &&
+    a.pulses === b.pulses &&
+    (a.air === null) === (b.air === null) &&
+    a.air?.stations === b.air?.stations &&
+    (a.traffic === null) === (b.traffic === null) &&
+    a.traffic?.stations === b.traffic?.stations
+  )
 }

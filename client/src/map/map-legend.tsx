@@ -17,9 +17,11 @@ export interface MapLegendProps {
   air: boolean
   traffic: boolean
   openAlerts: number
+  /** Only the choropleth's ramp and the alerts: for a map that shares its screen with much else (the wall). */
+  compact?: boolean
 }
 
-export function MapLegend({ indicator, scale, air, traffic, openAlerts }: MapLegendProps) {
+export function MapLegend({ indicator, scale, air, traffic, openAlerts, compact = false }: MapLegendProps) {
   const { t, name, num } = useI18n()
   const { stale } = useFreshness()
   const unit = name(indicator.unit)
@@ -31,7 +33,7 @@ export function MapLegend({ indicator, scale, air, traffic, openAlerts }: MapLeg
         {name(indicator.name)}
         {unit && <span className="rm-legend__unit"> · {unit}</span>}
       </div>
-      {indicator.better !== 'neither' && <div className="rm-legend__hint">{t(indicator.better === 'higher' ? 'map.better.higher' : 'map.better.lower')}</div>}
+      {!compact && indicator.better !== 'neither' && <div className="rm-legend__hint">{t(indicator.better === 'higher' ? 'map.better.higher' : 'map.better.lower')}</div>}
       {stale && (
         <div className="rm-legend__hint badge-stale" data-testid="region-map-stale">
           {t('data.stale')}
@@ -46,11 +48,13 @@ export function MapLegend({ indicator, scale, air, traffic, openAlerts }: MapLeg
         </span>
         <span data-testid="region-map-legend-max">{num(hi, digits)}</span>
       </div>
-      <div className="rm-legend__row">
-        <i className="rm-legend__swatch" style={{ background: NO_DATA_COLOR }} />
-        {t('map.noData')}
-      </div>
-      {air && (
+      {!compact && (
+        <div className="rm-legend__row">
+          <i className="rm-legend__swatch" style={{ background: NO_DATA_COLOR }} />
+          {t('map.noData')}
+        </div>
+      )}
+      {air && !compact && (
         <section className="rm-legend__section">
           <div className="rm-legend__subtitle">{t('map.air.title')}</div>
           <div className="rm-legend__bands">
@@ -63,7 +67,7 @@ export function MapLegend({ indicator, scale, air, traffic, openAlerts }: MapLeg
           </div>
         </section>
       )}
-      {traffic && (
+      {traffic && !compact && (
         <section className="rm-legend__section">
           <div className="rm-legend__subtitle">
             {t('map.traffic.title')} · {t('map.traffic.speed')}

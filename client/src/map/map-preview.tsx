@@ -9,6 +9,7 @@ import { RegionMap, type MapOverlay } from './region-map'
  * and for its browser test. The URL holds its state:
  * - `region`, `indicator`: what is shown (default: the root region, the first indicator);
  * - `overlays`: `air,traffic,alerts` (default all) or `none`;
+ * - `refresh=MS`: how often a CPU renderer redraws for live values alone (default SOFTWARE_LIVE_REFRESH_MS);
  * - `design=WxH` and `scale=S`: lay the map out at W×H and scale it with a CSS
  *   transform, as the wall scales its 3840×2160 design to the screen.
  * A click on a region drills into it and shows its code (data-testid="map-preview-clicked").
@@ -55,6 +56,7 @@ export function MapPreview() {
     [drill],
   )
 
+  const refresh = Number(param('refresh')) || undefined
   const design = /^(\d+)x(\d+)$/.exec(param('design') ?? '')
   const scale = Number(param('scale') ?? '1') || 1
   const box: CSSProperties = design
@@ -96,7 +98,7 @@ export function MapPreview() {
         </header>
         <main style={{ position: 'relative', flex: 1, overflow: 'hidden' }}>
           <div style={box}>
-            <RegionMap region={region} indicator={indicator} onSelect={onSelect} overlays={overlays} />
+            <RegionMap region={region} indicator={indicator} onSelect={onSelect} overlays={overlays} softwareRefreshMs={refresh} />
           </div>
         </main>
       </div>

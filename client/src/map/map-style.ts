@@ -1,14 +1,17 @@
 import type { GeoJSONSourceSpecification, StyleSpecification } from 'maplibre-gl'
 
 /**
- * The base map: a local maplibre style with no tile server, no glyphs and no
- * sprite (so nothing is fetched and nothing can go missing). The land and the
- * boundaries are GeoJSON sources filled in from /api/geo once loaded. They are
- * the context around and under the deck.gl choropleth, which draws the borders
- * of the regions it colours itself.
+ * The boundary lines: a local maplibre style with no tile server, no glyphs
+ * and no sprite (so nothing is fetched and nothing can go missing), from
+ * GeoJSON sources filled in from /api/geo once loaded. maplibre's canvas lies
+ * over deck.gl's (region-map.css) and is transparent but for the lines, so the
+ * borders and the shown region's outline are drawn over the choropleth by
+ * maplibre, which redraws them only when the camera moves. deck.gl draws the
+ * land and everything live. (Drawn by deck.gl, the borders were most of the
+ * cost of each live frame: ~400 ms of a CPU renderer's time per tick.)
  */
 
-export const SOURCES = { province: 'province', cities: 'cities', counties: 'counties' } as const
+export const SOURCES = { province: 'province', cities: 'cities', counties: 'counties', focus: 'focus' } as const
 export type SourceId = keyof typeof SOURCES
 
 /** Colours of theme.css (--bg, --panel, --panel-edge, --accent, --text). */
@@ -18,7 +21,7 @@ export const MAP_COLORS = {
   county: '#33486e',
   city: '#5d76a3',
   province: '#3fa7ff',
-  /** The shown region's outline (deck.gl, over the choropleth). */
+  /** The shown region's outline. */
   focus: '#e6edf7',
 } as const
 
@@ -33,10 +36,10 @@ export function createMapStyle(): StyleSpecification {
       [SOURCES.province]: empty(),
       [SOURCES.cities]: empty(),
       [SOURCES.counties]: empty(),
+      [SOURCES.focus]: empty(),
     },
+    // No background and no fill: the page's background and deck.gl's land show through.
     layers: [
-      { id: 'background', type: 'background', paint: { 'background-color': MAP_COLORS.background } },
-      { id: 'land', type: 'fill', source: SOURCES.province, paint: { 'fill-color': MAP_COLORS.land } },
       {
         id: 'county-line',
         type: 'line',
@@ -54,6 +57,12 @@ export function createMapStyle(): StyleSpecification {
         type: 'line',
         source: SOURCES.province,
         paint: { 'line-color': MAP_COLORS.province, 'line-width': 2, 'line-opacity': 0.9 },
+      },
+      {
+        id: 'focus-line',
+        type: 'line',
+        source: SOURCES.focus,
+        paint: { 'line-color': MAP_COLORS.focus, 'line-width': 2.5, 'line-opacity': 0.86 },
       },
     ],
   }

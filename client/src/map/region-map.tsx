@@ -21,8 +21,9 @@ import { ValueColumn } from './value-column'
  * The map of the wall, the analyst view and the duty console: the children of
  * the shown region coloured by one indicator's live value, air stations in
  * their AQI colours, traffic detectors sized by flow and coloured by speed,
- * and a pulse on every region with an open alert. maplibre draws the base map
- * from the bundled boundaries (no tiles, no fonts), deck.gl the data on top.
+ * and a pulse on every region with an open alert. deck.gl draws the land and
+ * the data; maplibre the boundary lines over them, from the bundled
+ * boundaries (no tiles, no fonts).
  *
  * It fills its parent box. Text size follows the map (see region-map.css);
  * set `--map-font` on an ancestor to choose it.
@@ -39,11 +40,15 @@ export interface RegionMapProps {
   onSelect(region: string): void
   /** What is drawn over the choropleth. @default all of them */
   overlays?: readonly MapOverlay[]
+  /** How often a CPU renderer redraws for live values alone. @default SOFTWARE_LIVE_REFRESH_MS */
+  softwareRefreshMs?: number
+  /** A legend of the choropleth and the alerts only (the wall, where the map shares the screen). */
+  compactLegend?: boolean
 }
 
 const ALL_OVERLAYS: readonly MapOverlay[] = ['air', 'traffic', 'alerts']
 
-export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS }: RegionMapProps): JSX.Element {
+export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS, softwareRefreshMs, compactLegend = false }: RegionMapProps): JSX.Element {
   const catalog = useCatalog()
   const { t } = useI18n()
   const { store } = useLive()
@@ -114,13 +119,17 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
     [alerts, view, geo, catalog, overlays],
   )
 
-  // The map lives as long as the component.
+  // The map lives as long as the component (the refresh interval is fixed at its birth).
   useEffect(() => {
     const el = canvasRef.current!
-    const c = new MapController(el, {
-      onHover: (pick) => handlers.current.hover(pick),
-      onClick: (pick) => handlers.current.click(pick),
-    })
+    const c = new MapController(
+      el,
+      {
+        onHover: (pick) => handlers.current.hover(pick),
+        onClick: (pick) => handlers.current.click(pick),
+      },
+      softwareRefreshMs,
+    )
     c.map.once('load', () => setStyleLoaded(true))
     setController(c)
     return () => {
@@ -128,7 +137,7 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
       setController(null)
       setStyleLoaded(false)
     }
-  }, [])
+  }, []) // eslint-disable-line react-hooks/exhaustive-deps
 
   useEffect(() => {
     let cancelled = false
@@ -153,8 +162,9 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
 
   // Layers follow every change of their inputs; deck.gl diffs them.
   useEffect(() => {
-    if (!controller || !styleLoaded || !view) return
+    if (!controller || !styleLoaded || !view || !geo) return
     controller.setInputs({
+      land: geo.province,
       view,
       fill: { revision: fillRevision, at: (i) => scale.color(columns.fill.at(i)) },
       air: showAir ? { stations: airStations, color: { revision: columns.aqi.revision, at: (i) => aqiColor(columns.aqi.at(i)) } } : null,
@@ -177,15 +187,19 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
     controller.setAnimating(false)
     tooltipRef.current?.show(null)
     controller.setSource('counties', view.counties)
-    const legendWidth = () => boxRef.current?.querySelector<HTMLElement>('.region-map__legend')?.offsetWidth ?? 0
-    if (view.bounds) controller.fit(view.bounds, fitted.current, legendWidth())
+    controller.setSource('focus', view.outline)
+    const legend = () => {
+      const el = boxRef.current?.querySelector<HTMLElement>('.region-map__legend')
+      return { width: el?.offsetWidth ?? 0, height: el?.offsetHeight ?? 0 }
+    }
+    if (view.bounds) controller.fit(view.bounds, fitted.current, legend())
     fitted.current = true
     controller.whenIdle(() => {
       setReadyRegion(view.region)
       controller.setAnimating(true)
     })
     // Keep the region framed when the box changes size (a panel resized, the window).
-    const refit = () => view.bounds && controller.fit(view.bounds, false, legendWidth())
+    const refit = () => view.bounds && controller.fit(view.bounds, false, legend())
     controller.map.on('resize', refit)
     return () => {
       controller.map.off('resize', refit)
@@ -201,7 +215,7 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
       const target = pick && view ? hoverTarget(pick, view, airStations, detectors, pulses) : null
       const el = boxRef.current
       tooltipRef.current?.show(target, pick && el ? { x: pick.x, y: pick.y, width: el.clientWidth, height: el.clientHeight } : undefined)
-      controller?.setCursor(pick && pick.layerId !== LAYER_IDS.outline && view && view.children.length > 0 ? 'pointer' : '')
+      controller?.setCursor(pick && view && view.children.length > 0 ? 'pointer' : '')
     },
     click: (pick) => {
       if (!view || view.children.length === 0) return
@@ -237,7 +251,7 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
   return (
     <div className="region-map" data-testid="region-map" data-ready={readyRegion === region && view?.region === region ? 'true' : 'false'} ref={boxRef}>
       <div className="region-map__canvas" ref={canvasRef} />
-      {ind && <MapLegend indicator={ind} scale={scale} air={showAir} traffic={showTraffic} openAlerts={openAlerts} />}
+      {ind && <MapLegend indicator={ind} scale={scale} air={showAir} traffic={showTraffic} openAlerts={openAlerts} compact={compactLegend} />}
       <MapTooltip ref={tooltipRef} indicator={ind} />
       {error && <div className="region-map__status">{t('error.load', { message: error })}</div>}
       {!error && !geo && <div className="region-map__status">{t('data.loading')}</div>}

@@ -78,7 +78,7 @@ function Wall({ region, select }: { region: string; select(code: string, options
               <span className="wall-map-hint wall-ellipsis">{t('wall.map.hint')}</span>
             </header>
             <div className="wall-map-box">
-              <RegionMap region={region} indicator={mapIndicator} onSelect={drill} />
+              <RegionMap region={region} indicator={mapIndicator} onSelect={drill} compactLegend />
             </div>
           </section>
           <div className="wall-centre-lower">

@@ -1,21 +1,18 @@
-// DRAFT, not run by npm test (the file name does not match *.test.ts): the wall end-to-end checks.
-// They fail today on the map becoming ready under SwiftShader on a loaded 2-core machine (see the stop note); next session.
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ndjson, postIngest, REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
-import { launchBrowser, openPage, saveScreenshot } from './browser'
+import { launchBrowser, openPage, pageProblems, saveScreenshot } from './browser'
 
 /**
- * The wall, the analyst view and the duty console in headless Chromium against
+ * The wall, the duty console and the analyst view in headless Chromium against
  * the real server, on the real sample province with its back-filled history
  * and its simulators running.
  */
 
 let server: TestServer
 let browser: Browser
-const ROOT = '440000'
 
 beforeAll(async () => {
   if (!fs.existsSync(path.join(REPO_ROOT, 'dist/client/index.html'))) throw new Error('the client is not built: npm test builds it first (npm run build)')
@@ -34,6 +31,8 @@ async function api<T>(url: string): Promise<T> {
   const res = await fetch(`${server.url}${url}`)
   return (await res.json()) as T
 }
+
+const ROOT = '440000'
 
 async function mapReady(page: Page): Promise<void> {
   await page.waitForFunction(() => (globalThis as { __regionMap?: { ready: boolean } }).__regionMap?.ready === true, undefined, { timeout: 30_000 })
@@ -88,22 +87,30 @@ describe('the wall', () => {
     await page.waitForTimeout(1500)
     expect(await drawnPixels(page, '[data-testid="region-map"]')).toBeGreaterThan(10_000)
 
-    const kpis = await page.$$eval('[data-testid^="kpi-"]', (els) => els.map((e) => ({ id: e.getAttribute('data-testid')!.slice(4), value: e.getAttribute('data-value'), region: e.getAttribute('data-region') })))
+    const readKpis = () =>
+      page.$$eval('[data-testid^="kpi-"]', (els) => els.map((e) => ({ id: e.getAttribute('data-testid')!.slice(4), value: e.getAttribute('data-value'), region: e.getAttribute('data-region') })))
+    const kpis = await readKpis()
     expect(kpis.length).toBeGreaterThanOrEqual(8)
-    const snapshot = await api<{ values: Array<{ indicator: string; region: string; value: number }> }>(`/api/snapshot?level=province`)
-    let compared = 0
-    for (const k of kpis) {
-      expect(k.region).toBe(ROOT)
-      // Values that change every few seconds cannot be read at the same instant from two places.
-      if (server.catalog.indicator(k.id)!.cadenceSeconds < 3600) continue
-      const fromApi = snapshot.values.find((v) => v.indicator === k.id && v.region === ROOT)
-      if (!fromApi) continue
-      expect(Number(k.value), k.id).toBeCloseTo(fromApi.value, 6)
-      compared++
+    expect(new Set(kpis.map((k) => k.region))).toEqual(new Set([ROOT]))
+    // Values that change every few seconds cannot be read at the same instant from two places;
+    // the slower ones (running values of daily and monthly indicators) must agree once both have the same point.
+    const slow = kpis.filter((k) => server.catalog.indicator(k.id)!.cadenceSeconds >= 3600).map((k) => k.id)
+    expect(slow.length).toBeGreaterThanOrEqual(4)
+    const disagreements = async () => {
+      const [shown, snapshot] = await Promise.all([readKpis(), api<{ values: Array<{ indicator: string; region: string; value: number }> }>(`/api/snapshot?level=province`)])
+      const out: string[] = []
+      for (const id of slow) {
+        const fromApi = snapshot.values.find((v) => v.indicator === id && v.region === ROOT)
+        const onWall = shown.find((k) => k.id === id)?.value
+        // The wall aggregates live in the hub, the API in SQL: the same value, summed in another order.
+        if (!fromApi || onWall == null || Math.abs(Number(onWall) - fromApi.value) > 1e-6 * Math.max(1, Math.abs(fromApi.value)))
+          out.push(`${id}: wall ${onWall}, API ${fromApi?.value}`)
+      }
+      return out
     }
-    expect(compared).toBeGreaterThanOrEqual(4)
+    await expect.poll(disagreements, { timeout: 30_000, interval: 250 }).toEqual([])
     await page.screenshot({ path: saveScreenshot('wall.png') })
-    expect(problems).toEqual([])
+    expect(pageProblems(problems)).toEqual([])
     await page.context().close()
   })
 
@@ -121,7 +128,7 @@ describe('the wall', () => {
     expect(box.width / box.height).toBeCloseTo(16 / 9, 2)
     expect(box.width).toBeLessThanOrEqual(width + 1)
     expect(box.height).toBeLessThanOrEqual(height + 1)
-    expect(problems).toEqual([])
+    expect(pageProblems(problems)).toEqual([])
     await page.context().close()
   })
 
@@ -142,7 +149,7 @@ describe('the wall', () => {
     await page.goBack()
     await page.waitForFunction(() => !new URL(location.href).searchParams.get('region') || new URL(location.href).searchParams.get('region') === '440000')
     await expect.poll(() => page.locator('[data-testid="breadcrumb"]').innerText(), { timeout: 15_000 }).not.toMatch(/广州/)
-    expect(problems).toEqual([])
+    expect(pageProblems(problems)).toEqual([])
     await page.context().close()
   })
 
@@ -154,7 +161,9 @@ describe('the wall', () => {
     await expect.poll(() => page.locator('[data-testid="domain-business"]').innerText(), { timeout: 15_000 }).toMatch(/Business environment/)
     expect(await page.locator('[data-testid="wall"]').innerText()).not.toMatch(/营商环境/)
     expect(new URL(page.url()).searchParams.get('lang')).toBe('en')
-    expect(problems).toEqual([])
+    await page.click('[data-testid="lang-switch"]')
+    await expect.poll(() => page.locator('[data-testid="domain-business"]').innerText(), { timeout: 15_000 }).toMatch(/营商环境/)
+    expect(pageProblems(problems)).toEqual([])
     await page.context().close()
   })
 })
@@ -165,7 +174,7 @@ describe('alerts on the wall and the duty console', () => {
     await wall.page.waitForSelector('[data-testid="alert-ticker"]')
     const duty = await openPage(browser, `${server.url}/duty`)
     await duty.page.waitForSelector('[data-testid="duty-list"]')
-    await wall.page.waitForTimeout(1000)
+    await duty.page.waitForTimeout(1000)
 
     const station = server.catalog.stationsOfKind('air').find((s) => s.region === '440106')!
     const now = Date.now()
@@ -173,9 +182,10 @@ describe('alerts on the wall and the duty console', () => {
     await postIngest(server.url, ndjson([reading(300, 60_000)]))
     const sent = Date.now()
     await postIngest(server.url, ndjson([reading(300, 1000)]))
-    const raised = await wall.page.waitForSelector('[data-testid="alert-ticker"] [data-alert-id]', { timeout: 2000 })
-    const alertId = (await raised.getAttribute('data-alert-id'))!
-    const row = await duty.page.waitForSelector(`[data-testid="duty-alert"][data-alert-id="${alertId}"]`, { timeout: Math.max(100, 2000 - (Date.now() - sent)) })
+    const row = await duty.page.waitForSelector(`[data-testid="duty-alert"][data-severity="critical"]`, { timeout: 2000 })
+    const alertId = (await row.getAttribute('data-alert-id'))!
+    await wall.page.waitForSelector(`[data-testid="alert-ticker"] [data-alert-id="${alertId}"]`, { timeout: Math.max(1, 2000 - (Date.now() - sent)) })
+    expect(Date.now() - sent).toBeLessThan(2000)
     expect(await row.getAttribute('data-severity')).toBe('critical')
 
     await row.click()
@@ -188,10 +198,25 @@ describe('alerts on the wall and the duty console', () => {
     await duty.page.waitForSelector(`[data-testid="duty-alert"][data-alert-id="${alertId}"][data-state="acknowledged"]`)
     await expect.poll(() => duty.page.locator('[data-testid="duty-history"]').innerText(), { timeout: 15_000 }).toMatch(/duty-wang/)
     await duty.page.screenshot({ path: saveScreenshot('duty.png') })
-    expect(wall.problems).toEqual([])
-    expect(duty.problems).toEqual([])
+    expect(pageProblems(wall.problems)).toEqual([])
+    expect(pageProblems(duty.problems)).toEqual([])
     await wall.page.context().close()
     await duty.page.context().close()
+  })
+})
+
+describe('the duty console', () => {
+  it('switches its labels to English', async () => {
+    const { page, problems } = await openPage(browser, `${server.url}/duty`)
+    await page.waitForSelector('[data-testid="duty-list"]')
+    const before = await page.locator('body').innerText()
+    await page.click('[data-testid="lang-switch"]')
+    await expect.poll(() => new URL(page.url()).searchParams.get('lang'), { timeout: 15_000 }).toBe('en')
+    const after = await page.locator('body').innerText()
+    expect(after).not.toEqual(before)
+    expect(/[\u4e00-\u9fff]/.test(before)).toBe(true)
+    expect(pageProblems(problems)).toEqual([])
+    await page.context().close()
   })
 })
 
@@ -208,7 +233,7 @@ describe('the analyst view', () => {
     const series = await api<{ points: Array<{ ts: number; value: number; min: number; max: number; count: number }> }>(`/api/series?indicator=env.aqi&region=440100&from=${from}&to=${to}`)
     expect(csv[0]).toBe('ts,value,min,max,count')
     expect(csv.slice(1)).toEqual(series.points.map((p) => [new Date(p.ts).toISOString(), p.value, p.min, p.max, p.count].join(',')))
-    expect(problems).toEqual([])
+    expect(pageProblems(problems)).toEqual([])
     await page.context().close()
   })
 })

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { onlyValuesChanged, type MapLayerInputs } from './map-layers'
+import type { RegionCollection, RegionView } from './region-geo'
+
+const EMPTY: RegionCollection = { type: 'FeatureCollection', features: [] }
+const view = (region: string): RegionView => ({ region, shown: EMPTY, children: [], counties: EMPTY, indexOf: new Map(), outline: EMPTY, bounds: null })
+const column = <T>(value: T, revision: number) => ({ at: () => value, revision })
+
+function inputs(overrides: Partial<MapLayerInputs> = {}): MapLayerInputs {
+  return { land: EMPTY, view: view('440000'), fill: column<[number, number, number, number]>([0, 0, 0, 255], 1), air: null, traffic: null, pulses: [], ...overrides }
+}
+
+describe('onlyValuesChanged (what a CPU renderer may put off)', () => {
+  const base = inputs()
+  it('is true when only the live columns moved', () => {
+    expect(onlyValuesChanged(base, { ...base, fill: column([255, 0, 0, 255], 2) })).toBe(true)
+  })
+  it('is false for a drill, new alert pulses, or stations shown or hidden', () => {
+    expect(onlyValuesChanged(base, { ...base, view: view('440100') })).toBe(false)
+    expect(onlyValuesChanged(base, { ...base, pulses: [{ code: '440100', position: [113, 23], severity: 'critical', count: 1 }] })).toBe(false)
+    expect(onlyValuesChanged(base, { ...base, air: { stations: [], color: column([0, 0, 0, 255], 1) } })).toBe(false)
+  })
+})
