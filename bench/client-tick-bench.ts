@@ -4,7 +4,8 @@ import { loadConfig } from '../server/config'
 import { createLogger } from '../server/logger'
 import { startServer } from '../server/onescreen-server'
 import { launchBrowser } from '../test/browser/browser'
-import { tempDir } from '../test/integration/harness'
+import { login, readCredentials, tempDir } from '../test/integration/harness'
+import { SESSION_COOKIE } from '../server/auth/http-auth'
 import { percentile, report, round } from './bench-env'
 
 /**
@@ -61,6 +62,8 @@ async function main() {
         for (const e of list.getEntries()) (globalThis as unknown as { __longTasks: number[] }).__longTasks.push(e.duration)
       }).observe({ entryTypes: ['longtask'] })
     })
+    const leader = readCredentials(dataDir).accounts.find((a) => a.role === 'leader')!
+    await context.addCookies([{ name: SESSION_COOKIE, value: await login(server.url, leader.name, leader.password), url: server.url, httpOnly: true, sameSite: 'Strict' }])
     const page = await context.newPage()
     const cdp = await context.newCDPSession(page)
     await page.goto(`${server.url}/`)

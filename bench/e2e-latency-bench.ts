@@ -2,7 +2,7 @@ import fs from 'node:fs'
 import { io, type Socket } from 'socket.io-client'
 import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '../common/live-contract'
 import { loadCatalog } from '../server/catalog/load-catalog'
-import { spawnServer, tempDir } from '../test/integration/harness'
+import { login, readCredentials, spawnServer, tempDir } from '../test/integration/harness'
 import { percentile, report, round } from './bench-env'
 
 /**
@@ -35,7 +35,10 @@ async function main() {
   // Interrupted: the server process and its data go too.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)))
   try {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, { transports: ['websocket'], reconnection: false })
+    const credentials = readCredentials(dataDir)
+    const admin = credentials.accounts.find((a) => a.role === 'admin')!
+    const token = await login(server.url, admin.name, admin.password)
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, { transports: ['websocket'], reconnection: false, auth: { token } })
     /** Per series: points posted and not yet seen, oldest first, as [event time, POST start]. */
     const pending = new Map<string, Array<[number, number]>>()
     const latencies: number[] = []
@@ -76,7 +79,7 @@ async function main() {
         if (queue) queue.push([ts, t0])
         else pending.set(key, [[ts, t0]])
       }
-      const res = await fetch(`${server.url}/api/ingest`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: lines.join('\n') })
+      const res = await fetch(`${server.url}/api/ingest`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${credentials.ingestKey}` }, body: lines.join('\n') })
       const reply = (await res.json()) as { accepted?: number }
       if (res.ok && reply.accepted === perPost) posted += perPost
       else failed++
@@ -96,7 +99,7 @@ async function main() {
     const elapsed = (performance.now() - started) / 1000
     socket.disconnect()
     // The server's own view: how long inserts and ticks took (Prometheus sums and counts).
-    const metrics = await (await fetch(`${server.url}/metrics`)).text()
+    const metrics = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text()
     const mean = (name: string, labels = '') => {
       const read = (suffix: string) => Number(new RegExp(`^${name}_${suffix}${labels.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(metrics)?.[1])
       return round((read('sum') / read('count')) * 1000)

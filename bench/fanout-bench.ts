@@ -10,6 +10,7 @@ import { PointBatch } from '../common/point-batch'
 import { loadConfig } from '../server/config'
 import { createLogger } from '../server/logger'
 import { startServer } from '../server/onescreen-server'
+import { login, readCredentials } from '../test/integration/harness'
 import { tempDir } from '../test/integration/harness'
 import { percentile, report, round } from './bench-env'
 
@@ -141,7 +142,9 @@ async function main() {
     }, TICK_MS)
 
     // One in-process listener keeps a real tick, for the bare server to send the same bytes.
-    const probe = io(server.url, { transports: ['websocket'], reconnection: false })
+    const leader = readCredentials(dataDir).accounts.find((a) => a.role === 'leader')!
+    const token = await login(server.url, leader.name, leader.password)
+    const probe = io(server.url, { transports: ['websocket'], reconnection: false, auth: { token } })
     let sample: TickPayload | undefined
     probe.on('tick', (p) => {
       if (!sample || p.values.length > sample.values.length) sample = p
@@ -150,7 +153,7 @@ async function main() {
 
     await pool.start(PROCESSES)
     const per = (i: number) => Math.floor(CLIENTS / PROCESSES) + (i < CLIENTS % PROCESSES ? 1 : 0)
-    await pool.all({}, 'connected', (i) => ({ connect: server.url, clients: per(i), region: root, subscribe: true }))
+    await pool.all({}, 'connected', (i) => ({ connect: server.url, clients: per(i), region: root, subscribe: true, token }))
     const ours = await measurePhase(pool, CLIENTS * (1000 / TICK_MS))
     await pool.all({ close: true }, 'closed')
     clearInterval(feeder)

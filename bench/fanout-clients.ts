@@ -10,7 +10,7 @@ import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '.
  */
 
 type Command =
-  | { connect: string; clients: number; region: string; subscribe: boolean }
+  | { connect: string; clients: number; region: string; subscribe: boolean; token?: string }
   | { measure: true }
   | { report: true }
   | { close: true }
@@ -25,9 +25,9 @@ function send(message: object): void {
   process.send!(message)
 }
 
-async function connect(url: string, clients: number, region: string, subscribe: boolean): Promise<void> {
+async function connect(url: string, clients: number, region: string, subscribe: boolean, token: string | undefined): Promise<void> {
   const opened = Array.from({ length: clients }, () => {
-    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { transports: ['websocket'], forceNew: true, reconnection: false })
+    const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, ...(token ? { auth: { token } } : {}) })
     socket.on('tick', (payload) => {
       if (!measuring) return
       delays.push(Date.now() - payload.at)
@@ -47,7 +47,7 @@ async function connect(url: string, clients: number, region: string, subscribe: 
 
 process.on('message', (command: Command) => {
   if ('connect' in command) {
-    connect(command.connect, command.clients, command.region, command.subscribe).then(
+    connect(command.connect, command.clients, command.region, command.subscribe, command.token).then(
       () => send({ connected: sockets.length }),
       (err: unknown) => send({ error: String(err) }),
     )

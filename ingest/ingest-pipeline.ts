@@ -49,6 +49,12 @@ export interface IngestResult {
   errorsTruncated?: boolean
 }
 
+/**
+ * What the sender may write: null to let a valid point through, or the
+ * Rejection that keeps it out (an ingest key scoped to some indicators or regions).
+ */
+export type PointPermit = (point: Point) => Rejection | null
+
 /** The writer is behind: the caller should answer 503 and the producer retry later. */
 export class BackpressureError extends Error {
   override readonly name = 'BackpressureError'
@@ -201,7 +207,7 @@ export class IngestPipeline {
    * encoding wait for storage. (Keeping them alive across the insert made the
    * garbage collector the largest cost of ingest.)
    */
-  ingestBody(text: string, format: BodyFormat, source: IngestSource): Promise<IngestResult> {
+  ingestBody(text: string, format: BodyFormat, source: IngestSource, permit?: PointPermit): Promise<IngestResult> {
     let parsed: ParsedBody
     try {
       parsed = parseBody(text, format)
@@ -211,7 +217,7 @@ export class IngestPipeline {
       const kept = this.keepRejects(failures.map((f) => ({ received, source, line: f.line, field: '', reason: f.reason, raw: f.raw })))
       return kept.then(() => Promise.reject(err))
     }
-    return this.ingestRecords(parsed.records, parsed.failures, source)
+    return this.ingestRecords(parsed.records, parsed.failures, source, permit)
   }
 
   /** Ingests values that are already objects (simulators, tests). */
@@ -219,16 +225,16 @@ export class IngestPipeline {
     return this.ingestRecords(recordsOf(values), [], source)
   }
 
-  ingestRecords(records: ParsedRecords, failures: readonly RecordFailure[], source: IngestSource): Promise<IngestResult> {
+  ingestRecords(records: ParsedRecords, failures: readonly RecordFailure[], source: IngestSource, permit?: PointPermit): Promise<IngestResult> {
     if (!this.pointWriter.canAccept(records.values.length)) {
       this.stats.backpressured++
       return Promise.reject(new BackpressureError(Math.min(30, Math.max(1, Math.ceil(this.pointWriter.depth / 200_000)))))
     }
-    return this.commit(this.prepare(records, failures, source))
+    return this.commit(this.prepare(records, failures, source, permit))
   }
 
   /** Validation, dedupe and encoding: everything that needs the parsed records. */
-  private prepare(records: ParsedRecords, failures: readonly RecordFailure[], source: IngestSource): Prepared {
+  private prepare(records: ParsedRecords, failures: readonly RecordFailure[], source: IngestSource, permit?: PointPermit): Prepared {
     const values = records.values
     const received = this.now()
     const accepted: Point[] = []
@@ -241,7 +247,8 @@ export class IngestPipeline {
     const owned = records.owned === true
     let duplicates = 0
     for (let i = 0; i < values.length; i++) {
-      const verdict = this.validate(values[i], owned)
+      let verdict = this.validate(values[i], owned)
+      if (permit && !(verdict instanceof Rejection)) verdict = permit(verdict) ?? verdict
       if (verdict instanceof Rejection) {
         rejects.push({ received, source, line: records.lines[i]!, field: verdict.field, reason: verdict.reason, raw: records.rawOf(i) })
         continue

@@ -33,6 +33,18 @@ const envSchema = z.object({
   TICK_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** Alert events kept in memory for reconnecting screens (older ones come from storage). */
   ALERT_RING_SIZE: z.coerce.number().int().min(1).max(1_000_000).default(10_000),
+  /** A session ends after this long without use. */
+  SESSION_TTL_HOURS: z.coerce.number().min(0.01).max(24 * 90).default(24),
+  /** The admin's password on a first start on a non-loopback address (12+ characters). */
+  ONESCREEN_ADMIN_PASSWORD: z.string().min(12, 'must be at least 12 characters').max(256).optional(),
+  /** Sign-in attempts per address per minute. */
+  LOGINS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
+  /** Writes (alert actions, rules, accounts) per account per minute. */
+  WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  /** Ingest requests per key or account per minute. */
+  INGEST_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(60_000),
+  /** Mark the session cookie Secure and send HSTS (when served over HTTPS, e.g. behind a proxy). */
+  SECURE_COOKIE: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -70,6 +82,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     tickMs: e.TICK_MS,
     alertRingSize: e.ALERT_RING_SIZE,
     logLevel: e.LOG_LEVEL,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
+    adminPassword: e.ONESCREEN_ADMIN_PASSWORD,
+    limits: { loginsPerMinute: e.LOGINS_PER_MINUTE, writesPerMinute: e.WRITES_PER_MINUTE, ingestPerMinute: e.INGEST_REQUESTS_PER_MINUTE },
+    secureCookie: e.SECURE_COOKIE,
   }
 }
 

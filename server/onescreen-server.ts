@@ -11,6 +11,7 @@ import { bootstrapHistory } from './history-bootstrap'
 import { loadCatalog } from './catalog/load-catalog'
 import { loadScorecard } from './scorecard/load-scorecard'
 import { AlertService } from './alerting/alert-service'
+import { AuthService } from './auth/auth-service'
 import { RuleEngine } from './alerting/rule-engine'
 import { RULES_DIR, RuleStore } from './alerting/rule-store'
 import type { Config } from './config'
@@ -51,6 +52,9 @@ export interface RunningServer {
   readonly engine: RuleEngine
   readonly alerting: AlertService
   readonly metrics: Metrics
+  readonly auth: AuthService
+  /** Where a first start on loopback wrote the demo accounts' passwords (undefined on later starts). */
+  readonly credentialsFile: string | undefined
   /** Stops accepting, stores what is queued, closes sockets and the engine. */
   close(): Promise<void>
 }
@@ -113,6 +117,15 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     bus.subscribe((batch) => void alerting.handle(engine.observeBatch(batch)))
     const freshness = new FreshnessTracker(catalog)
     bus.subscribe((batch) => freshness.apply(batch))
+    // Accounts before anything listens: a non-loopback address with no real secrets stops here.
+    const auth = new AuthService({ client: storage.client, tables, index: catalog, log: log.child({ component: 'auth' }), now, sessionTtlMs: config.sessionTtlMs })
+    log.info(await auth.load(), 'accounts loaded')
+    const firstRun = await auth.firstRun({ loopback: isLoopback(config.host), dataDir: config.dataDir, adminPassword: config.adminPassword })
+    if (firstRun.created.length > 0)
+      log.warn(
+        { accounts: firstRun.created, credentials: firstRun.credentialsFile },
+        firstRun.credentialsFile ? `first start: demo accounts created; their passwords are in ${firstRun.credentialsFile}` : 'first start: admin account created',
+      )
     const ids = await store.idsReceivedSince(now() - pipeline.dedupeTtlMs)
     pipeline.rememberIds(ids)
     log.info({ ids: ids.length }, 'dedupe window refilled')
@@ -153,11 +166,29 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const longestCadence = Math.max(...catalog.catalog.indicators.map((i) => i.cadenceSeconds)) * 1000
     await freshness.load(storage.client, tables, now() - STALE_AFTER_CADENCES * longestCadence)
     const server = http.createServer(
-      createApp({ catalog, pipeline, storage, queries, catalogDir: config.catalogDir, log, metrics, freshness, scorecard, now, rules, engine, alerting, clientDir: CLIENT_DIR }),
+      createApp({
+        catalog,
+        pipeline,
+        storage,
+        queries,
+        catalogDir: config.catalogDir,
+        log,
+        metrics,
+        freshness,
+        scorecard,
+        now,
+        rules,
+        engine,
+        alerting,
+        clientDir: CLIENT_DIR,
+        auth,
+        limits: config.limits,
+        secureCookie: config.secureCookie,
+      }),
     )
     const live = new LiveServer(
       server,
-      { hub, index: catalog, alerts, log },
+      { hub, index: catalog, alerts, log, auth },
       { tickMs: config.tickMs, onTick: metrics.onTick, onDelta: (values) => void alerting.handle(engine.observeAggregates(values)) },
     )
     metrics.watch({
@@ -205,6 +236,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       rules,
       engine,
       alerting,
+      auth,
+      credentialsFile: firstRun.credentialsFile,
       close: () =>
         (closing ??= (async () => {
           await driver?.stop()
@@ -256,6 +289,11 @@ function startSimulation(simulators: Simulator[], pipeline: IngestPipeline, from
   driver.start()
   log.info({ series: simulators.reduce((n, s) => n + s.series().length, 0) }, 'simulators running')
   return driver
+}
+
+/** Whether the server listens on this machine only (where demo accounts are allowed). */
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
 }
 
 function listen(server: http.Server, port: number, host: string): Promise<void> {

@@ -1,4 +1,6 @@
 import { useEffect, useState } from 'react'
+import { ROLE_SCREENS } from '../../common/auth'
+import { AuthProvider, useAuth } from './auth/auth'
 import { CatalogProvider } from './data/catalog'
 import { I18nProvider, useI18n } from './i18n/i18n'
 import { DutyPage } from './duty/duty-page'
@@ -42,16 +44,27 @@ function Routes() {
     addEventListener('popstate', onPop)
     return () => removeEventListener('popstate', onPop)
   }, [])
+  const { me } = useAuth()
+  const { t } = useI18n()
   if (location.pathname.startsWith('/map-preview')) return <MapPreview /> // the map's dev preview and browser test (client/src/map)
+  // The server refuses what a role may not do; the page does not offer it either.
+  if (!ROLE_SCREENS[me.role].includes(route))
+    return (
+      <div className="loading" data-testid="forbidden">
+        {t('auth.forbidden')}
+      </div>
+    )
   return route === 'explore' ? <ExplorePage /> : route === 'duty' ? <DutyPage /> : <WallPage />
 }
 
 export function App() {
   return (
     <I18nProvider>
-      <CatalogProvider fallback={(error) => <Loading error={error} />}>
-        <Routes />
-      </CatalogProvider>
+      <AuthProvider>
+        <CatalogProvider fallback={(error) => <Loading error={error} />}>
+          <Routes />
+        </CatalogProvider>
+      </AuthProvider>
     </I18nProvider>
   )
 }

@@ -1,18 +1,30 @@
 import { Router } from 'express'
 import type { CatalogIndex } from '../../common/catalog-index'
+import { scopeOf } from '../auth/http-auth'
 
 /**
- * GET /api/catalog: indicators, regions and stations. The body never changes
- * while the server runs, so it is serialised once; express adds an ETag and
- * clients revalidate cheaply.
+ * GET /api/catalog: indicators, regions and stations, as the signed-in
+ * account sees them: its region is the root of the tree it is given (with
+ * its subtree and the stations in it), so every screen starts there and
+ * offers nothing outside it. Each scope's body is serialised once; express
+ * adds an ETag and clients revalidate cheaply.
  */
 export function catalogRouter(index: CatalogIndex): Router {
-  const { indicators, regions, stations } = index.catalog
-  const body = JSON.stringify({ indicators, regions, stations })
+  const bodies = new Map<string, string>()
+  const bodyFor = (scope: string) => {
+    let body = bodies.get(scope)
+    if (body === undefined) {
+      const { indicators, regions, stations } = index.catalog
+      const inside = regions.filter((r) => index.tree.isWithin(r.code, scope)).map((r) => (r.code === scope ? { ...r, parent: null } : r))
+      body = JSON.stringify({ indicators, regions: inside, stations: stations.filter((s) => index.tree.isWithin(s.region, scope)) })
+      bodies.set(scope, body)
+    }
+    return body
+  }
   const router = Router()
   router.get('/catalog', (_req, res) => {
-    res.setHeader('Cache-Control', 'public, max-age=300, must-revalidate')
-    res.type('application/json').send(body)
+    res.setHeader('Cache-Control', 'private, max-age=300, must-revalidate')
+    res.type('application/json').send(bodyFor(scopeOf(res)))
   })
   return router
 }

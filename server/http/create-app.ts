@@ -16,6 +16,11 @@ import type { RuleStore } from '../alerting/rule-store'
 import type { FreshnessTracker } from '../live/freshness'
 import type { Metrics } from '../metrics'
 import { errorHandler, notFound } from './api-error'
+import helmet from 'helmet'
+import { rateLimit } from 'express-rate-limit'
+import type { AuthService } from '../auth/auth-service'
+import { authenticate, principalOf, requireAuth, requirePermission } from '../auth/http-auth'
+import { authRouter } from './auth-router'
 import { catalogRouter } from './catalog-router'
 import { freshnessRouter } from './freshness-router'
 import { geoRouter } from './geo-router'
@@ -27,6 +32,10 @@ import { rulesRouter } from './rules-router'
 import { scorecardRouter } from './scorecard-router'
 
 export interface AppDeps {
+  auth: AuthService
+  /** Sign-in attempts per address per minute; writes per account or key per minute. */
+  limits: { loginsPerMinute: number; writesPerMinute: number; ingestPerMinute: number }
+  secureCookie: boolean
   catalog: CatalogIndex
   pipeline: IngestPipeline
   storage: StorageClient
@@ -51,6 +60,35 @@ export function createApp(deps: AppDeps): Express {
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', false)
+  // Nothing from any other origin: scripts, styles, fonts, images, workers and
+  // sockets come from this server (the map's worker is a blob, its tiles are
+  // bundled GeoJSON). No CORS headers are ever sent, so other sites' pages
+  // cannot read the API; the socket checks Origin itself (live-server.ts).
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          // ECharts and React set style attributes; maplibre injects none from outside.
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          workerSrc: ["'self'", 'blob:'],
+          childSrc: ["'self'", 'blob:'],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      // The page loads nothing cross-origin; isolation would only break a proxy's error pages.
+      crossOriginEmbedderPolicy: false,
+      strictTransportSecurity: deps.secureCookie,
+    }),
+  )
   app.use(compression())
   // One log line per request, with an id the reply carries too (X-Request-Id)
   // and every log line of that request repeats.
@@ -72,12 +110,24 @@ export function createApp(deps: AppDeps): Express {
       },
     }),
   )
+  app.use(authenticate(deps.auth))
+  // Prometheus scrapes with an admin's token.
+  app.use('/metrics', requirePermission('admin'))
   app.use(deps.metrics.router())
 
   const api = express.Router()
+  // Public: whether the server is up (no internals), and signing in.
   api.use(healthRouter(deps.storage, deps.pipeline, deps.log))
+  api.use(authRouter(deps.auth, { loginsPerMinute: deps.limits.loginsPerMinute, secureCookie: deps.secureCookie }))
+  api.use(requireAuth)
+  // Every write is rate-limited per account or key (429 with Retry-After), ingest separately.
+  api.post('/ingest', writeLimit(deps.limits.ingestPerMinute))
+  const writeLimiter = writeLimit(deps.limits.writesPerMinute)
+  api.use(['/alerts', '/silences', '/rules', '/users', '/keys', '/me'], (req, res, next) => (req.method === 'GET' ? next() : writeLimiter(req, res, next)))
+  api.use(ingestRouter(deps.pipeline, deps.catalog))
+  // Everything else is for people who may see the dashboards.
+  api.use(requirePermission('view'))
   api.use(catalogRouter(deps.catalog))
-  api.use(ingestRouter(deps.pipeline))
   api.use(geoRouter(deps.catalog, deps.catalogDir, deps.log))
   api.use(queryRouter(deps.catalog, deps.queries, { now: deps.now }))
   api.use(freshnessRouter(deps.freshness, deps.now))
@@ -100,4 +150,19 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFound)
   app.use(errorHandler(deps.log))
   return app
+}
+
+/** At most `perMinute` writes a minute per account or key; a 429 with Retry-After beyond. */
+function writeLimit(perMinute: number) {
+  return rateLimit({
+    windowMs: 60_000,
+    limit: perMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (_req, res) => principalOf(res).name,
+    handler: (_req, res, _next, opts) => {
+      res.setHeader('Retry-After', String(Math.ceil(opts.windowMs / 1000)))
+      res.status(429).json({ ok: false, error: { code: 'rate_limited', message: `more than ${perMinute} writes a minute from this account or key; slow down` } })
+    },
+  })
 }

@@ -16,6 +16,12 @@ export function healthRouter(storage: StorageClient, pipeline: IngestPipeline, l
   const router = Router()
   router.get('/health', async (_req, res) => {
     const ping = await pingWithTimeout(storage, log)
+    res.setHeader('Cache-Control', 'no-store')
+    // Anyone (a load balancer) learns whether it is up; the details are for signed-in accounts.
+    if (!res.locals.principal) {
+      res.status(ping.ok ? 200 : 503).json({ status: ping.ok ? 'ok' : 'degraded' })
+      return
+    }
     const body: HealthBody = {
       status: ping.ok ? 'ok' : 'degraded',
       storage: { mode: storage.mode, ...ping },

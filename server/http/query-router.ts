@@ -1,10 +1,12 @@
-import { Router } from 'express'
+import { Router, type Response } from 'express'
+import { inScope, principalOf, requireInScope, scopeOf } from '../auth/http-auth'
 import { z } from 'zod'
 import type { CatalogIndex } from '../../common/catalog-index'
 import { CODE_PATTERN, REGION_LEVELS, type Indicator, type LocalizedText, type RegionLevel } from '../../common/catalog-schema'
 import type { IndicatorQueries, RankingRow, SeriesPoint, SnapshotValue } from '../storage/indicator-queries'
 import { ROLLUP_STEPS, type RollupStep } from '../storage/tables'
 import { ApiError } from './api-error'
+import { seriesCsv } from '../../common/series-csv'
 
 /**
  * The wall's reads over HTTP: GET /api/series, /api/snapshot and /api/ranking.
@@ -92,6 +94,10 @@ export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options
     const q = parseQuery(seriesQuerySchema, req.query)
     const indicator = requireIndicator(catalog, q.indicator)
     const region = requireRegion(catalog, q.region, 'region')
+    requireInScope(catalog, res, region, 'region')
+    // CSV is the analyst's export: the same points, for a spreadsheet.
+    if (q.format === 'csv' && !principalOf(res).permissions.has('explore'))
+      throw new ApiError(403, 'forbidden', 'exporting data (format=csv) is for analysts; this account may only view it')
     const to = q.to ?? now()
     const from = q.from ?? to - DEFAULT_SERIES_SPAN_MS
     if (from >= to) throw new ApiError(400, 'bad_query', `from (${iso(from)}) must be before to (${iso(to)})`)
@@ -108,15 +114,22 @@ export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options
     const points = await queries.series({ indicator: indicator.code, region, from, to, step })
     const body: SeriesBody = { indicator: indicator.code, region, step, from, to, points }
     res.setHeader('Cache-Control', 'no-cache')
+    if (q.format === 'csv') {
+      res.setHeader('Content-Type', 'text/csv; charset=utf-8')
+      res.setHeader('Content-Disposition', `attachment; filename="${indicator.code}_${region}_${step}.csv"`)
+      res.send(seriesCsv(points))
+      return
+    }
     res.json(body)
   })
 
   router.get('/snapshot', async (req, res) => {
     const q = parseQuery(snapshotQuerySchema, req.query)
-    const parent = q.parent === undefined ? undefined : requireRegion(catalog, q.parent, 'parent')
+    const parent = scopedParent(catalog, res, q.parent)
     const indicators = q.indicator === undefined ? undefined : requireIndicators(catalog, q.indicator)
     const { asOf, values } = await queries.snapshot({ level: q.level, parent, indicators })
-    const body: SnapshotBody = { asOf, values }
+    // A level above the account's region would hold its ancestors: not its to see.
+    const body: SnapshotBody = { asOf, values: values.filter((v) => inScope(catalog, res, v.region)) }
     res.setHeader('Cache-Control', 'no-cache')
     res.json(body)
   })
@@ -124,9 +137,9 @@ export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options
   router.get('/ranking', async (req, res) => {
     const q = parseQuery(rankingQuerySchema, req.query)
     const indicator = requireIndicator(catalog, q.indicator)
-    const parent = q.parent === undefined ? undefined : requireRegion(catalog, q.parent, 'parent')
+    const parent = scopedParent(catalog, res, q.parent)
     const rows = await queries.ranking({ indicator: indicator.code, level: q.level, parent, now: now() })
-    const ranked = withRanks(rows, catalog)
+    const ranked = withRanks(rows.filter((r) => inScope(catalog, res, r.region)), catalog)
     const body: RankingBody = {
       indicator: indicator.code,
       level: q.level,
@@ -141,6 +154,17 @@ export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options
   })
 
   return router
+}
+
+/** The parent asked for, which must lie in the account's region; the account's region when none is (the whole tree needs none). */
+function scopedParent(catalog: CatalogIndex, res: Response, parent: string | undefined): string | undefined {
+  if (parent !== undefined) {
+    const code = requireRegion(catalog, parent, 'parent')
+    requireInScope(catalog, res, code, 'parent')
+    return code
+  }
+  const scope = scopeOf(res)
+  return scope === catalog.tree.root.code ? undefined : scope
 }
 
 /** The finest step at which `span` fits in MAX_SERIES_BUCKETS buckets; 1d when none does. */
@@ -198,6 +222,7 @@ const seriesQuerySchema = z.strictObject({
   from: instantParam('from').optional(),
   to: instantParam('to').optional(),
   step: z.enum(ROLLUP_STEPS, { error: (i) => `step must be one of ${ROLLUP_STEPS.join(', ')}${i.input === undefined ? '' : ` (got "${truncate(String(i.input))}")`}` }).optional(),
+  format: z.enum(['json', 'csv'], { error: 'format must be json or csv' }).optional(),
 })
 
 /** `indicator` may repeat (`?indicator=a&indicator=b`) or list codes with commas (`?indicator=a,b`). */

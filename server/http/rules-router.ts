@@ -2,8 +2,8 @@ import express, { Router, type Request, type RequestHandler } from 'express'
 import { z } from 'zod'
 import type { CatalogIndex } from '../../common/catalog-index'
 import { RuleSchema, type Rule } from '../../common/rule-schema'
+import { accountOf, requirePermission } from '../auth/http-auth'
 import {
-  ActorSchema,
   fieldProblems,
   parseRule,
   RuleNotFoundError,
@@ -19,13 +19,14 @@ import { codeParam, parseQuery, requireIndicator } from './query-router'
  * Rules CRUD over HTTP, every change audited:
  *   GET    /api/rules[?indicator=&enabled=]   { rules }
  *   GET    /api/rules/:id                     { rule, version, updated, updatedBy }
- *   PUT    /api/rules/:id   rule + actor      { rule, version, created }  201 created, 200 replaced
- *   PATCH  /api/rules/:id   { enabled, actor } { rule, version }
- *   DELETE /api/rules/:id   { actor } or ?actor=  { id, deleted: true, version }
+ *   PUT    /api/rules/:id   rule              { rule, version, created }  201 created, 200 replaced
+ *   PATCH  /api/rules/:id   { enabled }       { rule, version }
+ *   DELETE /api/rules/:id                     { id, deleted: true, version }
  *   GET    /api/rules/:id/history             { id, changes: [newest first] }
  *
- * `actor` names who makes the change. Until accounts exist (a later issue)
- * callers name themselves; then the logged-in user replaces it.
+ * Changes are made by admins (rules.write) and audited under the signed-in
+ * account's name; a body or query naming an `actor` is refused, so no one
+ * can sign a change with someone else's name.
  */
 
 /**
@@ -78,46 +79,41 @@ export function rulesRouter(store: RulesApi, index: CatalogIndex): Router {
     res.json(body)
   })
 
-  router.put('/rules/:id', requireJson, json, async (req, res) => {
-    const body = requireObject(req.body)
-    const { actor, ...rule } = body
+  const write = requirePermission('rules.write')
+  router.put('/rules/:id', write, requireJson, json, async (req, res) => {
+    const rule = requireObject(req.body)
     const problems: string[] = []
+    if ('actor' in rule) problems.push(ACTOR_REFUSED)
     // The id may be left out of the body: the path names the rule.
     if (rule.id === undefined) rule.id = req.params.id
     else if (rule.id !== req.params.id)
       problems.push(`id: the body's id ${JSON.stringify(rule.id)} does not match the path's ${JSON.stringify(req.params.id)}`)
-    const who = ActorSchema.safeParse(actor, { reportInput: true })
-    if (!who.success) problems.push(...fieldProblems(who.error.issues, 'actor'))
     try {
       parseRule(rule, index)
     } catch (err) {
       if (!(err instanceof RuleValidationError)) throw err
       problems.push(...err.problems)
     }
-    if (problems.length > 0 || !who.success) throw invalid(problems)
-    const { rule: stored, version, created } = await store.put(rule, who.data).catch(mapStoreError)
+    if (problems.length > 0) throw invalid(problems)
+    const { rule: stored, version, created } = await store.put(rule, accountOf(res).name).catch(mapStoreError)
     res.status(created ? 201 : 200).json({ rule: stored, version, created })
   })
 
-  router.patch('/rules/:id', requireJson, json, async (req, res) => {
+  router.patch('/rules/:id', write, requireJson, json, async (req, res) => {
     const id = pathId(req)
     const parsed = patchBodySchema.safeParse(requireObject(req.body), { reportInput: true })
     if (!parsed.success) throw invalid(fieldProblems(parsed.error.issues), 'invalid_change')
-    const result = await store.setEnabled(id, parsed.data.enabled, parsed.data.actor).catch(mapStoreError)
+    const result = await store.setEnabled(id, parsed.data.enabled, accountOf(res).name).catch(mapStoreError)
     res.json(result)
   })
 
-  router.delete('/rules/:id', json, async (req, res) => {
+  router.delete('/rules/:id', write, json, async (req, res) => {
     const id = pathId(req)
-    const q = parseQuery(deleteQuerySchema, req.query)
+    parseQuery(deleteQuerySchema, req.query)
     const body = req.body === undefined ? {} : requireObject(req.body)
     const parsed = deleteBodySchema.safeParse(body, { reportInput: true })
     if (!parsed.success) throw invalid(fieldProblems(parsed.error.issues), 'invalid_change')
-    const fromBody = parsed.data.actor
-    if (fromBody !== undefined && q.actor !== undefined && fromBody !== q.actor) throw invalid(['actor: given in the body and in the query, differently; give it once'], 'invalid_change')
-    const who = ActorSchema.safeParse(fromBody ?? q.actor, { reportInput: true })
-    if (!who.success) throw invalid(fieldProblems(who.error.issues, 'actor'), 'invalid_change')
-    const { version } = await store.remove(id, who.data).catch(mapStoreError)
+    const { version } = await store.remove(id, accountOf(res).name).catch(mapStoreError)
     res.json({ id, deleted: true, version })
   })
 
@@ -137,15 +133,15 @@ const listQuerySchema = z.strictObject({
     .optional(),
 })
 
-const deleteQuerySchema = z.strictObject({ actor: z.string().optional() })
+const deleteQuerySchema = z.strictObject({})
 
 const patchBodySchema = z.strictObject({
   enabled: z.boolean({ error: 'enabled must be true or false' }),
-  actor: ActorSchema,
 })
 
-// The actor is checked after body and query are combined.
-const deleteBodySchema = z.strictObject({ actor: z.string({ error: 'actor must be a name (who makes the change)' }).optional() })
+const ACTOR_REFUSED = 'actor: changes are signed by the signed-in account; leave actor out'
+
+const deleteBodySchema = z.strictObject({})
 
 /** A path id that no rule can have is answered like an id no rule has. */
 function pathId(req: Request): string {
@@ -177,7 +173,7 @@ function unknownRule(id: string): ApiError {
 
 /** The store's typed errors as replies; anything else is a bug and goes to the 500 handler. */
 function mapStoreError(err: unknown): never {
-  // The router checks definitions first; what the store still refuses here is an actor.
+  // The router checks definitions first; what the store still refuses here is its own validation.
   if (err instanceof RuleValidationError) throw invalid(err.problems, 'invalid_change')
   if (err instanceof RuleNotFoundError) throw unknownRule(err.id)
   throw err

@@ -1,4 +1,5 @@
-import { Router } from 'express'
+import { Router, type Response } from 'express'
+import { requireInScope, scopeOf } from '../auth/http-auth'
 import { z } from 'zod'
 import type { CatalogIndex } from '../../common/catalog-index'
 import { REGION_LEVELS, type RegionLevel } from '../../common/catalog-schema'
@@ -46,7 +47,7 @@ export function scorecardRouter(deps: ScorecardRouterDeps): Router {
         'scorecard_not_configured',
         'no scorecard is configured: put a scorecard.json with the domain weights in the catalog directory (CATALOG_DIR)',
       )
-    const scope = scopeOf(req.query, deps.catalog)
+    const scope = scorecardScope(req.query, deps.catalog, res)
     const reply = await computeScorecard({ index: deps.catalog, scorecard: deps.scorecard, queries: deps.queries, now: deps.now }, scope)
     // Scores follow the live values: revalidate every time (the ETag makes an unchanged one cheap).
     res.setHeader('Cache-Control', 'no-cache')
@@ -55,17 +56,20 @@ export function scorecardRouter(deps: ScorecardRouterDeps): Router {
   return router
 }
 
-function scopeOf(query: unknown, catalog: CatalogIndex): ScorecardScope {
+/** What is scored, within the account's region: its own subtree by default. */
+function scorecardScope(query: unknown, catalog: CatalogIndex, res: Response): ScorecardScope {
   const { level, parent, region } = parseQuery(scorecardQuerySchema, query)
   if (region !== undefined) {
     if (level !== undefined || parent !== undefined)
       throw new ApiError(400, 'bad_query', 'give either region, or level and parent, not both')
     const r = catalog.region(requireRegion(catalog, region, 'region'))!
+    requireInScope(catalog, res, r.code, 'region')
     // A region's own subtree holds exactly one region of its level: itself.
     return { level: r.level, parent: r.code }
   }
   const wanted = level ?? DEFAULT_SCORECARD_LEVEL
-  const p = parent === undefined ? catalog.tree.root : catalog.region(requireRegion(catalog, parent, 'parent'))!
+  const p = catalog.region(parent === undefined ? scopeOf(res) : requireRegion(catalog, parent, 'parent'))!
+  requireInScope(catalog, res, p.code, 'parent')
   if (REGION_LEVELS.indexOf(wanted) < REGION_LEVELS.indexOf(p.level))
     throw new ApiError(400, 'bad_query', `no ${wanted} lies within ${p.code}, which is a ${p.level}`)
   return { level: wanted, parent: p.code }

@@ -8,6 +8,7 @@ import { testCatalog } from '../../test/fixtures/catalog'
 import { createLogger } from '../logger'
 import { LiveHub } from './live-hub'
 import { LiveServer } from './live-server'
+import { account, fakeAuth } from '../../test/fixtures/principals'
 
 /**
  * The tick path with real sockets and no storage: a screen that stops reading
@@ -25,7 +26,7 @@ async function setup() {
   const hub = new LiveHub(index)
   const httpServer = http.createServer()
   const alerts = { lastSeq: 0, subscribe: () => () => {}, since: async () => [] }
-  const live = new LiveServer(httpServer, { hub, index, alerts: alerts as never, log: createLogger('silent') }, { tickMs: 60_000 })
+  const live = new LiveServer(httpServer, { hub, index, alerts: alerts as never, log: createLogger('silent'), auth: fakeAuth(account(index.tree.root.code)) }, { tickMs: 60_000 })
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
   cleanup.push(() => new Promise<void>((resolve) => httpServer.close(() => resolve())))
   cleanup.push(() => live.close())
@@ -34,7 +35,7 @@ async function setup() {
 }
 
 function connect(url: string): Socket<ServerToClientEvents, ClientToServerEvents> {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { transports: ['websocket'], forceNew: true, reconnection: false })
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: 'test' } })
   cleanup.push(() => void socket.disconnect())
   return socket
 }

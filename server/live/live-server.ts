@@ -14,6 +14,7 @@ import {
   type TickPayload,
 } from '../../common/live-contract'
 import type { Logger } from '../logger'
+import { credentialOf, principalFor, type Authenticator } from '../auth/http-auth'
 import type { AlertFeed } from './alert-feed'
 import type { HubValues, LiveFilter, LiveHub } from './live-hub'
 
@@ -36,6 +37,10 @@ import type { HubValues, LiveFilter, LiveHub } from './live-hub'
  */
 
 interface SocketData {
+  /** The handshake's credential, checked again now and then: a session that ends closes its sockets. */
+  credential: string
+  /** The root of what the socket's account may see. */
+  scope: string
   filter?: LiveFilter
   /** A tick was held back from this socket (it was still busy with an earlier one). */
   missed?: boolean
@@ -56,11 +61,12 @@ export class LiveServer {
   /** Tick rooms by name: the filter each stands for. */
   private readonly rooms = new Map<string, LiveFilter>()
   private timer: NodeJS.Timeout | undefined
+  private recheck: NodeJS.Timeout | undefined
   private readonly unsubscribeAlerts: () => void
 
   constructor(
     httpServer: http.Server,
-    private readonly deps: { hub: LiveHub; index: CatalogIndex; alerts: AlertFeed; log: Logger },
+    private readonly deps: { hub: LiveHub; index: CatalogIndex; alerts: AlertFeed; log: Logger; auth: Authenticator },
     private readonly options: LiveServerOptions,
   ) {
     this.io = new Server(httpServer, {
@@ -71,6 +77,23 @@ export class LiveServer {
       // of sockets would cost more CPU than the loopback or LAN saves.
       perMessageDeflate: false,
       maxHttpBufferSize: 64 * 1024,
+      // Cookies ride along with a WebSocket from any page, so a socket from another site's page is refused outright.
+      allowRequest: (req, callback) => {
+        const origin = req.headers.origin
+        const host = req.headers.host
+        callback(null, origin === undefined || (host !== undefined && sameHost(origin, host)))
+      },
+    })
+    // The same credentials as HTTP (the session cookie, or a token in the handshake's auth), and the right to view.
+    this.io.use((socket, next) => {
+      const given = (socket.handshake.auth as { token?: unknown } | undefined)?.token
+      const credential = typeof given === 'string' ? given : credentialOf(socket.handshake.headers)
+      const principal = principalFor(deps.auth, credential)
+      if (!principal || principal.kind !== 'account') return next(new Error('unauthenticated: sign in first'))
+      if (!principal.permissions.has('view')) return next(new Error('forbidden: this account may not view the dashboards'))
+      socket.data.credential = credential!
+      socket.data.scope = principal.region
+      next()
     })
     this.io.of('/').adapter.on('delete-room', (room: string) => this.rooms.delete(room))
     this.io.on('connection', (socket) => this.onConnection(socket))
@@ -79,6 +102,16 @@ export class LiveServer {
 
   start(): void {
     this.timer = setInterval(() => this.tick(), this.options.tickMs)
+    this.recheck = setInterval(() => this.recheckSessions(), SESSION_RECHECK_MS)
+    this.recheck.unref()
+  }
+
+  /** Closes the sockets whose session has ended (signed out, expired, account disabled or changed). */
+  recheckSessions(): void {
+    for (const socket of this.io.of('/').sockets.values()) {
+      const p = principalFor(this.deps.auth, socket.data.credential)
+      if (!p || p.kind !== 'account' || p.region !== socket.data.scope) socket.disconnect(true)
+    }
   }
 
   /** Number of connected sockets and of tick rooms, for metrics. */
@@ -118,6 +151,7 @@ export class LiveServer {
   /** Disconnects every socket and stops ticking. The HTTP server is closed by its owner. */
   async close(): Promise<void> {
     clearInterval(this.timer)
+    clearInterval(this.recheck)
     this.unsubscribeAlerts()
     this.io.disconnectSockets(true)
     // io.close() would also close the HTTP server; its owner does that, after draining.
@@ -145,6 +179,8 @@ export class LiveServer {
     if (!parsed.success) return refusal('invalid_subscription', describeIssues(parsed.error))
     const { region, indicators, stations = true } = parsed.data
     if (!this.deps.index.region(region)) return refusal('unknown_region', `unknown region ${region}`)
+    if (!this.deps.index.tree.isWithin(region, socket.data.scope))
+      return refusal('outside_scope', `region ${region} is outside this account's region ${socket.data.scope}`)
     const unknown = (indicators ?? []).filter((i) => !this.deps.index.indicator(i))
     if (unknown.length > 0) return refusal('unknown_indicator', `unknown indicator${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}`)
 
@@ -179,6 +215,17 @@ export class LiveServer {
 /** Still sending an earlier message: engine.io holds packets in its write buffer while the transport is busy. */
 function backlogged(socket: LiveSocket): boolean {
   return (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length > 0
+}
+
+/** How often connected sockets' sessions are checked again. */
+const SESSION_RECHECK_MS = 15_000
+
+function sameHost(origin: string, host: string): boolean {
+  try {
+    return new URL(origin).host === host
+  } catch {
+    return false
+  }
 }
 
 function alertRoom(region: string): string {

@@ -269,6 +269,61 @@ ORDER BY id`,
 ORDER BY (id, version)`,
     ],
   },
+  {
+    version: 6,
+    name: 'accounts, sessions, ingest keys and the access log',
+    statements: ({ tables: t }) => [
+      // Each table keeps the newest version of a row (see server/auth/account-store.ts).
+      `CREATE TABLE IF NOT EXISTS ${t.accounts} (
+  name String,
+  version UInt64,
+  role LowCardinality(String),
+  region String,
+  password_hash String,
+  demo UInt8,
+  disabled UInt8,
+  created DateTime64(3, 'UTC'),
+  updated DateTime64(3, 'UTC'),
+  updated_by String
+) ENGINE = ReplacingMergeTree(version)
+ORDER BY name`,
+      // A session is stored by the SHA-256 of its token: a copy of the table opens no session.
+      `CREATE TABLE IF NOT EXISTS ${t.sessions} (
+  token_hash String,
+  version UInt64,
+  account String,
+  created DateTime64(3, 'UTC'),
+  expires DateTime64(3, 'UTC'),
+  revoked UInt8
+) ENGINE = ReplacingMergeTree(version)
+ORDER BY token_hash
+TTL toDateTime(expires) + INTERVAL 1 DAY`,
+      `CREATE TABLE IF NOT EXISTS ${t.apiKeys} (
+  id String,
+  version UInt64,
+  name String,
+  key_hash String,
+  indicators Array(String),
+  regions Array(String),
+  created_by String,
+  created DateTime64(3, 'UTC'),
+  revoked UInt8
+) ENGINE = ReplacingMergeTree(version)
+ORDER BY id`,
+      // Who signed in, failed to, signed out, and every change to accounts and keys.
+      `CREATE TABLE IF NOT EXISTS ${t.authLog} (
+  at DateTime64(3, 'UTC'),
+  event LowCardinality(String),
+  account String,
+  actor String,
+  address String,
+  detail String
+) ENGINE = MergeTree
+PARTITION BY toYYYYMM(at)
+ORDER BY at
+TTL toDateTime(at) + INTERVAL 400 DAY`,
+    ],
+  },
 ]
 
 /** Applies the migrations not yet recorded; returns the versions it applied. */

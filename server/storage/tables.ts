@@ -24,6 +24,10 @@ export function tableNames(database: string) {
     alertEvents: q('alert_events'),
     rules: q('rules'),
     ruleChanges: q('rule_changes'),
+    accounts: q('accounts'),
+    sessions: q('sessions'),
+    apiKeys: q('api_keys'),
+    authLog: q('auth_log'),
   }
 }
 export type TableNames = ReturnType<typeof tableNames>

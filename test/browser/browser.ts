@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core'
 import { REPO_ROOT } from '../integration/harness'
+import { SESSION_COOKIE } from '../../server/auth/http-auth'
 
 /**
  * Headless Chromium (Debian's `chromium`, driven by playwright-core) for the
@@ -37,9 +38,13 @@ const DRIVER_NOTE = /GL Driver Message \(OpenGL, Performance, GL_CLOSE_PATH_NV, 
 /** A page's console problems, without the GPU process's note about software compositing. */
 export const pageProblems = (problems: string[]) => problems.filter((p) => !DRIVER_NOTE.test(p))
 
-/** A page that records every console error, page error and failed request. */
-export async function openPage(browser: Browser, url: string, viewport = { width: 1920, height: 1080 }): Promise<{ page: Page; problems: string[] }> {
+/**
+ * A page that records every console error, page error and failed request,
+ * signed in with `token` (a session token: the cookie a sign-in would set).
+ */
+export async function openPage(browser: Browser, url: string, token: string, viewport = { width: 1920, height: 1080 }): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 })
+  await context.addCookies([{ name: SESSION_COOKIE, value: token, url: new URL(url).origin, httpOnly: true, sameSite: 'Strict' }])
   const page = await context.newPage()
   const problems: string[] = []
   page.on('console', (m: ConsoleMessage) => {

@@ -110,7 +110,7 @@ describe('region map in the browser', () => {
   beforeAll(async () => {
     ensureClientBuilt()
     server = await startTestServer({ CATALOG_DIR: path.join(REPO_ROOT, 'sample-data'), SIMULATE: '1' })
-    catalog = (await (await fetch(`${server.url}/api/catalog`)).json()) as Catalog
+    catalog = (await (await server.fetch('/api/catalog')).json()) as Catalog
     browser = await launchBrowser()
   }, 300_000)
 
@@ -122,7 +122,7 @@ describe('region map in the browser', () => {
   it(
     'draws the province, drills into a city on a click, and pulses where an alert fires',
     async () => {
-      const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=env.aqi&lang=en`, { width: 1600, height: 1000 })
+      const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=env.aqi&lang=en`, await server.token(), { width: 1600, height: 1000 })
       await waitReady(page, '440000')
       const root = catalog.regions.find((r) => r.parent === null)!.code
       expect(await page.evaluate(() => window.__regionMap!.regions())).toEqual(childrenOf(root))
@@ -157,7 +157,7 @@ describe('region map in the browser', () => {
     'recolours a region as its live value changes, and names it on hover',
     async () => {
       // Only the choropleth: no station dots or alert rings over the pixel under test.
-      const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=pov.employment_rate&overlays=none&refresh=1000&lang=en`, { width: 1400, height: 900 })
+      const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=pov.employment_rate&overlays=none&refresh=1000&lang=en`, await server.token(), { width: 1400, height: 900 })
       await waitReady(page, '440000')
       // Dongguan has no counties: its own series is its value. Employment rate: higher is better, target 90 %.
       const code = '441900'
@@ -204,7 +204,7 @@ describe('region map in the browser', () => {
   it(
     'on the wall (3840×2160 scaled to 1920×1080): the legend reads from metres away and a click still drills',
     async () => {
-      const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=biz.online_rate&design=3840x2160&scale=0.5`, { width: 1920, height: 1080 })
+      const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=biz.online_rate&design=3840x2160&scale=0.5`, await server.token(), { width: 1920, height: 1080 })
       await waitReady(page, '440000')
       const sizes = await page.evaluate(() =>
         [...document.querySelectorAll<HTMLElement>('[data-testid="region-map-legend"] *')]

@@ -28,7 +28,7 @@ afterAll(async () => {
 })
 
 async function api<T>(url: string): Promise<T> {
-  const res = await fetch(`${server.url}${url}`)
+  const res = await server.fetch(url)
   return (await res.json()) as T
 }
 
@@ -81,7 +81,7 @@ async function overflows(page: Page): Promise<string[]> {
 
 describe('the wall', () => {
   it('loads with a clean console, draws the map and shows KPI values that match the API', async () => {
-    const { page, problems } = await openPage(browser, `${server.url}/`)
+    const { page, problems } = await openPage(browser, `${server.url}/`, await server.token())
     await page.waitForSelector('[data-testid="wall"]')
     await mapReady(page)
     await page.waitForTimeout(1500)
@@ -118,7 +118,7 @@ describe('the wall', () => {
     [1920, 1080],
     [7680, 2160],
   ])('is scaled as a whole at %i×%i: nothing overflows', async (width, height) => {
-    const { page, problems } = await openPage(browser, `${server.url}/`, { width, height })
+    const { page, problems } = await openPage(browser, `${server.url}/`, await server.token(), { width, height })
     await page.waitForSelector('[data-testid="wall"]')
     await mapReady(page)
     await page.waitForTimeout(1000)
@@ -133,7 +133,7 @@ describe('the wall', () => {
   })
 
   it('drills down on a click on a city: the URL and the panels follow, and back returns', async () => {
-    const { page, problems } = await openPage(browser, `${server.url}/`)
+    const { page, problems } = await openPage(browser, `${server.url}/`, await server.token())
     await mapReady(page)
     const point = await page.evaluate(() => (globalThis as unknown as { __regionMap: { project(c: string): [number, number] | null } }).__regionMap.project('440100'))
     expect(point).not.toBeNull()
@@ -154,7 +154,7 @@ describe('the wall', () => {
   })
 
   it('switches the labels to English and back', async () => {
-    const { page, problems } = await openPage(browser, `${server.url}/`)
+    const { page, problems } = await openPage(browser, `${server.url}/`, await server.token())
     await page.waitForSelector('[data-testid="domain-business"]')
     expect(await page.locator('[data-testid="domain-business"]').innerText()).toMatch(/营商环境/)
     await page.click('[data-testid="lang-switch"]')
@@ -170,9 +170,9 @@ describe('the wall', () => {
 
 describe('alerts on the wall and the duty console', () => {
   it('shows an AQI of 300 read twice in the ticker and on the duty console within 2 s; acknowledging it there changes it in the API', async () => {
-    const wall = await openPage(browser, `${server.url}/`)
+    const wall = await openPage(browser, `${server.url}/`, await server.token())
     await wall.page.waitForSelector('[data-testid="alert-ticker"]')
-    const duty = await openPage(browser, `${server.url}/duty`)
+    const duty = await openPage(browser, `${server.url}/duty`, await server.token({ name: 'duty-wang', role: 'duty' }))
     await duty.page.waitForSelector('[data-testid="duty-list"]')
     await duty.page.waitForTimeout(1000)
 
@@ -190,7 +190,6 @@ describe('alerts on the wall and the duty console', () => {
 
     await row.click()
     await duty.page.waitForSelector('[data-testid="duty-detail"]')
-    await duty.page.fill('[data-testid="duty-actor"]', 'duty-wang')
     await duty.page.fill('[data-testid="duty-comment"]', '已通知区环保局')
     await duty.page.click('[data-testid="duty-ack"]')
     await expect.poll(async () => (await api<{ state: string; acknowledgedBy: string }>(`/api/alerts/${alertId}`)).state, { timeout: 15_000 }).toBe('acknowledged')
@@ -205,9 +204,37 @@ describe('alerts on the wall and the duty console', () => {
   })
 })
 
+describe('signing in', () => {
+  it('asks for an account, signs in, shows who is signed in, and offers only the screens of the role', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+    const page = await context.newPage()
+    const problems: string[] = []
+    page.on('pageerror', (e) => problems.push(e.message))
+    await page.goto(`${server.url}/duty`)
+    await page.waitForSelector('[data-testid="login-form"]')
+    const leader = server.credentials.accounts.find((a) => a.role === 'leader')!
+    await page.fill('[data-testid="login-name"]', leader.name)
+    await page.fill('[data-testid="login-password"]', 'not the password')
+    await page.click('[data-testid="login-submit"]')
+    await expect.poll(() => page.locator('[data-testid="login-error"]').innerText(), { timeout: 15_000 }).toMatch(/wrong name or password/)
+    await page.fill('[data-testid="login-password"]', leader.password)
+    await page.click('[data-testid="login-submit"]')
+    // A leader may not open the duty console: the page says so instead.
+    await page.waitForSelector('[data-testid="forbidden"]', { timeout: 15_000 })
+    await page.goto(`${server.url}/`)
+    await page.waitForSelector('[data-testid="wall"]', { timeout: 30_000 })
+    expect(await page.locator('[data-testid="account"]').getAttribute('data-role')).toBe('leader')
+    await page.click('[data-testid="logout"]')
+    await page.waitForSelector('[data-testid="login-form"]', { timeout: 15_000 })
+    expect((await server.fetch('/api/me', {}, 'leader')).status).toBe(200)
+    expect(problems).toEqual([])
+    await context.close()
+  })
+})
+
 describe('the duty console', () => {
   it('switches its labels to English', async () => {
-    const { page, problems } = await openPage(browser, `${server.url}/duty`)
+    const { page, problems } = await openPage(browser, `${server.url}/duty`, await server.token())
     await page.waitForSelector('[data-testid="duty-list"]')
     const before = await page.locator('body').innerText()
     await page.click('[data-testid="lang-switch"]')
@@ -222,7 +249,7 @@ describe('the duty console', () => {
 
 describe('the analyst view', () => {
   it('exports as CSV exactly the series the API gives', async () => {
-    const { page, problems } = await openPage(browser, `${server.url}/explore?indicator=env.aqi&region=440100&range=7d&step=auto&compare=none`)
+    const { page, problems } = await openPage(browser, `${server.url}/explore?indicator=env.aqi&region=440100&range=7d&step=auto&compare=none`, await server.token())
     await page.waitForSelector('[data-testid="explore-table"]')
     await expect.poll(() => page.locator('[data-testid="explore-table"] tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(10)
     // The view says which window it shows; the API is asked for exactly that.

@@ -10,8 +10,13 @@ import { ndjson, postIngest, REPO_ROOT, startTestServer, tempDir, type TestServe
 /**
  * Alerting end to end on the real server: the default rules, points over HTTP,
  * alert events on a socket, the duty officer's actions over HTTP, and a restart
- * that rebuilds the same alerts from the log.
+ * that rebuilds the same alerts from the log. Whoever acts is the signed-in
+ * account: the duty officers below are accounts of the duty role.
  */
+
+/** Who a request is made as (see TestServer.token); null sends no credentials. */
+type Who = Parameters<TestServer['token']>[0] | null
+const duty = (name: string, region?: string): Who => ({ name, role: 'duty', region })
 
 let server: TestServer
 let dataDir: string
@@ -33,22 +38,25 @@ afterAll(async () => {
   fs.rmSync(catalogDir, { recursive: true, force: true })
 })
 
-async function call<T>(method: string, url: string, body?: unknown): Promise<{ status: number; body: T }> {
+async function call<T>(method: string, url: string, body?: unknown, who: Who = 'admin'): Promise<{ status: number; body: T }> {
   const res = await fetch(`${server.url}${url}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    headers: { ...(who === null ? {} : await server.authHeaders(who)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
   return { status: res.status, body: (await res.json()) as T }
 }
 
-function watch(region: string): { socket: Socket<ServerToClientEvents, ClientToServerEvents>; events: AlertEnvelope[]; ready: Promise<void> } {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
+/** A screen signed in as the demo leader, subscribed to a region; resolves once the subscription is acknowledged. */
+async function watch(region: string): Promise<{ socket: Socket<ServerToClientEvents, ClientToServerEvents>; events: AlertEnvelope[] }> {
+  const token = await server.token('leader')
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } })
   sockets.push(socket)
   const events: AlertEnvelope[] = []
   socket.on('alert', (e) => events.push(e))
-  const ready = new Promise<void>((resolve) => socket.emit('subscribe', { region }, () => resolve()))
-  return { socket, events, ready }
+  const ack = await socket.emitWithAck('subscribe', { region })
+  if (!ack.ok) throw new Error(`subscribe ${region}: ${ack.error.message}`)
+  return { socket, events }
 }
 
 async function until<T>(find: () => T | undefined, what: string, ms = 5000): Promise<T> {
@@ -67,9 +75,7 @@ describe('alerts end to end', () => {
   let alertId: string
 
   it('raises a critical alert on two consecutive AQI readings above 200 and pushes it to a subscribed screen', async () => {
-    const screen = watch('990100')
-    const elsewhere = watch('990200')
-    await Promise.all([screen.ready, elsewhere.ready])
+    const [screen, elsewhere] = await Promise.all([watch('990100'), watch('990200')])
     await postIngest(server.url, ndjson([aqi(300, 0)]))
     // One reading is not enough.
     await new Promise((r) => setTimeout(r, 200))
@@ -87,13 +93,12 @@ describe('alerts end to end', () => {
   })
 
   it('acknowledges over HTTP; the screen hears it and the history shows who, when and the value', async () => {
-    const screen = watch('990000')
-    await screen.ready
-    const ack = await call<Alert>('POST', `/api/alerts/${alertId}/ack`, { actor: 'duty-wang', comment: '已通知环保局' })
+    const screen = await watch('990000')
+    const ack = await call<Alert>('POST', `/api/alerts/${alertId}/ack`, { comment: '已通知环保局' }, duty('duty-wang'))
     expect(ack.status).toBe(200)
     expect(ack.body).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'duty-wang' })
     await until(() => screen.events.find((e) => e.event.type === 'acknowledged' && e.event.alertId === alertId), 'the acknowledged event')
-    await call('POST', `/api/alerts/${alertId}/assign`, { actor: 'duty-wang', assignee: 'field-team-2' })
+    expect((await call('POST', `/api/alerts/${alertId}/assign`, { assignee: 'field-team-2' }, duty('duty-wang'))).status).toBe(200)
     const history = await call<{ events: AlertEnvelope[] }>('GET', `/api/alerts/${alertId}/events`)
     expect(history.body.events.map((e) => [e.event.type, e.event.actor])).toEqual([
       ['raised', 'system'],
@@ -106,25 +111,38 @@ describe('alerts end to end', () => {
   })
 
   it('refuses bad actions with messages that name the problem', async () => {
-    const cases: Array<[string, string, unknown, number, RegExp]> = [
-      ['POST', `/api/alerts/${alertId}/ack`, { actor: 'duty-li' }, 409, /already acknowledged by duty-wang/],
-      ['POST', `/api/alerts/${alertId}/assign`, { assignee: 'x' }, 400, /actor is required/],
-      ['POST', `/api/alerts/${alertId}/comment`, { actor: 'a', text: '' }, 400, /text/],
-      ['POST', '/api/alerts/al-nope/resolve', { actor: 'a' }, 404, /no alert al-nope/],
-      ['GET', '/api/alerts?state=burning', undefined, 400, /state must be among firing, acknowledged, resolved/],
-      ['POST', '/api/silences', { actor: 'a', matchers: {}, durationMinutes: 5, reason: 'x' }, 400, /matchers must name at least one/],
-      ['POST', '/api/silences', { actor: 'a', matchers: { region: '990100' }, reason: 'x' }, 400, /endsAt or durationMinutes/],
-      ['POST', '/api/silences', { actor: 'a', matchers: { region: '123456' }, durationMinutes: 5, reason: 'x' }, 404, /unknown region 123456/],
+    const before = await call<{ events: AlertEnvelope[] }>('GET', `/api/alerts/${alertId}/events`)
+    const cases: Array<[string, string, unknown, Who, number, string, RegExp]> = [
+      ['POST', `/api/alerts/${alertId}/ack`, {}, duty('duty-li'), 409, 'conflict', /already acknowledged by duty-wang/],
+      // The actor is the signed-in account: a body naming one is refused, not believed.
+      ['POST', `/api/alerts/${alertId}/assign`, { actor: 'duty-li', assignee: 'x' }, duty('duty-li'), 400, 'bad_body', /unknown field actor/],
+      ['POST', `/api/alerts/${alertId}/assign`, { assignee: 'x' }, null, 401, 'unauthenticated', /sign in/],
+      ['POST', `/api/alerts/${alertId}/assign`, { assignee: 'x' }, 'leader', 403, 'forbidden', /leader role may not act on alerts/],
+      // A duty officer of another city does not see the alert at all.
+      ['POST', `/api/alerts/${alertId}/assign`, { assignee: 'x' }, duty('duty-yi', '990200'), 404, 'not_found', new RegExp(`no alert ${alertId}`)],
+      ['POST', `/api/alerts/${alertId}/comment`, { text: '' }, duty('duty-a'), 400, 'bad_body', /text/],
+      ['POST', '/api/alerts/al-nope/resolve', {}, duty('duty-a'), 404, 'not_found', /no alert al-nope/],
+      ['GET', '/api/alerts?state=burning', undefined, 'admin', 400, 'bad_query', /state must be among firing, acknowledged, resolved/],
+      ['POST', '/api/silences', { matchers: {}, durationMinutes: 5, reason: 'x' }, duty('duty-a'), 400, 'bad_body', /matchers must name at least one/],
+      ['POST', '/api/silences', { matchers: { region: '990100' }, reason: 'x' }, duty('duty-a'), 400, 'bad_body', /endsAt or durationMinutes/],
+      ['POST', '/api/silences', { matchers: { region: '123456' }, durationMinutes: 5, reason: 'x' }, duty('duty-a'), 404, 'unknown_region', /unknown region 123456/],
+      ['POST', '/api/silences', { actor: 'duty-a', matchers: { region: '990100' }, durationMinutes: 5, reason: 'x' }, duty('duty-a'), 400, 'bad_body', /unknown field actor/],
+      ['POST', '/api/silences', { matchers: { region: '990100' }, durationMinutes: 5, reason: 'x' }, 'analyst', 403, 'forbidden', /analyst role may not act on alerts/],
     ]
-    for (const [method, url, body, status, message] of cases) {
-      const res = await call<{ ok: false; error: { message: string } }>(method, url, body)
-      expect(res.status, `${method} ${url}`).toBe(status)
-      expect(res.body.error.message, `${method} ${url}`).toMatch(message)
+    for (const [method, url, body, who, status, code, message] of cases) {
+      const what = `${method} ${url} as ${JSON.stringify(who)}`
+      const res = await call<{ ok: false; error: { code: string; message: string } }>(method, url, body, who)
+      expect(res.status, what).toBe(status)
+      expect(res.body.error.code, what).toBe(code)
+      expect(res.body.error.message, what).toMatch(message)
     }
+    // None of them changed the alert or made a silence.
+    expect((await call<{ events: AlertEnvelope[] }>('GET', `/api/alerts/${alertId}/events`)).body).toEqual(before.body)
+    expect((await call<{ silences: Silence[] }>('GET', '/api/silences?all=1')).body.silences).toEqual([])
   })
 
   it('silences over HTTP: new matching alerts are silenced; ending it is an event too', async () => {
-    const created = await call<Silence>('POST', '/api/silences', { actor: 'duty-li', matchers: { region: '990200' }, durationMinutes: 60, reason: '设备检修' })
+    const created = await call<Silence>('POST', '/api/silences', { matchers: { region: '990200' }, durationMinutes: 60, reason: '设备检修' }, duty('duty-li'))
     expect(created.status).toBe(201)
     await postIngest(server.url, ndjson([aqi(260, 2, 'AQ-990200-01', '990200'), aqi(270, 3, 'AQ-990200-01', '990200')]))
     const silenced = await until(() => {
@@ -132,7 +150,7 @@ describe('alerts end to end', () => {
       return a?.silencedBy ? a : undefined
     }, 'the silenced alert')
     expect(silenced.silencedBy).toBe(created.body.id)
-    const ended = await call<Silence>('POST', `/api/silences/${created.body.id}/end`, { actor: 'duty-li' })
+    const ended = await call<Silence>('POST', `/api/silences/${created.body.id}/end`, {}, duty('duty-li'))
     expect(ended.body).toMatchObject({ endedReason: 'ended by duty-li' })
     expect(server.alerting.get(silenced.id)!.silencedBy).toBeNull()
   })
@@ -146,9 +164,8 @@ describe('alerts end to end', () => {
       condition: { kind: 'threshold', op: 'above', value: 75 },
       severity: 'warning',
       message: { zh: '{station} PM2.5 {value}', en: '{station} PM2.5 {value}' },
-      actor: 'admin-zhao',
     }
-    expect((await call('PUT', '/api/rules/pm25-test', rule)).status).toBe(201)
+    expect((await call('PUT', '/api/rules/pm25-test', rule, { name: 'admin-zhao', role: 'admin' })).status).toBe(201)
     await postIngest(server.url, ndjson([{ ts: T, indicator: 'env.pm25', region: '990101', station: 'AQ-990101-01', value: 90 }]))
     const raised = await until(() => server.alerting.list({ indicator: 'env.pm25' })[0], 'the PM2.5 alert')
     expect(raised).toMatchObject({ ruleId: 'pm25-test', value: 90, state: 'firing' })

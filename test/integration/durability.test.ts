@@ -3,7 +3,7 @@ import { io } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
 import { writeTestCatalogDir } from '../fixtures/catalog-dir'
 import { createStorageClient } from '../../server/storage/storage-client'
-import { idHashes, ndjson, postIngest, spawnServer, tempDir, type ServerProcess } from './harness'
+import { idHashes, login, ndjson, postIngest, readCredentials, spawnServer, tempDir, useIngestKey, type ServerProcess } from './harness'
 
 /**
  * "A point answered with 200 survives kill -9 the moment after the reply."
@@ -27,9 +27,14 @@ function env() {
   return { DATA_DIR: dataDir, CATALOG_DIR: catalogDir }
 }
 
-async function spawn(e: Record<string, string>): Promise<ServerProcess> {
+/**
+ * Starts the server in its own process on `e`'s data; postIngest then sends the
+ * demo ingest key the data directory's first start made.
+ */
+async function spawn(e: { DATA_DIR: string; CATALOG_DIR: string }): Promise<ServerProcess> {
   const p = await spawnServer(e)
   cleanup.push(() => p.kill9())
+  useIngestKey(p.url, readCredentials(e.DATA_DIR).ingestKey)
   return p
 }
 
@@ -89,7 +94,9 @@ describe('durability under kill -9', () => {
     const second = await spawn(e)
     // The restarted server recognises all 2000 ids: they were stored and survived.
     expect(await duplicatesOnRetry(second.url, batch.map((p) => p.id), 'k1')).toBe(2000)
-    const health = (await (await fetch(`${second.url}/api/health`)).json()) as { ingest: { accepted: number } }
+    const admin = readCredentials(e.DATA_DIR).accounts.find((a) => a.role === 'admin')!
+    const token = await login(second.url, admin.name, admin.password)
+    const health = (await (await fetch(`${second.url}/api/health`, { headers: { authorization: `Bearer ${token}` } })).json()) as { ingest: { accepted: number } }
     expect(health.ingest.accepted).toBe(0)
     await second.terminate()
   })
@@ -146,8 +153,11 @@ describe('durability under kill -9', () => {
   it('on SIGTERM answers the request under way, stores it, and closes the sockets', async () => {
     const e = env()
     const server = await spawn(e)
-    const socket = io(server.url, { transports: ['websocket'], reconnection: false })
-    await new Promise<void>((resolve) => socket.emit('subscribe', { region: '990000' }, () => resolve()))
+    const leader = readCredentials(e.DATA_DIR).accounts.find((a) => a.role === 'leader')!
+    const token = await login(server.url, leader.name, leader.password)
+    const socket = io(server.url, { transports: ['websocket'], reconnection: false, auth: { token } })
+    const subscribed = await new Promise<{ ok: boolean }>((resolve) => socket.emit('subscribe', { region: '990000' }, resolve))
+    expect(subscribed.ok).toBe(true)
     const disconnected = new Promise<string>((resolve) => socket.once('disconnect', resolve))
     const ids = Array.from({ length: 20_000 }, (_, i) => `k4-${i}`)
     const posting = postIngest(server.url, ndjson(ids.map((_, i) => point(i, 'k4')))).catch((err: unknown) => err)

@@ -7,6 +7,8 @@ import { loadConfig } from '../../server/config'
 import { createLogger } from '../../server/logger'
 import { startServer, type RunningServer, type StartOptions } from '../../server/onescreen-server'
 import { writeTestCatalogDir } from '../fixtures/catalog-dir'
+import type { Role } from '../../common/auth'
+import { CREDENTIALS_FILE, type FirstRunCredentials } from '../../server/auth/auth-service'
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..')
 
@@ -16,8 +18,33 @@ export function tempDir(prefix: string): string {
 
 export interface TestServer extends RunningServer {
   dataDir: string
+  /** The demo accounts and ingest key the first start made. */
+  credentials: FirstRunCredentials
+  /** A session token for an account: a demo account by role, or one made on the spot (name, role, region). */
+  token(who?: Role | { name: string; role: Role; region?: string }): Promise<string>
+  /** `Authorization` for an account (default: the admin), for fetch. */
+  authHeaders(who?: Role | { name: string; role: Role; region?: string }): Promise<Record<string, string>>
+  /** fetch against the server as an account (default: the admin). */
+  fetch(path: string, init?: RequestInit, who?: Role | { name: string; role: Role; region?: string }): Promise<Response>
   /** Closes the server and removes its data. */
   stop(): Promise<void>
+}
+
+/** The password of accounts tests make on the spot. */
+export const TEST_PASSWORD = 'correct horse battery staple'
+
+/** Ingest keys of the servers tests started, by URL: postIngest sends the right one. */
+const ingestKeys = new Map<string, string>()
+
+export function readCredentials(dataDir: string): FirstRunCredentials {
+  return JSON.parse(fs.readFileSync(path.join(dataDir, CREDENTIALS_FILE), 'utf8')) as FirstRunCredentials
+}
+
+/** Signs in over HTTP; the session token. */
+export async function login(url: string, name: string, password: string): Promise<string> {
+  const res = await fetch(`${url}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password }) })
+  if (res.status !== 200) throw new Error(`login as ${name} failed: ${res.status} ${await res.text()}`)
+  return ((await res.json()) as { token: string }).token
 }
 
 /**
@@ -34,16 +61,47 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   }
   let server: RunningServer
   try {
-    const config = loadConfig({ PORT: '0', SIMULATE: '0', BACKFILL: '0', LOG_LEVEL: 'warn', ...env, DATA_DIR: dataDir, CATALOG_DIR: catalogDir })
+    // Tests sign in many times a minute from one address.
+    const config = loadConfig({ PORT: '0', SIMULATE: '0', BACKFILL: '0', LOG_LEVEL: 'warn', LOGINS_PER_MINUTE: '10000', ...env, DATA_DIR: dataDir, CATALOG_DIR: catalogDir })
     server = await startServer(config, createLogger(config.logLevel), options)
   } catch (err) {
     removeDirs()
     throw err
   }
+  const credentials = readCredentials(dataDir)
+  ingestKeys.set(server.url, credentials.ingestKey)
+  const tokens = new Map<string, Promise<string>>()
+  const token = (who: Role | { name: string; role: Role; region?: string } = 'admin') => {
+    const key = typeof who === 'string' ? who : `${who.name}/${who.role}/${who.region ?? ''}`
+    let t = tokens.get(key)
+    if (!t) {
+      t = (async () => {
+        if (typeof who === 'string') {
+          const demo = credentials.accounts.find((a) => a.role === who)!
+          return login(server.url, demo.name, demo.password)
+        }
+        if (!server.auth.account(who.name))
+          await server.auth.createAccount({ name: who.name, role: who.role, region: who.region ?? server.catalog.tree.root.code, password: TEST_PASSWORD }, 'test', '')
+        return login(server.url, who.name, TEST_PASSWORD)
+      })()
+      // A failed sign-in is not remembered: the next call tries again.
+      t.catch(() => tokens.delete(key))
+      tokens.set(key, t)
+    }
+    return t
+  }
+  const authHeaders = async (who?: Role | { name: string; role: Role; region?: string }) => ({ authorization: `Bearer ${await token(who)}` })
   return {
     ...server,
     dataDir,
+    credentials,
+    token,
+    authHeaders,
+    async fetch(p, init = {}, who) {
+      return fetch(`${server.url}${p}`, { ...init, headers: { ...(await authHeaders(who)), ...(init.headers as Record<string, string> | undefined) } })
+    },
     async stop() {
+      ingestKeys.delete(server.url)
       await server.close()
       removeDirs()
     },
@@ -102,9 +160,21 @@ export async function spawnServer(env: Record<string, string>, timeoutMs = 90_00
   }
 }
 
-export async function postIngest(url: string, body: string, contentType = 'application/x-ndjson') {
-  const res = await fetch(`${url}/api/ingest`, { method: 'POST', headers: { 'content-type': contentType }, body })
+/**
+ * POSTs to /api/ingest with the server's demo ingest key (a server started by
+ * startTestServer, or one whose key was registered with useIngestKey), or
+ * with the key given.
+ */
+export async function postIngest(url: string, body: string, contentType = 'application/x-ndjson', key = ingestKeys.get(url)) {
+  const headers: Record<string, string> = { 'content-type': contentType }
+  if (key) headers.authorization = `Bearer ${key}`
+  const res = await fetch(`${url}/api/ingest`, { method: 'POST', headers, body })
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> }
+}
+
+/** Lets postIngest send this key to a server this process did not start (spawnServer). */
+export function useIngestKey(url: string, key: string): void {
+  ingestKeys.set(url, key)
 }
 
 /** The stored form of producer ids (id_hash), for queries that look points up by id. */

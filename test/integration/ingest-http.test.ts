@@ -113,15 +113,22 @@ describe('POST /api/ingest', () => {
   })
 
   it('answers unknown API routes with 404 in the error envelope', async () => {
-    const res = await fetch(`${server.url}/api/nowhere?x=1`)
+    const res = await server.fetch('/api/nowhere?x=1')
     expect(res.status).toBe(404)
     expect(await res.json()).toEqual({ ok: false, error: { code: 'not_found', message: 'no route for GET /api/nowhere' } })
+    // Without credentials the request is refused before routing: nothing says which routes exist.
+    const anonymous = await fetch(`${server.url}/api/nowhere?x=1`)
+    expect(anonymous.status).toBe(401)
+    expect(await anonymous.json()).toMatchObject({ ok: false, error: { code: 'unauthenticated' } })
   })
 })
 
 describe('GET /api/health and /api/catalog', () => {
-  it('reports storage and ingest counters as in the contract', async () => {
-    const res = await fetch(`${server.url}/api/health`)
+  it('says only whether it is up to anyone, and reports storage and ingest counters to an account', async () => {
+    const anonymous = await fetch(`${server.url}/api/health`)
+    expect(anonymous.status).toBe(200)
+    expect(await anonymous.json()).toEqual({ status: 'ok' })
+    const res = await server.fetch('/api/health', {}, 'leader')
     expect(res.status).toBe(200)
     const body = (await res.json()) as { status: string; storage: object; ingest: { accepted: number; rejected: number } }
     expect(body.status).toBe('ok')
@@ -132,7 +139,7 @@ describe('GET /api/health and /api/catalog', () => {
   })
 
   it('serves the catalog with bilingual names', async () => {
-    const res = await fetch(`${server.url}/api/catalog`)
+    const res = await server.fetch('/api/catalog')
     expect(res.status).toBe(200)
     const body = (await res.json()) as { indicators: Array<{ code: string; name: { zh: string; en: string } }>; regions: Array<{ code: string; level: string; parent: string | null }> }
     expect(body.indicators.length).toBeGreaterThanOrEqual(24)
@@ -141,8 +148,9 @@ describe('GET /api/health and /api/catalog', () => {
     const etag = res.headers.get('etag')
     expect(etag).toBeTruthy()
     // node:http, not fetch: fetch adds Cache-Control: no-cache to conditional requests.
+    const auth = await server.authHeaders()
     const status = await new Promise<number | undefined>((resolve, reject) => {
-      http.get(`${server.url}/api/catalog`, { headers: { 'if-none-match': etag! } }, (r) => {
+      http.get(`${server.url}/api/catalog`, { headers: { ...auth, 'if-none-match': etag! } }, (r) => {
         r.resume()
         resolve(r.statusCode)
       }).on('error', reject)

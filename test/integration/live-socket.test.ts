@@ -6,6 +6,8 @@ import { ndjson, postIngest, startTestServer, type TestServer } from './harness'
 /**
  * The live server over real sockets: socket.io-client against the real server
  * on the real engine. Points go in over HTTP; what the screens see comes out.
+ * Screens sign in: the handshake carries a session token (the demo leader's
+ * unless a test says otherwise).
  */
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>
@@ -25,8 +27,10 @@ afterAll(async () => {
   await server?.stop()
 })
 
-function connect(): Client {
-  const socket: Client = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false })
+/** A socket signed in as `who` (see TestServer.token); null connects without credentials. */
+async function connect(who: Parameters<TestServer['token']>[0] | null = 'leader'): Promise<Client> {
+  const auth = who === null ? {} : { token: await server.token(who) }
+  const socket: Client = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth })
   clients.push(socket)
   return socket
 }
@@ -77,7 +81,7 @@ describe('subscribe and ticks', () => {
     await ingest([flow('TD-990101-001', '990101', 1200), flow('TD-990102-001', '990102', 800)])
     // One tick turns stored points into region values.
     await new Promise((r) => setTimeout(r, 300))
-    const socket = connect()
+    const socket = await connect()
     const ticks = collectTicks(socket)
     const ack = await subscribe(socket, { region: '990000', indicators: ['traffic.flow'] })
     if (!ack.ok) throw new Error(ack.error.message)
@@ -96,7 +100,7 @@ describe('subscribe and ticks', () => {
   })
 
   it('aggregates county → city → province by sum, mean and max', async () => {
-    const socket = connect()
+    const socket = await connect()
     const ticks = collectTicks(socket)
     const ack = await subscribe(socket, { region: '990000', indicators: ['traffic.flow', 'env.aqi', 'env.noise_peak'] })
     expect(ack.ok).toBe(true)
@@ -122,8 +126,8 @@ describe('subscribe and ticks', () => {
   })
 
   it('sends two rooms only their own regions', async () => {
-    const jia = connect()
-    const yi = connect()
+    const jia = await connect()
+    const yi = await connect()
     const jiaTicks = collectTicks(jia)
     const yiTicks = collectTicks(yi)
     expect((await subscribe(jia, { region: '990100' })).ok).toBe(true)
@@ -148,7 +152,7 @@ describe('invalid requests', () => {
     [{ region: '990000', colour: 'red' }, 'invalid_subscription', /colour/],
     ['990000', 'invalid_subscription', /object/],
   ])('refuses subscription %j in the ack', async (request, code, message) => {
-    const socket = connect()
+    const socket = await connect()
     const ack = await subscribe(socket, request)
     expect(ack).toMatchObject({ ok: false, error: { code } })
     if (!ack.ok) expect(ack.error.message).toMatch(message)
@@ -157,13 +161,41 @@ describe('invalid requests', () => {
   })
 
   it('refuses a resume before a subscription, and a bad sequence number', async () => {
-    const socket = connect()
+    const socket = await connect()
     type Reply = { ok: boolean; error?: { code: string; message: string } }
     expect(await ask<Reply>(socket, 'resume', { lastSeq: 0 })).toMatchObject({ ok: false, error: { code: 'not_subscribed' } })
     await subscribe(socket, { region: '990000' })
     const bad = await ask<Reply>(socket, 'resume', { lastSeq: -1 })
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_resume' } })
     expect(bad.error?.message).toMatch(/lastSeq/)
+  })
+})
+
+describe('authentication and scope', () => {
+  it('refuses a socket without credentials with an unauthenticated connect_error', async () => {
+    const socket = await connect(null)
+    const err = await new Promise<Error>((resolve, reject) => {
+      socket.once('connect_error', resolve)
+      socket.once('connect', () => reject(new Error('connected without credentials')))
+    })
+    expect(err.message).toMatch(/^unauthenticated/)
+    expect(socket.connected).toBe(false)
+  })
+
+  it("lets a city's account subscribe to its city but not to the province", async () => {
+    await ingest([aqi('AQ-990101-01', '990101', 88, T + 180_000), aqi('AQ-990200-01', '990200', 99, T + 180_000)])
+    // One tick turns stored points into region values.
+    await new Promise((r) => setTimeout(r, 300))
+    const socket = await connect({ name: 'city-viewer', role: 'leader', region: '990100' })
+    const province = await subscribe(socket, { region: '990000' })
+    expect(province).toMatchObject({ ok: false, error: { code: 'outside_scope' } })
+    if (!province.ok) expect(province.error.message).toMatch(/region 990000 is outside this account's region 990100/)
+    // Nor a sibling city.
+    expect(await subscribe(socket, { region: '990200' })).toMatchObject({ ok: false, error: { code: 'outside_scope' } })
+    const city = await subscribe(socket, { region: '990100' })
+    if (!city.ok) throw new Error(city.error.message)
+    expect(city.state.values.find((v) => v.indicator === 'env.aqi' && v.region === '990100' && v.station === undefined)?.value).toBe(88)
+    expect(city.state.values.every((v) => server.catalog.tree.isWithin(v.region, '990100'))).toBe(true)
   })
 })
 
@@ -180,7 +212,7 @@ describe('alert events', () => {
   })
 
   it('delivers every event in order and loses none across a reconnect, from the ring and from storage', async () => {
-    const first = connect()
+    const first = await connect()
     const seen: AlertEnvelope[] = []
     first.on('alert', (e) => seen.push(e))
     const ack = await subscribe(first, { region: '990100' })
@@ -200,7 +232,7 @@ describe('alert events', () => {
     // Away for 2 events: still in the ring (3 events).
     await server.alerts.append(event(4))
     await server.alerts.append(event(5))
-    const back = connect()
+    const back = await connect()
     const replayed: AlertEnvelope[] = []
     back.on('alert', (e) => replayed.push(e))
     await subscribe(back, { region: '990100' })
@@ -212,7 +244,7 @@ describe('alert events', () => {
     // Away for longer than the ring reaches: read from storage, in order, filtered by region.
     back.disconnect()
     for (let n = 6; n <= 10; n++) await server.alerts.append(event(n, n === 8 ? '990200' : '990102'))
-    const late = connect()
+    const late = await connect()
     const fromStorage: AlertEnvelope[] = []
     late.on('alert', (e) => fromStorage.push(e))
     await subscribe(late, { region: '990100' })

@@ -18,7 +18,8 @@ afterAll(async () => {
 })
 
 async function metrics(): Promise<{ text: string; value: (name: string) => number }> {
-  const res = await fetch(`${server.url}/metrics`)
+  // Prometheus scrapes with an admin's token.
+  const res = await server.fetch('/metrics')
   expect(res.status).toBe(200)
   expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
   const text = await res.text()
@@ -35,11 +36,20 @@ async function metrics(): Promise<{ text: string; value: (name: string) => numbe
 const aqi = (value: unknown, ts = clock - 1000) => ({ ts, indicator: 'env.aqi', region: '990101', station: 'AQ-990101-01', value })
 
 describe('GET /metrics', () => {
+  it('is for admins only', async () => {
+    const anonymous = await fetch(`${server.url}/metrics`)
+    expect(anonymous.status).toBe(401)
+    expect(await anonymous.json()).toMatchObject({ ok: false, error: { code: 'unauthenticated' } })
+    const leader = await server.fetch('/metrics', {}, 'leader')
+    expect(leader.status).toBe(403)
+    expect(await leader.json()).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+  })
+
   it('counts accepted and rejected points, inserts, ticks, sockets, rooms and open alerts', async () => {
     const before = await metrics()
     const res = await postIngest(server.url, ndjson([aqi(50), aqi(51, clock - 500), aqi('loud')]))
     expect(res.body).toMatchObject({ accepted: 2, rejected: 1 })
-    const socket = io(server.url, { transports: ['websocket'], reconnection: false })
+    const socket = io(server.url, { transports: ['websocket'], reconnection: false, auth: { token: await server.token() } })
     await new Promise<void>((resolve) => socket.emit('subscribe', { region: '990100' }, () => resolve()))
     await server.alerts.append({ alertId: 'ops-1', type: 'raised', at: clock, region: '990101', indicator: 'env.aqi', station: '', actor: 'system', data: {} })
     await new Promise((r) => setTimeout(r, 300)) // a few ticks
@@ -67,9 +77,14 @@ describe('request ids', () => {
   it('gives every reply an id, and keeps a sane one the client sent', async () => {
     const mine = await fetch(`${server.url}/api/health`, { headers: { 'x-request-id': 'wall-7.tick_42' } })
     expect(mine.headers.get('x-request-id')).toBe('wall-7.tick_42')
-    const generated = await fetch(`${server.url}/api/nothing-here`)
+    const generated = await server.fetch('/api/nothing-here')
     expect(generated.status).toBe(404)
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
+    // Refused before routing, and still with an id.
+    const anonymous = await fetch(`${server.url}/api/nothing-here`)
+    expect(anonymous.status).toBe(401)
+    expect(await anonymous.json()).toMatchObject({ ok: false, error: { code: 'unauthenticated' } })
+    expect(anonymous.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
     // Not an id: replaced rather than echoed into logs.
     const odd = await fetch(`${server.url}/api/health`, { headers: { 'x-request-id': 'a b<script>' } })
     expect(odd.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
@@ -82,7 +97,7 @@ describe('GET /api/freshness', () => {
     indicators: Array<{ indicator: string; stale: boolean; cadenceSeconds: number; lastTs: number | null; sources: Array<{ source: string; stale: boolean; points: number; ageSeconds: number }> }>
   }
   const read = async (query = '') => {
-    const res = await fetch(`${server.url}/api/freshness${query}`)
+    const res = await server.fetch(`/api/freshness${query}`)
     return { status: res.status, body: (await res.json()) as Report & { error?: { message: string } } }
   }
 

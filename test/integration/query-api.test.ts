@@ -77,15 +77,16 @@ afterAll(async () => {
 })
 
 async function get(pathAndQuery: string) {
-  const res = await fetch(`${server.url}${pathAndQuery}`)
+  const res = await server.fetch(pathAndQuery)
   return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> & { error?: { code: string; message: string } } }
 }
 
 /** node:http, not fetch: fetch adds Cache-Control: no-cache to conditional requests. */
-function revalidate(url: string, etag: string): Promise<number | undefined> {
+async function revalidate(url: string, etag: string): Promise<number | undefined> {
+  const auth = await server.authHeaders()
   return new Promise((resolve, reject) => {
     http
-      .get(url, { headers: { 'if-none-match': etag } }, (r) => {
+      .get(url, { headers: { ...auth, 'if-none-match': etag } }, (r) => {
         r.resume()
         resolve(r.statusCode)
       })

@@ -25,7 +25,7 @@ describe.skipIf(!url)('against a ClickHouse server (CLICKHOUSE_URL)', () => {
   })
 
   it('reports remote storage in health', async () => {
-    const body = (await (await fetch(`${server.url}/api/health`)).json()) as { storage: { mode: string; ok: boolean } }
+    const body = (await (await server.fetch('/api/health')).json()) as { storage: { mode: string; ok: boolean } }
     expect(body.storage).toEqual({ mode: 'remote', ok: true })
   })
 

@@ -1,13 +1,9 @@
-import express from 'express'
 import fs from 'node:fs'
-import http from 'node:http'
-import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Rule, RuleInput } from '../../common/rule-schema'
 import { readRuleFiles, RULES_DIR, RuleStore } from '../../server/alerting/rule-store'
-import { errorHandler, notFound } from '../../server/http/api-error'
-import { MAX_RULE_BODY_BYTES, rulesRouter, type RuleBody, type RuleHistoryBody, type RulesListBody } from '../../server/http/rules-router'
+import { MAX_RULE_BODY_BYTES, type RuleBody, type RuleHistoryBody, type RulesListBody } from '../../server/http/rules-router'
 import { createLogger } from '../../server/logger'
 import { migrate, schemaContext } from '../../server/storage/migrations'
 import { tableNames } from '../../server/storage/tables'
@@ -20,10 +16,10 @@ import { REPO_ROOT, startTestServer, tempDir, type TestServer } from './harness'
  * validation that names the field, and a restart that keeps every change and
  * seeds nothing again.
  *
- * The store and router run over the test server's own storage and catalog,
- * behind the same error handler as the server's API. Once the server wires
- * them in (RunningServer.rules), `serveRules` can hand back the server's URL
- * and store instead.
+ * Requests go to the running server's API (its store is RunningServer.rules),
+ * signed in: reads as the demo admin, changes as admin accounts named for the
+ * people the audit should show (alice, bob, …), since the audit records the
+ * signed-in account.
  */
 
 const log = createLogger('silent')
@@ -32,40 +28,19 @@ const DEFAULT_RULES = path.join(REPO_ROOT, 'sample-data', RULES_DIR)
 let dataDir: string
 let catalogDir: string
 let server: TestServer | undefined
-let api: RulesApp | undefined
 
-interface RulesApp {
-  url: string
-  store: RuleStore
-  close(): Promise<void>
-}
-
-async function serveRules(s: TestServer, seedDir = path.join(catalogDir, RULES_DIR)): Promise<RulesApp> {
-  const store = new RuleStore({ client: s.storage.client, tables: tableNames(s.storage.database), index: s.catalog, seedDir, log })
-  await store.load()
-  const app = express()
-  app.use('/api', rulesRouter(store, s.catalog))
-  app.use(notFound)
-  app.use(errorHandler(log))
-  const httpServer = http.createServer(app)
-  await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve))
-  return {
-    url: `http://127.0.0.1:${(httpServer.address() as AddressInfo).port}`,
-    store,
-    close: () => new Promise<void>((resolve) => httpServer.close(() => resolve())),
-  }
-}
+/** Who a request is made as (see TestServer.token); null sends no credentials. */
+type Who = Parameters<TestServer['token']>[0] | null
+/** An admin account of that name: it may write rules, and the audit shows its name. */
+const admin = (name: string): Who => ({ name, role: 'admin' })
 
 async function startAll(): Promise<void> {
   server = await startTestServer({ DATA_DIR: dataDir, CATALOG_DIR: catalogDir })
-  api = await serveRules(server)
 }
 
 async function stopAll(): Promise<void> {
-  await api?.close()
   // DATA_DIR and CATALOG_DIR were given, so stopping keeps them for the next start.
   await server?.stop()
-  api = undefined
   server = undefined
 }
 
@@ -92,17 +67,19 @@ interface ErrorReply {
   error: { code: string; message: string; details?: { problems: string[] } }
 }
 
-async function call<T = unknown>(method: string, pathAndQuery: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
-  const init: RequestInit = { method, headers }
+/** A request as `who` (default: the demo admin). */
+async function call<T = unknown>(method: string, pathAndQuery: string, body?: unknown, who: Who = 'admin', headers: Record<string, string> = {}): Promise<Reply<T>> {
+  const auth = who === null ? {} : await server!.authHeaders(who)
+  const init: RequestInit = { method, headers: { ...auth, ...headers } }
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body)
-    init.headers = { 'content-type': 'application/json', ...headers }
+    init.headers = { ...auth, 'content-type': 'application/json', ...headers }
   }
-  const res = await fetch(`${api!.url}${pathAndQuery}`, init)
+  const res = await fetch(`${server!.url}${pathAndQuery}`, init)
   return { status: res.status, body: (await res.json()) as T }
 }
 
-const errorOf = async (method: string, p: string, body?: unknown, headers?: Record<string, string>) => call<ErrorReply>(method, p, body, headers)
+const errorOf = async (method: string, p: string, body?: unknown, who?: Who, headers?: Record<string, string>) => call<ErrorReply>(method, p, body, who, headers)
 
 function countyAqiRule(over: Partial<RuleInput> = {}): RuleInput {
   return {
@@ -201,32 +178,32 @@ describe('seeding', () => {
 describe('CRUD', () => {
   it('creates, replaces, disables, enables and deletes a rule, auditing each change with its actor, before and after', async () => {
     const heard: Array<readonly Rule[]> = []
-    const unsubscribe = api!.store.subscribe((rules) => heard.push(rules))
+    const unsubscribe = server!.rules.subscribe((rules) => heard.push(rules))
     try {
       const v1 = countyAqiRule()
-      const created = await call<{ rule: Rule; version: number; created: boolean }>('PUT', '/api/rules/test-county-aqi', { ...v1, actor: 'alice' })
+      const created = await call<{ rule: Rule; version: number; created: boolean }>('PUT', '/api/rules/test-county-aqi', v1, admin('alice'))
       expect(created.status).toBe(201)
       expect(created.body).toMatchObject({ created: true, version: 1, rule: { ...v1, enabled: true } })
       const got = await call<RuleBody>('GET', '/api/rules/test-county-aqi')
       expect(got.body).toMatchObject({ rule: created.body.rule, version: 1, updatedBy: 'alice' })
 
       // The same definition again is no change: nothing audited, nobody told.
-      const same = await call<{ created: boolean; version: number }>('PUT', '/api/rules/test-county-aqi', { ...v1, actor: 'bob' })
+      const same = await call<{ created: boolean; version: number }>('PUT', '/api/rules/test-county-aqi', v1, admin('bob'))
       expect(same).toMatchObject({ status: 200, body: { created: false, version: 1 } })
       expect(heard).toHaveLength(1)
 
       const v2 = countyAqiRule({ condition: { kind: 'threshold', op: 'above', value: 160, recover: 140 } })
-      const replaced = await call<{ rule: Rule; version: number; created: boolean }>('PUT', '/api/rules/test-county-aqi', { ...v2, actor: 'bob' })
+      const replaced = await call<{ rule: Rule; version: number; created: boolean }>('PUT', '/api/rules/test-county-aqi', v2, admin('bob'))
       expect(replaced).toMatchObject({ status: 200, body: { created: false, version: 2, rule: { condition: v2.condition } } })
 
-      const disabled = await call<{ rule: Rule; version: number }>('PATCH', '/api/rules/test-county-aqi', { enabled: false, actor: 'carol' })
+      const disabled = await call<{ rule: Rule; version: number }>('PATCH', '/api/rules/test-county-aqi', { enabled: false }, admin('carol'))
       expect(disabled).toMatchObject({ status: 200, body: { version: 3, rule: { enabled: false } } })
       expect((await call<RulesListBody>('GET', '/api/rules?enabled=false')).body.rules.map((r) => r.id)).toEqual(['test-county-aqi'])
       expect((await call<RuleBody>('GET', '/api/rules/test-county-aqi')).body.rule.enabled).toBe(false)
-      const enabled = await call<{ version: number }>('PATCH', '/api/rules/test-county-aqi', { enabled: true, actor: 'carol' })
+      const enabled = await call<{ version: number }>('PATCH', '/api/rules/test-county-aqi', { enabled: true }, admin('carol'))
       expect(enabled).toMatchObject({ status: 200, body: { version: 4 } })
 
-      const deleted = await call('DELETE', '/api/rules/test-county-aqi?actor=dave')
+      const deleted = await call('DELETE', '/api/rules/test-county-aqi', undefined, admin('dave'))
       expect(deleted).toEqual({ status: 200, body: { id: 'test-county-aqi', deleted: true, version: 5 } })
       expect((await errorOf('GET', '/api/rules/test-county-aqi')).status).toBe(404)
       expect((await call<RulesListBody>('GET', '/api/rules')).body.rules.map((r) => r.id)).not.toContain('test-county-aqi')
@@ -254,21 +231,22 @@ describe('CRUD', () => {
       // Listeners heard the whole list after each of the five changes.
       expect(heard).toHaveLength(5)
       expect(heard.map((rules) => rules.find((r) => r.id === 'test-county-aqi')?.enabled ?? null)).toEqual([true, true, false, true, null])
-      expect(heard[4]).toEqual(api!.store.list())
+      expect(heard[4]).toEqual(server!.rules.list())
 
       // SQL readers see the tombstone (older versions may already be merged away).
       expect(await materialised('test-county-aqi')).toMatchObject({ definition: null, deleted: true, version: 5 })
 
-      // A rule created again after its deletion continues the numbering, with a body actor this time.
-      const again = await call<{ version: number; created: boolean }>('PUT', '/api/rules/test-county-aqi', { ...v1, actor: 'erin' })
+      // A rule created again after its deletion continues the numbering.
+      const again = await call<{ version: number; created: boolean }>('PUT', '/api/rules/test-county-aqi', v1, admin('erin'))
       expect(again).toMatchObject({ status: 201, body: { created: true, version: 6 } })
       expect(await materialised('test-county-aqi')).toMatchObject({ definition: created.body.rule, deleted: false, version: 6 })
-      const bodyDelete = await call('DELETE', '/api/rules/test-county-aqi', { actor: 'frank' })
+      // A DELETE may carry an empty JSON body.
+      const bodyDelete = await call('DELETE', '/api/rules/test-county-aqi', {}, admin('frank'))
       expect(bodyDelete).toMatchObject({ status: 200, body: { version: 7 } })
       expect((await call<RuleHistoryBody>('GET', '/api/rules/test-county-aqi/history')).body.changes[0]).toMatchObject({ actor: 'frank', action: 'deleted' })
 
       unsubscribe()
-      await call('PUT', '/api/rules/test-other', { ...countyAqiRule({ id: 'test-other' }), actor: 'alice' })
+      await call('PUT', '/api/rules/test-other', countyAqiRule({ id: 'test-other' }), admin('alice'))
       expect(heard).toHaveLength(7)
     } finally {
       unsubscribe()
@@ -279,7 +257,7 @@ describe('CRUD', () => {
     const values = [151, 152, 153, 154, 155, 156]
     const replies = await Promise.all(
       values.map((value, i) =>
-        call<{ version: number }>('PUT', '/api/rules/test-concurrent', { ...countyAqiRule({ id: 'test-concurrent', condition: { kind: 'threshold', op: 'above', value } }), actor: `user-${i}` }),
+        call<{ version: number }>('PUT', '/api/rules/test-concurrent', countyAqiRule({ id: 'test-concurrent', condition: { kind: 'threshold', op: 'above', value } }), admin(`user-${i}`)),
       ),
     )
     expect(replies.map((r) => r.body.version).toSorted((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6])
@@ -292,7 +270,7 @@ describe('CRUD', () => {
 })
 
 describe('validation', () => {
-  const bad = (over: Record<string, unknown>) => ({ ...countyAqiRule({ id: 'test-invalid' }), actor: 'alice', ...over })
+  const bad = (over: Record<string, unknown>) => ({ ...countyAqiRule({ id: 'test-invalid' }), ...over })
 
   it.each<[string, string, unknown, RegExp[]]>([
     ['a recovery level on the wrong side', 'test-invalid', bad({ condition: { kind: 'threshold', op: 'above', value: 150, recover: 170 } }), [/condition\.recover: recover must be on the clear side of value/]],
@@ -300,56 +278,79 @@ describe('validation', () => {
     ['a scope that does not fit the indicator', 'test-invalid', bad({ scope: { stationKind: 'traffic' } }), [/scope\.stationKind: env\.aqi is measured at air stations, not traffic/]],
     ['a bad id', 'Bad_Id', bad({ id: 'Bad_Id' }), [/(^|; )id: id must be 2–64 lowercase letters, digits or dashes/]],
     ['an id that does not match the path', 'test-invalid', bad({ id: 'test-other-id' }), [/id: the body's id "test-other-id" does not match the path's "test-invalid"/]],
-    ['a missing actor', 'test-invalid', bad({ actor: undefined }), [/actor is required/]],
-    ['a long actor', 'test-invalid', bad({ actor: 'x'.repeat(65) }), [/actor: actor must be at most 64 characters/]],
+    // Changes are signed by the signed-in account: a body naming anyone, even that account, is refused.
+    ['an actor in the body', 'test-invalid', bad({ actor: 'admin' }), [/(^|; )actor: changes are signed by the signed-in account; leave actor out/]],
     ['an unknown field', 'test-invalid', bad({ colour: 'red' }), [/colour: unknown field/]],
     [
       'several problems at once',
       'test-invalid',
-      bad({ actor: '', severity: 'urgent', condition: { kind: 'stale', cadences: 0 } }),
-      [/actor: actor must name who makes the change/, /severity: /, /condition\.cadences: cadences must be at least 1/],
+      bad({ actor: 'alice', severity: 'urgent', condition: { kind: 'stale', cadences: 0 } }),
+      [/actor: changes are signed by the signed-in account/, /severity: /, /condition\.cadences: cadences must be at least 1/],
     ],
   ])('refuses %s with a 400 naming the field, and stores nothing', async (_what, id, body, messages) => {
-    const before = api!.store.list()
-    const { status, body: reply } = await errorOf('PUT', `/api/rules/${id}`, body)
+    const before = server!.rules.list()
+    const { status, body: reply } = await errorOf('PUT', `/api/rules/${id}`, body, admin('alice'))
     expect(status).toBe(400)
     expect(reply.error.code).toBe('invalid_rule')
     for (const m of messages) expect(reply.error.message).toMatch(m)
     expect(reply.error.details?.problems.length).toBeGreaterThanOrEqual(messages.length)
-    expect(api!.store.list()).toEqual(before)
+    expect(server!.rules.list()).toEqual(before)
     expect((await errorOf('GET', `/api/rules/${id}/history`)).status).toBe(404)
   })
 
   it.each<[string, string, string, unknown, Record<string, string> | undefined, number, string, RegExp]>([
     ['a body that is not JSON', 'PUT', '/api/rules/test-invalid', 'rule: yes', { 'content-type': 'text/plain' }, 415, 'unsupported_media_type', /application\/json/],
     ['malformed JSON', 'PUT', '/api/rules/test-invalid', '{"id":', undefined, 400, 'bad_body', /could not be read/],
-    ['a body over the limit', 'PUT', '/api/rules/test-invalid', { ...countyAqiRule(), actor: 'x', pad: 'x'.repeat(MAX_RULE_BODY_BYTES) }, undefined, 413, 'body_too_large', /64 KB/],
+    ['a body over the limit', 'PUT', '/api/rules/test-invalid', { ...countyAqiRule(), pad: 'x'.repeat(MAX_RULE_BODY_BYTES) }, undefined, 413, 'body_too_large', /64 KB/],
     ['a JSON array', 'PUT', '/api/rules/test-invalid', [], undefined, 400, 'bad_body', /JSON object/],
-    ['a PATCH without actor', 'PATCH', '/api/rules/env-aqi-critical', { enabled: false }, undefined, 400, 'invalid_change', /^actor is required$/],
-    ['a PATCH with a non-boolean', 'PATCH', '/api/rules/env-aqi-critical', { enabled: 'no', actor: 'alice' }, undefined, 400, 'invalid_change', /^enabled: enabled must be true or false$/],
-    ['a PATCH of another field', 'PATCH', '/api/rules/env-aqi-critical', { enabled: false, severity: 'info', actor: 'alice' }, undefined, 400, 'invalid_change', /severity: unknown field/],
-    ['a DELETE without actor', 'DELETE', '/api/rules/env-aqi-critical', undefined, undefined, 400, 'invalid_change', /^actor is required$/],
-    ['a DELETE with two actors', 'DELETE', '/api/rules/env-aqi-critical?actor=bob', { actor: 'alice' }, undefined, 400, 'invalid_change', /actor: given in the body and in the query/],
-    ['a PATCH of an unknown rule', 'PATCH', '/api/rules/no-such-rule', { enabled: false, actor: 'alice' }, undefined, 404, 'unknown_rule', /no rule no-such-rule/],
-    ['a DELETE of an unknown rule', 'DELETE', '/api/rules/no-such-rule?actor=alice', undefined, undefined, 404, 'unknown_rule', /no rule no-such-rule/],
+    ['a PATCH naming an actor', 'PATCH', '/api/rules/env-aqi-critical', { enabled: false, actor: 'alice' }, undefined, 400, 'invalid_change', /^actor: unknown field$/],
+    ['a PATCH with a non-boolean', 'PATCH', '/api/rules/env-aqi-critical', { enabled: 'no' }, undefined, 400, 'invalid_change', /^enabled: enabled must be true or false$/],
+    ['a PATCH of another field', 'PATCH', '/api/rules/env-aqi-critical', { enabled: false, severity: 'info' }, undefined, 400, 'invalid_change', /severity: unknown field/],
+    ['a DELETE naming an actor in the body', 'DELETE', '/api/rules/env-aqi-critical', { actor: 'alice' }, undefined, 400, 'invalid_change', /^actor: unknown field$/],
+    ['a DELETE naming an actor in the query', 'DELETE', '/api/rules/env-aqi-critical?actor=bob', undefined, undefined, 400, 'bad_query', /unknown query parameter "actor"/],
+    ['a PATCH of an unknown rule', 'PATCH', '/api/rules/no-such-rule', { enabled: false }, undefined, 404, 'unknown_rule', /no rule no-such-rule/],
+    ['a DELETE of an unknown rule', 'DELETE', '/api/rules/no-such-rule', undefined, undefined, 404, 'unknown_rule', /no rule no-such-rule/],
     ['a GET of an unknown rule', 'GET', '/api/rules/no-such-rule', undefined, undefined, 404, 'unknown_rule', /no rule no-such-rule/],
     ['the history of an unknown rule', 'GET', '/api/rules/no-such-rule/history', undefined, undefined, 404, 'unknown_rule', /no rule no-such-rule/],
   ])('refuses %s', async (_what, method, url, body, headers, status, code, message) => {
     const before = await call<RuleHistoryBody>('GET', '/api/rules/env-aqi-critical/history')
-    const reply = await errorOf(method, url, body, headers)
+    const reply = await errorOf(method, url, body, admin('alice'), headers)
     expect(reply.status).toBe(status)
     expect(reply.body).toMatchObject({ ok: false, error: { code } })
     expect(reply.body.error.message).toMatch(message)
     expect((await call<RuleHistoryBody>('GET', '/api/rules/env-aqi-critical/history')).body).toEqual(before.body)
+  })
+
+  it.each<[string, Who, number, string, RegExp]>([
+    ['without credentials', null, 401, 'unauthenticated', /sign in/],
+    ['from a leader', 'leader', 403, 'forbidden', /the leader role may not change alert rules/],
+    ['from an analyst', 'analyst', 403, 'forbidden', /the analyst role may not change alert rules/],
+    ['from a duty officer', 'duty', 403, 'forbidden', /the duty role may not change alert rules/],
+  ])('refuses a PUT, PATCH and DELETE %s, and stores nothing', async (_what, who, status, code, message) => {
+    const before = await call<RuleHistoryBody>('GET', '/api/rules/env-aqi-critical/history')
+    const { rule } = (await call<RuleBody>('GET', '/api/rules/env-aqi-critical')).body
+    const attempts: Array<[string, unknown]> = [
+      ['PUT', { ...rule, severity: 'info' }],
+      ['PATCH', { enabled: !rule.enabled }],
+      ['DELETE', undefined],
+    ]
+    for (const [method, body] of attempts) {
+      const reply = await errorOf(method, '/api/rules/env-aqi-critical', body, who)
+      expect(reply.status, method).toBe(status)
+      expect(reply.body, method).toMatchObject({ ok: false, error: { code } })
+      expect(reply.body.error.message, method).toMatch(message)
+    }
+    expect((await call<RuleHistoryBody>('GET', '/api/rules/env-aqi-critical/history')).body).toEqual(before.body)
+    expect((await call<RuleBody>('GET', '/api/rules/env-aqi-critical')).body.rule).toEqual(rule)
   })
 })
 
 describe('restart', () => {
   it('keeps every change, repairs the rules table from the audit log, and does not seed again', async () => {
     // A default rule deleted and one edited must stay so: a second start seeds nothing.
-    expect((await call('DELETE', '/api/rules/env-o3-high?actor=alice')).status).toBe(200)
+    expect((await call('DELETE', '/api/rules/env-o3-high', undefined, admin('alice'))).status).toBe(200)
     const edited = (await call<RuleBody>('GET', '/api/rules/traffic-congestion-severe')).body.rule
-    const put = await call<{ version: number }>('PUT', '/api/rules/traffic-congestion-severe', { ...edited, severity: 'critical', actor: 'bob' })
+    const put = await call<{ version: number }>('PUT', '/api/rules/traffic-congestion-severe', { ...edited, severity: 'critical' }, admin('bob'))
     expect(put).toMatchObject({ status: 200, body: { version: 2 } })
     // A crash between the audit row and the rules row: the audit log says version 3, the rules table stops at 2.
     const t = tableNames(server!.storage.database)
@@ -361,7 +362,7 @@ describe('restart', () => {
     })
     expect(await materialised(crashed.id)).toMatchObject({ version: 2 })
 
-    const rulesBefore = api!.store.list()
+    const rulesBefore = server!.rules.list()
     const historyBefore = (await call<RuleHistoryBody>('GET', '/api/rules/env-o3-high/history')).body
     await stopAll()
     await startAll()
@@ -374,7 +375,7 @@ describe('restart', () => {
     expect((await call<RuleHistoryBody>('GET', '/api/rules/env-o3-high/history')).body).toEqual(historyBefore)
 
     // Numbering continues after the restart.
-    const next = await call<{ version: number }>('PATCH', `/api/rules/${crashed.id}`, { enabled: false, actor: 'dave' })
+    const next = await call<{ version: number }>('PATCH', `/api/rules/${crashed.id}`, { enabled: false }, admin('dave'))
     expect(next).toMatchObject({ status: 200, body: { version: 4 } })
   })
 })

@@ -6,6 +6,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Scorecard } from '../../common/scorecard'
 import { scorecardReplySchema, type RegionScorecard, type ScorecardReply } from '../../common/scorecard-schema'
+import { authenticate } from '../../server/auth/http-auth'
 import { errorHandler, notFound } from '../../server/http/api-error'
 import { scorecardRouter } from '../../server/http/scorecard-router'
 import { createLogger } from '../../server/logger'
@@ -67,6 +68,8 @@ let unconfigured: { url: string; close(): Promise<void> }
 
 function listen(scorecard: Scorecard | null): Promise<{ url: string; close(): Promise<void> }> {
   const a = express()
+  // The server's own sign-in: the scorecard is scored within the account's region.
+  a.use(authenticate(server.auth))
   a.use('/api', scorecardRouter({ catalog: server.catalog, queries: server.queries, scorecard, now: () => NOW }))
   a.use(notFound)
   a.use(errorHandler(createLogger('silent')))
@@ -82,7 +85,7 @@ function listen(scorecard: Scorecard | null): Promise<{ url: string; close(): Pr
 }
 
 async function get(query: string, base = app.url): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${base}/api/scorecard${query}`)
+  const res = await fetch(`${base}/api/scorecard${query}`, { headers: await server.authHeaders() })
   return { status: res.status, body: (await res.json()) as Record<string, unknown> }
 }
 

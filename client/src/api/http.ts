@@ -14,8 +14,12 @@ export class ApiRequestError extends Error {
   }
 }
 
+/** Told when the server says the session is gone (401): the page asks to sign in again. */
+export const UNAUTHENTICATED_EVENT = 'onescreen:unauthenticated'
+
 async function read<T>(res: Response): Promise<T> {
   const body = (await res.json().catch(() => null)) as unknown
+  if (res.status === 401) dispatchEvent(new Event(UNAUTHENTICATED_EVENT))
   if (!res.ok) {
     const error = (body as { error?: { code?: string; message?: string } } | null)?.error
     throw new ApiRequestError(res.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`)

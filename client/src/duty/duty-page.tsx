@@ -45,7 +45,7 @@ function DutyConsole() {
   const catalog = useCatalog()
   const [url, setUrl] = useState<DutyUrlState>(() => parseDutyUrl(location.search, (c) => catalog.region(c) !== undefined))
   const { filters, alert: selectedId } = url
-  const [actor, setActor] = useActor()
+  const actor = useActor()
   const actorRef = useRef<HTMLInputElement>(null)
   const commentRef = useRef<HTMLTextAreaElement>(null)
   const [now, setNow] = useState(() => Date.now())
@@ -123,7 +123,7 @@ function DutyConsole() {
     }
     setSilenceBusy(true)
     silences
-      .end(id, actor.trim())
+      .end(id)
       .catch(() => {})
       .finally(() => setSilenceBusy(false))
   }
@@ -135,10 +135,6 @@ function DutyConsole() {
           {t('duty.count.critical', { count: criticalFiring })}
         </span>
         <span className="duty-count">{t('duty.count.open', { count: open })}</span>
-        <label className="duty-actor-field">
-          <span>{t('alerts.actor')}</span>
-          <input ref={actorRef} data-testid="duty-actor" maxLength={64} placeholder={t('duty.actor.placeholder')} value={actor} onChange={(e) => setActor(e.target.value)} />
-        </label>
         <button
           type="button"
           data-testid="duty-sound"

@@ -5,7 +5,7 @@ import type { MessageKey } from '../i18n/messages'
 
 /**
  * What an officer can do to the selected alert, each one POST to the alerts
- * API with `actor`. The reply (the alert after the action) is handed on at
+ * API as the signed-in account. The reply (the alert after the action) is handed on at
  * once; the same change also arrives over the socket, and the copy with the
  * higher sequence number wins.
  */
@@ -93,21 +93,21 @@ export function useAlertActions({ alert, actor, needActor, onAlert, onSilence }:
     busy,
     feedback,
     acknowledge: () => {
-      if (alert?.state === 'firing') act('ack', 'duty.done.ack', (a) => ({ actor: a, ...(note ? { comment: note } : {}) }), () => setComment(''))
+      if (alert?.state === 'firing') act('ack', 'duty.done.ack', () => (note ? { comment: note } : {}), () => setComment(''))
     },
     resolve: () => {
-      if (open) act('resolve', 'duty.done.resolve', (a) => ({ actor: a, ...(note ? { comment: note } : {}) }), () => setComment(''))
+      if (open) act('resolve', 'duty.done.resolve', () => (note ? { comment: note } : {}), () => setComment(''))
     },
     assign: () => {
       // Nobody named: the officer takes it.
-      if (open) act('assign', 'duty.done.assign', (a) => ({ actor: a, assignee: assignee.trim() || a }), () => setAssignee(''))
+      if (open) act('assign', 'duty.done.assign', (a) => ({ assignee: assignee.trim() || a }), () => setAssignee(''))
     },
     addComment: () => {
-      if (alert && note) act('comment', 'duty.done.comment', (a) => ({ actor: a, text: note }), () => setComment(''))
+      if (alert && note) act('comment', 'duty.done.comment', () => ({ text: note }), () => setComment(''))
     },
     silence: (matchers, durationMinutes, reason) =>
       run('duty.done.silence', async (a) => {
-        onSilence(await postJson<Silence>('/api/silences', { actor: a, matchers, durationMinutes, reason }))
+        onSilence(await postJson<Silence>('/api/silences', { matchers, durationMinutes, reason }))
       }),
   }
 }

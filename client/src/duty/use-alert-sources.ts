@@ -66,7 +66,7 @@ const SILENCES_SETTLE_MS = 1000
  * open; older ones come from the API, re-read after alert events (one may
  * have ended) and after the officer's own changes.
  */
-export function useSilences(now: number): { active: Silence[]; byId: Map<string, Silence>; add(s: Silence): void; end(id: string, actor: string): Promise<void> } {
+export function useSilences(now: number): { active: Silence[]; byId: Map<string, Silence>; add(s: Silence): void; end(id: string): Promise<void> } {
   const { store } = useLive()
   const version = useSyncExternalStore(store.subscribe, () => store.alertsVersion)
   const [fetched, setFetched] = useState<Silence[]>([])
@@ -97,8 +97,8 @@ export function useSilences(now: number): { active: Silence[]; byId: Map<string,
     setFetched((xs) => [...xs.filter((x) => x.id !== s.id), s])
     setReload((n) => n + 1)
   }, [])
-  const end = useCallback(async (id: string, actor: string) => {
-    const s = await postJson<Silence>(`/api/silences/${encodeURIComponent(id)}/end`, { actor })
+  const end = useCallback(async (id: string) => {
+    const s = await postJson<Silence>(`/api/silences/${encodeURIComponent(id)}/end`, {})
     setFetched((xs) => [...xs.filter((x) => x.id !== s.id), s])
   }, [])
   return { active, byId, add, end }

@@ -9,7 +9,8 @@ import { ExploreChart, type ComparisonSeries } from './explore-chart'
 import { ExploreControls } from './explore-controls'
 import { exploreSearch, parseExploreState, resolveWindow, sameState, stepTooFine, MAX_SERIES_BUCKETS, type ExploreDefaults, type ExploreState } from './explore-state'
 import { ExploreTable } from './explore-table'
-import { exportFileName, seriesCsv } from './series-csv'
+import { exportFileName } from '../../../common/series-csv'
+import { query, UNAUTHENTICATED_EVENT } from '../api/http'
 import { CHART_COLORS } from './use-echart'
 import { REFRESH_MS, useSeries } from './use-series'
 import { ViewHeader } from './view-header'
@@ -110,9 +111,18 @@ function ExploreView({ state, onChange }: { state: ExploreState; onChange: (patc
     document.title = `${name(indicator.name)} · ${name(region.name)} · ${t('app.title')}`
   }, [indicator, region, name, t])
 
+  // The export comes from the server (format=csv: an analyst's right, checked there), for exactly the window shown.
   const exportCsv = () => {
     if (!data) return
-    downloadBlob(new Blob([seriesCsv(data.main.points)], { type: 'text/csv;charset=utf-8' }), exportFileName(data.main, 'csv'))
+    const m = data.main
+    const url = `/api/series${query({ indicator: m.indicator, region: m.region, from: m.from, to: m.to, step: m.step, format: 'csv' })}`
+    fetch(url)
+      .then(async (res) => {
+        if (res.status === 401) dispatchEvent(new Event(UNAUTHENTICATED_EVENT))
+        if (!res.ok) throw new Error(`HTTP ${res.status}`)
+        downloadBlob(new Blob([await res.text()], { type: 'text/csv;charset=utf-8' }), exportFileName(m, 'csv'))
+      })
+      .catch((err: unknown) => console.warn('CSV export failed', err))
   }
   const exportPng = () => {
     const chart = chartRef.current

@@ -2,7 +2,7 @@ import { useMemo } from 'react'
 import type { Indicator } from '../../../common/catalog-schema'
 import { useI18n } from '../i18n/i18n'
 import type { ComparisonSeries } from './explore-chart'
-import type { SeriesBody } from './series-csv'
+import type { SeriesBody } from '../../../common/series-csv'
 
 /**
  * The points of the view, newest first, with the comparison period's value

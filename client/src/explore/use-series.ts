@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import { getJson, query } from '../api/http'
 import { comparisonWindow, resolveWindow, type ExploreState } from './explore-state'
-import type { SeriesBody } from './series-csv'
+import type { SeriesBody } from '../../../common/series-csv'
 
 /**
  * The series for the analyst's view: the main window and, when comparing,

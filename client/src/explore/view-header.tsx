@@ -3,6 +3,8 @@ import { navigate, type Route } from '../app'
 import { useI18n } from '../i18n/i18n'
 import { useConnection, useFreshness, useLive } from '../live/live'
 import './view.css'
+import { ROLE_SCREENS } from '../../../common/auth'
+import { AccountBadge, useAuth } from '../auth/auth'
 
 /**
  * The header of the analyst view and the duty console: the view's title, the
@@ -19,6 +21,7 @@ const VIEWS: ReadonlyArray<{ route: Route; path: string; label: 'nav.wall' | 'na
 
 export function ViewHeader({ current, title, children }: { current: Route; title: string; children?: ReactNode }) {
   const { t, lang, setLang } = useI18n()
+  const { me } = useAuth()
   const connection = useConnection()
   const { stale } = useFreshness()
   const { error } = useLive()
@@ -35,7 +38,7 @@ export function ViewHeader({ current, title, children }: { current: Route; title
           <h1>{title}</h1>
         </div>
         <nav className="view-nav">
-          {VIEWS.map((v) => (
+          {VIEWS.filter((v) => ROLE_SCREENS[me.role].includes(v.route)).map((v) => (
             <a key={v.route} href={v.path} onClick={go(v.path)} aria-current={v.route === current ? 'page' : undefined}>
               {t(v.label)}
             </a>
@@ -46,6 +49,7 @@ export function ViewHeader({ current, title, children }: { current: Route; title
           <i aria-hidden="true" />
           {connLabel}
         </span>
+        <AccountBadge />
         <button type="button" data-testid="lang-switch" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
           {t('lang.switch')}
         </button>

@@ -5,6 +5,7 @@
  * the same keys (the type says so).
  */
 
+import { authEn, authZh } from './messages-auth'
 import { dutyEn, dutyZh } from './messages-duty'
 import { exploreEn, exploreZh } from './messages-explore'
 import { mapEn, mapZh } from './messages-map'
@@ -83,7 +84,7 @@ const common = {
   'error.load': '加载失败：{message}',
 }
 
-const zh = { ...common, ...wallZh, ...mapZh, ...dutyZh, ...exploreZh }
+const zh = { ...common, ...wallZh, ...mapZh, ...dutyZh, ...exploreZh, ...authZh }
 
 export type MessageKey = keyof typeof zh
 
@@ -160,7 +161,7 @@ const commonEn: Record<keyof typeof common, string> = {
   'error.load': 'Could not load: {message}',
 }
 
-const en: Record<MessageKey, string> = { ...commonEn, ...wallEn, ...mapEn, ...dutyEn, ...exploreEn }
+const en: Record<MessageKey, string> = { ...commonEn, ...wallEn, ...mapEn, ...dutyEn, ...exploreEn, ...authEn }
 
 export const MESSAGES = { zh, en } as const
 export type Lang = keyof typeof MESSAGES

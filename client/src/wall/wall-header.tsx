@@ -3,6 +3,7 @@ import type { Domain } from '../../../common/catalog-schema'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import { useConnection, useLive } from '../live/live'
+import { AccountBadge } from '../auth/auth'
 
 /**
  * The wall's header: title, the local time, "data as of", the connection,
@@ -24,6 +25,7 @@ export const WallHeader = memo(function WallHeader({ region, onSelect, touring }
         <AsOf />
         <Clock />
         <ConnectionState />
+        <AccountBadge />
         <button type="button" className="wall-lang-switch" data-testid="lang-switch" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
           {t('lang.switch')}
         </button>

@@ -1,0 +1,136 @@
+import { createContext, useCallback, useContext, useEffect, useState, type FormEvent, type ReactNode } from 'react'
+import type { Me } from '../../../common/auth'
+import { ApiRequestError, getJson, postJson, UNAUTHENTICATED_EVENT } from '../api/http'
+import { useI18n } from '../i18n/i18n'
+import './auth.css'
+
+/**
+ * The signed-in account: asked of the server once (GET /api/me), shown as a
+ * sign-in form while there is none, and again whenever the server answers
+ * 401 (the session ended). The session itself is an HttpOnly cookie the
+ * browser sends with every request and the socket's handshake.
+ */
+
+interface AuthState {
+  me: Me
+  logout(): Promise<void>
+}
+
+const AuthContext = createContext<AuthState | null>(null)
+
+export function AuthProvider({ children }: { children: ReactNode }) {
+  const [me, setMe] = useState<Me | null | undefined>(undefined)
+  const [expired, setExpired] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const load = useCallback(() => {
+    getJson<Me>('/api/me').then(
+      (m) => {
+        setMe(m)
+        setError(null)
+      },
+      (err: unknown) => {
+        if (err instanceof ApiRequestError && err.status === 401) setMe(null)
+        else {
+          // The server is not there yet: a wall keeps trying.
+          setError((err as Error).message)
+          setTimeout(load, 3000)
+        }
+      },
+    )
+  }, [])
+  useEffect(load, [load])
+  useEffect(() => {
+    const onLost = () =>
+      setMe((m) => {
+        if (m) setExpired(true)
+        return null
+      })
+    addEventListener(UNAUTHENTICATED_EVENT, onLost)
+    return () => removeEventListener(UNAUTHENTICATED_EVENT, onLost)
+  }, [])
+  const logout = useCallback(async () => {
+    await postJson('/api/logout', {}).catch(() => {})
+    setExpired(false)
+    setMe(null)
+  }, [])
+  if (me === undefined) return <div className="loading">{error ?? '…'}</div>
+  if (me === null) return <LoginPage expired={expired} onSignedIn={(m) => (setExpired(false), setMe(m))} />
+  // A new account means a new catalog, socket and state: everything below starts afresh.
+  return (
+    <AuthContext.Provider value={{ me, logout }} key={me.name}>
+      {children}
+    </AuthContext.Provider>
+  )
+}
+
+export function useAuth(): AuthState {
+  const auth = useContext(AuthContext)
+  if (!auth) throw new Error('useAuth outside AuthProvider')
+  return auth
+}
+
+function LoginPage({ expired, onSignedIn }: { expired: boolean; onSignedIn(me: Me): void }) {
+  const { t, lang, setLang } = useI18n()
+  const [name, setName] = useState('')
+  const [password, setPassword] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const submit = (e: FormEvent) => {
+    e.preventDefault()
+    setBusy(true)
+    setError(null)
+    postJson<{ me: Me }>('/api/login', { name: name.trim(), password }).then(
+      (r) => onSignedIn(r.me),
+      (err: unknown) => {
+        setError((err as Error).message)
+        setBusy(false)
+      },
+    )
+  }
+  return (
+    <main className="login">
+      <form className="login__form" onSubmit={submit} data-testid="login-form">
+        <h1>
+          {t('app.title')} · {t('auth.title')}
+        </h1>
+        {expired && <p className="login__note">{t('auth.expired')}</p>}
+        <label>
+          <span>{t('auth.name')}</span>
+          <input name="name" autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} required autoFocus data-testid="login-name" />
+        </label>
+        <label>
+          <span>{t('auth.password')}</span>
+          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required data-testid="login-password" />
+        </label>
+        {error && (
+          <p className="login__error" role="alert" data-testid="login-error">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy} data-testid="login-submit">
+          {busy ? t('auth.signingIn') : t('auth.submit')}
+        </button>
+        <button type="button" className="login__lang" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+          {t('lang.switch')}
+        </button>
+      </form>
+    </main>
+  )
+}
+
+/** Who is signed in, with a way out; for the headers of every screen. */
+export function AccountBadge() {
+  const { me, logout } = useAuth()
+  const { t } = useI18n()
+  return (
+    <span className="account-badge" data-testid="account" data-role={me.role}>
+      <span title={me.demo ? t('auth.demo') : undefined}>
+        {me.demo ? '⚠ ' : ''}
+        {me.name} · {t(`auth.role.${me.role}`)}
+      </span>
+      <button type="button" onClick={() => void logout()} data-testid="logout">
+        {t('auth.logout')}
+      </button>
+    </span>
+  )
+}

@@ -1,0 +1,460 @@
+import type { ClickHouseClient } from '@clickhouse/client'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { ROLE_PERMISSIONS, ROLES, type AccountView, type KeyView, type Me, type Permission, type Role } from '../../common/auth'
+import type { CatalogIndex } from '../../common/catalog-index'
+import type { Logger } from '../logger'
+import type { TableNames } from '../storage/tables'
+import { decoyHash, generatePassword, hashPassword, verifyPassword } from './password'
+
+/**
+ * Accounts, sessions and ingest keys. Everything lives in storage (written
+ * before the caller is answered) and in memory (read on every request).
+ *
+ * A session token and a key's secret are random 256-bit and 192-bit values
+ * shown once; storage keeps only their SHA-256, so a copy of the tables opens
+ * nothing. Sessions slide: each use moves the end on by the session lifetime
+ * (a wall left running for days stays signed in; a forgotten laptop does not).
+ */
+
+export interface AccountPrincipal {
+  kind: 'account'
+  name: string
+  role: Role
+  /** The root of the subtree the account sees. */
+  region: string
+  permissions: ReadonlySet<Permission>
+  demo: boolean
+  expiresAt: number
+}
+
+export interface KeyPrincipal {
+  kind: 'key'
+  /** `key:<id>`, as stored with what the key did. */
+  name: string
+  keyId: string
+  permissions: ReadonlySet<Permission>
+  /** null: every indicator. */
+  indicators: ReadonlySet<string> | null
+  /** Roots of the subtrees the key may write; null: every region. */
+  regions: readonly string[] | null
+}
+
+export type Principal = AccountPrincipal | KeyPrincipal
+
+export class AuthError extends Error {
+  override readonly name = 'AuthError'
+  constructor(
+    readonly code: 'invalid_credentials' | 'not_found' | 'conflict' | 'bad_request' | 'forbidden',
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+interface AccountRow {
+  name: string
+  version: number
+  role: Role
+  region: string
+  password_hash: string
+  demo: number
+  disabled: number
+  created: number
+  updated: number
+  updated_by: string
+}
+
+interface SessionRow {
+  token_hash: string
+  version: number
+  account: string
+  created: number
+  expires: number
+  revoked: number
+}
+
+interface KeyRow {
+  id: string
+  version: number
+  name: string
+  key_hash: string
+  indicators: string[]
+  regions: string[]
+  created_by: string
+  created: number
+  revoked: number
+}
+
+export interface AuthServiceOptions {
+  client: ClickHouseClient
+  tables: TableNames
+  index: CatalogIndex
+  log: Logger
+  now?: () => number
+  /** How long a session lasts without use. */
+  sessionTtlMs: number
+}
+
+/** Where a first start on loopback writes the demo accounts' passwords. */
+export const CREDENTIALS_FILE = 'first-run-credentials.json'
+
+export interface FirstRunCredentials {
+  note: string
+  url?: string
+  accounts: Array<{ name: string; role: Role; region: string; password: string }>
+  ingestKey: string
+}
+
+const TIME_COLUMNS = new Set(['created', 'updated', 'expires', 'at'])
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
+const KEY_PREFIX = 'osk_'
+
+export class AuthService {
+  private readonly accounts = new Map<string, AccountRow>()
+  private readonly sessions = new Map<string, SessionRow & { persistedExpires: number }>()
+  private readonly keys = new Map<string, KeyRow>()
+  private readonly now: () => number
+  private lastVersion = 0
+
+  constructor(private readonly options: AuthServiceOptions) {
+    this.now = options.now ?? Date.now
+  }
+
+  async load(): Promise<{ accounts: number; sessions: number; keys: number }> {
+    const { client, tables } = this.options
+    const read = async <T>(query: string, params: Record<string, unknown> = {}) =>
+      (await (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>())
+    // Times come back as epoch ms under aliases of their own (a column's own name would shadow it in WHERE).
+    for (const r of await read<AccountRow & { created_ms: string; updated_ms: string }>(
+      `SELECT name, version, role, region, password_hash, demo, disabled, updated_by,
+        toUnixTimestamp64Milli(created) AS created_ms, toUnixTimestamp64Milli(updated) AS updated_ms
+      FROM ${tables.accounts} FINAL`,
+    )) {
+      this.accounts.set(r.name, {
+        name: r.name,
+        version: Number(r.version),
+        role: r.role,
+        region: r.region,
+        password_hash: r.password_hash,
+        demo: Number(r.demo),
+        disabled: Number(r.disabled),
+        created: Number(r.created_ms),
+        updated: Number(r.updated_ms),
+        updated_by: r.updated_by,
+      })
+      this.lastVersion = Math.max(this.lastVersion, Number(r.version))
+    }
+    const now = this.now()
+    for (const r of await read<SessionRow & { created_ms: string; expires_ms: string }>(
+      `SELECT token_hash, version, account, toUnixTimestamp64Milli(created) AS created_ms, toUnixTimestamp64Milli(expires) AS expires_ms
+      FROM ${tables.sessions} FINAL WHERE revoked = 0 AND expires > fromUnixTimestamp64Milli({now:Int64})`,
+      { now },
+    )) {
+      const expires = Number(r.expires_ms)
+      this.sessions.set(r.token_hash, { token_hash: r.token_hash, version: Number(r.version), account: r.account, created: Number(r.created_ms), expires, revoked: 0, persistedExpires: expires })
+      this.lastVersion = Math.max(this.lastVersion, Number(r.version))
+    }
+    for (const r of await read<KeyRow & { created_ms: string }>(
+      `SELECT id, version, name, key_hash, indicators, regions, created_by, revoked, toUnixTimestamp64Milli(created) AS created_ms FROM ${tables.apiKeys} FINAL`,
+    )) {
+      this.keys.set(r.id, {
+        id: r.id,
+        version: Number(r.version),
+        name: r.name,
+        key_hash: r.key_hash,
+        indicators: r.indicators,
+        regions: r.regions,
+        created_by: r.created_by,
+        created: Number(r.created_ms),
+        revoked: Number(r.revoked),
+      })
+      this.lastVersion = Math.max(this.lastVersion, Number(r.version))
+    }
+    return { accounts: this.accounts.size, sessions: this.sessions.size, keys: this.keys.size }
+  }
+
+  get accountCount(): number {
+    return this.accounts.size
+  }
+
+  // ---- sessions -----------------------------------------------------------
+
+  /** Signs in; the token is the caller's only copy. */
+  async login(name: string, password: string, address: string): Promise<{ token: string; expiresAt: number; principal: AccountPrincipal }> {
+    const account = this.accounts.get(name.toLowerCase())
+    // The same work whether or not the account exists: timing tells nothing.
+    const ok = await verifyPassword(password, account?.password_hash ?? (await decoyHash()))
+    if (!account || !ok || account.disabled) {
+      await this.audit('login.failed', name.slice(0, 64), '', address, account?.disabled ? 'disabled' : '')
+      throw new AuthError('invalid_credentials', 'wrong name or password')
+    }
+    const token = randomBytes(32).toString('base64url')
+    const now = this.now()
+    const row: SessionRow = { token_hash: sha256(token), version: this.version(), account: account.name, created: now, expires: now + this.options.sessionTtlMs, revoked: 0 }
+    await this.insert(this.options.tables.sessions, row)
+    this.sessions.set(row.token_hash, { ...row, persistedExpires: row.expires })
+    await this.audit('login', account.name, account.name, address, '')
+    return { token, expiresAt: row.expires, principal: this.principalOf(account, row.expires) }
+  }
+
+  async logout(token: string, address: string): Promise<void> {
+    const hash = sha256(token)
+    const session = this.sessions.get(hash)
+    if (!session) return
+    await this.insert(this.options.tables.sessions, { ...stripSession(session), version: this.version(), revoked: 1 })
+    this.sessions.delete(hash)
+    await this.audit('logout', session.account, session.account, address, '')
+  }
+
+  /** The account behind a session token, or null (unknown, expired, revoked, or its account disabled). */
+  session(token: string): AccountPrincipal | null {
+    const hash = sha256(token)
+    const session = this.sessions.get(hash)
+    if (!session) return null
+    const now = this.now()
+    const account = this.accounts.get(session.account)
+    if (session.expires <= now || !account || account.disabled) {
+      this.sessions.delete(hash)
+      return null
+    }
+    session.expires = now + this.options.sessionTtlMs
+    // The new end is written now and then, not on every request: at worst a
+    // restart forgets a few minutes of sliding.
+    if (session.expires - session.persistedExpires > this.options.sessionTtlMs / 24) {
+      session.persistedExpires = session.expires
+      this.insert(this.options.tables.sessions, { ...stripSession(session), version: this.version() }).catch((err: unknown) =>
+        this.options.log.warn({ err }, 'a session extension was not stored; it lasts until its stored end after a restart'),
+      )
+    }
+    return this.principalOf(account, session.expires)
+  }
+
+  me(p: AccountPrincipal): Me {
+    return { name: p.name, role: p.role, region: p.region, permissions: [...p.permissions], expiresAt: p.expiresAt, demo: p.demo }
+  }
+
+  // ---- ingest keys ----------------------------------------------------------
+
+  /** The key behind `osk_<id>_<secret>`, or null. */
+  key(token: string): KeyPrincipal | null {
+    if (!token.startsWith(KEY_PREFIX)) return null
+    const [id, secret] = token.slice(KEY_PREFIX.length).split('_')
+    const row = id ? this.keys.get(id) : undefined
+    if (!row || row.revoked || !secret) return null
+    const given = Buffer.from(sha256(secret), 'hex')
+    const stored = Buffer.from(row.key_hash, 'hex')
+    if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null
+    return {
+      kind: 'key',
+      name: `key:${row.id}`,
+      keyId: row.id,
+      permissions: new Set<Permission>(['ingest']),
+      indicators: row.indicators.includes('*') ? null : new Set(row.indicators),
+      regions: row.regions.includes('*') ? null : row.regions,
+    }
+  }
+
+  async createKey(input: { name: string; indicators: string[]; regions: string[] }, actor: string, address: string): Promise<{ key: string; view: KeyView }> {
+    const { index } = this.options
+    for (const code of input.indicators) if (code !== '*' && !index.indicator(code)) throw new AuthError('bad_request', `indicators: unknown indicator ${code}`)
+    for (const code of input.regions) if (code !== '*' && !index.region(code)) throw new AuthError('bad_request', `regions: unknown region ${code}`)
+    const id = randomBytes(6).toString('hex')
+    const secret = randomBytes(24).toString('base64url').replace(/_/g, '-')
+    const row: KeyRow = {
+      id,
+      version: this.version(),
+      name: input.name,
+      key_hash: sha256(secret),
+      indicators: [...new Set(input.indicators)],
+      regions: [...new Set(input.regions)],
+      created_by: actor,
+      created: this.now(),
+      revoked: 0,
+    }
+    await this.insert(this.options.tables.apiKeys, row)
+    this.keys.set(id, row)
+    await this.audit('key.created', '', actor, address, `${id} ${input.name}`)
+    return { key: `${KEY_PREFIX}${id}_${secret}`, view: keyView(row) }
+  }
+
+  async revokeKey(id: string, actor: string, address: string): Promise<KeyView> {
+    const row = this.keys.get(id)
+    if (!row) throw new AuthError('not_found', `no ingest key ${id}`)
+    const next = { ...row, version: this.version(), revoked: 1 }
+    await this.insert(this.options.tables.apiKeys, next)
+    this.keys.set(id, next)
+    await this.audit('key.revoked', '', actor, address, id)
+    return keyView(next)
+  }
+
+  listKeys(): KeyView[] {
+    return [...this.keys.values()].map(keyView).sort((a, b) => a.createdAt - b.createdAt)
+  }
+
+  // ---- accounts ---------------------------------------------------------
+
+  listAccounts(): AccountView[] {
+    return [...this.accounts.values()].map(accountView).sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  account(name: string): AccountView | undefined {
+    const row = this.accounts.get(name)
+    return row && accountView(row)
+  }
+
+  async createAccount(input: { name: string; role: Role; region: string; password: string }, actor: string, address: string, demo = false): Promise<AccountView> {
+    if (this.accounts.has(input.name)) throw new AuthError('conflict', `an account named ${input.name} exists`)
+    this.checkRegion(input.region)
+    const now = this.now()
+    const row: AccountRow = {
+      name: input.name,
+      version: this.version(),
+      role: input.role,
+      region: input.region,
+      password_hash: await hashPassword(input.password),
+      demo: demo ? 1 : 0,
+      disabled: 0,
+      created: now,
+      updated: now,
+      updated_by: actor,
+    }
+    await this.insert(this.options.tables.accounts, row)
+    this.accounts.set(row.name, row)
+    await this.audit('account.created', row.name, actor, address, `${row.role} ${row.region}`)
+    return accountView(row)
+  }
+
+  /** An admin's change to an account. A new password, a new scope or a disabled account ends its sessions. */
+  async updateAccount(name: string, patch: { role?: Role; region?: string; password?: string; disabled?: boolean }, actor: string, address: string): Promise<AccountView> {
+    const row = this.accounts.get(name)
+    if (!row) throw new AuthError('not_found', `no account ${name}`)
+    if (patch.region !== undefined) this.checkRegion(patch.region)
+    if (name === actor && (patch.disabled === true || (patch.role !== undefined && patch.role !== 'admin')))
+      throw new AuthError('forbidden', 'an admin cannot disable or demote their own account (another admin can)')
+    const next: AccountRow = {
+      ...row,
+      version: this.version(),
+      role: patch.role ?? row.role,
+      region: patch.region ?? row.region,
+      disabled: patch.disabled === undefined ? row.disabled : patch.disabled ? 1 : 0,
+      password_hash: patch.password !== undefined ? await hashPassword(patch.password) : row.password_hash,
+      demo: patch.password !== undefined ? 0 : row.demo,
+      updated: this.now(),
+      updated_by: actor,
+    }
+    await this.insert(this.options.tables.accounts, next)
+    this.accounts.set(name, next)
+    const changed = Object.keys(patch).filter((k) => k !== 'password')
+    await this.audit('account.updated', name, actor, address, [...changed, ...(patch.password !== undefined ? ['password'] : [])].join(','))
+    if (patch.password !== undefined || patch.disabled === true || (patch.region !== undefined && patch.region !== row.region) || (patch.role !== undefined && patch.role !== row.role))
+      await this.endSessionsOf(name)
+    return accountView(next)
+  }
+
+  /** The signed-in user's own change of password (the current one is asked for again). */
+  async changePassword(name: string, current: string, password: string, address: string): Promise<void> {
+    const row = this.accounts.get(name)
+    if (!row || !(await verifyPassword(current, row.password_hash))) {
+      await this.audit('password.failed', name, name, address, '')
+      throw new AuthError('invalid_credentials', 'the current password is wrong')
+    }
+    if (current === password) throw new AuthError('bad_request', 'the new password must differ from the current one')
+    const next: AccountRow = { ...row, version: this.version(), password_hash: await hashPassword(password), demo: 0, updated: this.now(), updated_by: name }
+    await this.insert(this.options.tables.accounts, next)
+    this.accounts.set(name, next)
+    await this.audit('password.changed', name, name, address, '')
+  }
+
+  /**
+   * A first start. With no accounts: on loopback, one demo account per role
+   * (admin, leader, analyst, duty) with generated passwords and a demo ingest
+   * key, written to DATA_DIR/first-run-credentials.json (readable by its owner
+   * only); elsewhere, an admin from ONESCREEN_ADMIN_PASSWORD, or a refusal.
+   * On any address but loopback, accounts that still have their generated
+   * password are refused too.
+   */
+  async firstRun(opts: { loopback: boolean; dataDir: string; adminPassword?: string }): Promise<{ created: string[]; credentialsFile?: string }> {
+    const root = this.options.index.tree.root.code
+    if (this.accounts.size === 0) {
+      if (!opts.loopback) {
+        if (!opts.adminPassword)
+          throw new Error(
+            'refusing to start on a non-loopback address without accounts: set ONESCREEN_ADMIN_PASSWORD (12+ characters) to create the admin account, or start once on 127.0.0.1 and change the demo passwords',
+          )
+        await this.createAccount({ name: 'admin', role: 'admin', region: root, password: opts.adminPassword }, 'first-start', '')
+        return { created: ['admin'] }
+      }
+      const accounts = ROLES.map((role) => ({ name: role, role, region: root, password: generatePassword() }))
+      for (const a of accounts) await this.createAccount(a, 'first-start', '', true)
+      const { key } = await this.createKey({ name: 'demo producer', indicators: ['*'], regions: ['*'] }, 'first-start', '')
+      const file = path.join(opts.dataDir, CREDENTIALS_FILE)
+      const body: FirstRunCredentials = {
+        note: 'Demo accounts made on the first start on loopback. Change their passwords (PATCH /api/users/<name> or the account menu) before serving any other address: OneScreen refuses to bind elsewhere while they are unchanged.',
+        accounts,
+        ingestKey: key,
+      }
+      fs.mkdirSync(opts.dataDir, { recursive: true })
+      fs.writeFileSync(file, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 })
+      return { created: accounts.map((a) => a.name), credentialsFile: file }
+    }
+    if (!opts.loopback) {
+      const demo = [...this.accounts.values()].filter((a) => a.demo && !a.disabled).map((a) => a.name).sort()
+      if (demo.length > 0)
+        throw new Error(`refusing to start on a non-loopback address while accounts ${demo.join(', ')} still have their generated demo passwords: change or disable them first (on 127.0.0.1)`)
+    }
+    return { created: [] }
+  }
+
+  // ---- internals --------------------------------------------------------
+
+  private principalOf(row: AccountRow, expiresAt: number): AccountPrincipal {
+    return { kind: 'account', name: row.name, role: row.role, region: row.region, permissions: new Set(ROLE_PERMISSIONS[row.role]), demo: row.demo === 1, expiresAt }
+  }
+
+  private checkRegion(code: string): void {
+    if (!this.options.index.region(code)) throw new AuthError('bad_request', `region: unknown region ${code}`)
+  }
+
+  private async endSessionsOf(name: string): Promise<void> {
+    const ended = [...this.sessions.values()].filter((s) => s.account === name)
+    if (ended.length === 0) return
+    const version = this.version()
+    await this.insertMany(this.options.tables.sessions, ended.map((s) => ({ ...stripSession(s), version, revoked: 1 })))
+    for (const s of ended) this.sessions.delete(s.token_hash)
+  }
+
+  private version(): number {
+    this.lastVersion = Math.max(this.lastVersion + 1, this.now())
+    return this.lastVersion
+  }
+
+  private async audit(event: string, account: string, actor: string, address: string, detail: string): Promise<void> {
+    await this.insert(this.options.tables.authLog, { at: this.now(), event, account, actor, address, detail })
+  }
+
+  private insert(table: string, row: object): Promise<void> {
+    return this.insertMany(table, [row])
+  }
+
+  private async insertMany(table: string, rows: object[]): Promise<void> {
+    // Times are kept as epoch ms in memory and written as ISO text.
+    const values = rows.map((r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, TIME_COLUMNS.has(k) && typeof v === 'number' ? new Date(v).toISOString() : v])),
+    )
+    await this.options.client.insert({ table, values, format: 'JSONEachRow' })
+  }
+}
+
+function stripSession(s: SessionRow & { persistedExpires?: number }): SessionRow {
+  return { token_hash: s.token_hash, version: s.version, account: s.account, created: s.created, expires: s.expires, revoked: s.revoked }
+}
+
+function accountView(r: AccountRow): AccountView {
+  return { name: r.name, role: r.role, region: r.region, disabled: r.disabled === 1, demo: r.demo === 1, createdAt: r.created, updatedAt: r.updated }
+}
+
+function keyView(r: KeyRow): KeyView {
+  return { id: r.id, name: r.name, indicators: r.indicators, regions: r.regions, createdBy: r.created_by, createdAt: r.created, revoked: r.revoked === 1 }
+}

@@ -1,0 +1,108 @@
+import express, { Router, type Request, type Response } from 'express'
+import { rateLimit } from 'express-rate-limit'
+import { changePasswordSchema, createAccountSchema, createKeySchema, loginSchema, updateAccountSchema } from '../../common/auth'
+import { AuthError, type AuthService } from '../auth/auth-service'
+import { accountOf, credentialOf, requirePermission, SESSION_COOKIE } from '../auth/http-auth'
+import { ApiError } from './api-error'
+import { parseBody } from './parse-body'
+
+/**
+ * Signing in and out, the signed-in account (GET /api/me, its password), and
+ * the admin's accounts and ingest keys (/api/users, /api/keys).
+ */
+
+export interface AuthRouterOptions {
+  /** Sign-in attempts per address per minute. */
+  loginsPerMinute: number
+  /** Whether the session cookie is marked Secure (served over HTTPS behind a proxy). */
+  secureCookie: boolean
+}
+
+const address = (req: Request) => req.socket.remoteAddress ?? ''
+
+export function authRouter(auth: AuthService, options: AuthRouterOptions): Router {
+  const router = Router()
+  const json = express.json({ limit: '8kb' })
+
+  // Guessing passwords is slowed per address; a refusal says when to try again (429 + Retry-After).
+  const loginLimit = rateLimit({
+    windowMs: 60_000,
+    limit: options.loginsPerMinute,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, res, _next, opts) => {
+      res.setHeader('Retry-After', String(Math.ceil(opts.windowMs / 1000)))
+      res.status(429).json({ ok: false, error: { code: 'too_many_attempts', message: `too many sign-in attempts from this address; wait a minute (at most ${options.loginsPerMinute} a minute)` } })
+    },
+  })
+
+  router.post('/login', loginLimit, json, async (req, res) => {
+    const b = parseBody(loginSchema, req.body)
+    const { token, expiresAt, principal } = await mapAuthErrors(() => auth.login(b.name, b.password, address(req)))
+    res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: options.secureCookie, path: '/' })
+    res.setHeader('Cache-Control', 'no-store')
+    // The token in the body is for programs (Authorization: Bearer); browsers use the cookie.
+    res.json({ token, expiresAt, me: auth.me(principal) })
+  })
+
+  router.post('/logout', async (req, res) => {
+    const credential = credentialOf(req.headers)
+    if (credential) await auth.logout(credential, address(req))
+    res.clearCookie(SESSION_COOKIE, { path: '/' })
+    res.json({ ok: true })
+  })
+
+  router.get('/me', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store')
+    res.json(auth.me(accountOf(res)))
+  })
+
+  router.post('/me/password', json, async (req, res) => {
+    const me = accountOf(res)
+    const b = parseBody(changePasswordSchema, req.body)
+    await mapAuthErrors(() => auth.changePassword(me.name, b.current, b.password, address(req)))
+    res.json({ ok: true })
+  })
+
+  const admin = requirePermission('admin')
+  router.get('/users', admin, (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store')
+    res.json({ users: auth.listAccounts() })
+  })
+  router.post('/users', admin, json, async (req, res) => {
+    const b = parseBody(createAccountSchema, req.body)
+    res.status(201).json(await mapAuthErrors(() => auth.createAccount(b, actor(res), address(req))))
+  })
+  router.patch('/users/:name', admin, json, async (req: Request<{ name: string }>, res) => {
+    const b = parseBody(updateAccountSchema, req.body)
+    res.json(await mapAuthErrors(() => auth.updateAccount(req.params.name, b, actor(res), address(req))))
+  })
+
+  router.get('/keys', admin, (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store')
+    res.json({ keys: auth.listKeys() })
+  })
+  router.post('/keys', admin, json, async (req, res) => {
+    const b = parseBody(createKeySchema, req.body)
+    res.setHeader('Cache-Control', 'no-store')
+    res.status(201).json(await mapAuthErrors(() => auth.createKey(b, actor(res), address(req))))
+  })
+  router.post('/keys/:id/revoke', admin, async (req: Request<{ id: string }>, res) => {
+    res.json(await mapAuthErrors(() => auth.revokeKey(req.params.id, actor(res), address(req))))
+  })
+  return router
+}
+
+function actor(res: Response): string {
+  return accountOf(res).name
+}
+
+async function mapAuthErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    if (!(err instanceof AuthError)) throw err
+    const status = { invalid_credentials: 401, not_found: 404, conflict: 409, bad_request: 400, forbidden: 403 }[err.code]
+    throw new ApiError(status, err.code, err.message)
+  }
+}
