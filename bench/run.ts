@@ -15,6 +15,7 @@ const BENCHMARKS = {
   rules: 'bench/rules-bench.ts',
   client_tick: 'bench/client-tick-bench.ts',
   anomaly_nab: 'bench/anomaly-nab-bench.ts',
+  soak: 'bench/soak-bench.ts',
 } as const
 type BenchName = keyof typeof BENCHMARKS
 

@@ -138,7 +138,7 @@ export interface IngestPipelineDeps {
   now?: () => number
   limits?: Partial<PipelineLimits>
   /** Told of every insert of points: how long it took, how many rows, whether it worked (for metrics). */
-  onInsert?: (ms: number, rows: number, ok: boolean) => void
+  onInsert?: (ms: number, rows: number, ok: boolean, err?: unknown) => void
 }
 
 export class IngestPipeline {
@@ -174,7 +174,7 @@ export class IngestPipeline {
         try {
           await deps.store.insertPointsTsv(units.length === 1 ? units[0]!.tsv : Buffer.concat(units.map((u) => u.tsv)))
         } catch (err) {
-          deps.onInsert?.(performance.now() - started, rows, false)
+          deps.onInsert?.(performance.now() - started, rows, false, err)
           throw err
         }
         deps.onInsert?.(performance.now() - started, rows, true)

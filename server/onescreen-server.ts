@@ -16,6 +16,7 @@ import { RuleEngine } from './alerting/rule-engine'
 import { RULES_DIR, RuleStore } from './alerting/rule-store'
 import type { Config } from './config'
 import { createApp } from './http/create-app'
+import { WriteHealth } from './http/health-router'
 import type { Logger } from './logger'
 import { migrate, schemaContext } from './storage/migrations'
 import { AlertFeed } from './live/alert-feed'
@@ -29,6 +30,7 @@ import { encodePointsTsv, PointStore } from './storage/point-store'
 import { syncReferenceTables } from './storage/reference-store'
 import { createStorageClient, type StorageClient } from './storage/storage-client'
 import { tableNames } from './storage/tables'
+import { StorageFaults, withFaults } from './storage/storage-faults'
 
 /** Where `vite build` puts the client. */
 export const CLIENT_DIR = path.resolve(import.meta.dirname, '../dist/client')
@@ -62,6 +64,8 @@ export interface RunningServer {
 export interface StartOptions {
   now?: () => number
   limits?: Partial<PipelineLimits>
+  /** Faults to inject at the storage interface (tests of outages). */
+  faults?: StorageFaults
 }
 
 /**
@@ -81,7 +85,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
   const scorecard = loadScorecard(config.catalogDir, catalog)
   log.info({ domains: scorecard?.domains.map((d) => d.domain) ?? null }, scorecard ? 'scorecard weights loaded' : 'no scorecard.json: GET /api/scorecard answers 404')
 
-  const storage = createStorageClient(config.clickhouse)
+  const storage = options.faults ? withFaults(createStorageClient(config.clickhouse), options.faults) : createStorageClient(config.clickhouse)
   // What to undo, newest first, when a later step of the start fails.
   const undo: Array<() => Promise<void>> = [() => storage.close()]
   try {
@@ -94,7 +98,24 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const store = new PointStore(storage, tables)
     const bus = new IngestBus((err) => log.error({ err }, 'an ingest bus listener failed'))
     const metrics = new Metrics()
-    const pipeline = new IngestPipeline({ index: catalog, store, encode: encodePointsTsv, bus, now, limits: options.limits, onInsert: metrics.onInsert })
+    const writeHealth = new WriteHealth()
+    let writesFailing = false
+    const pipeline = new IngestPipeline({
+      index: catalog,
+      store,
+      encode: encodePointsTsv,
+      bus,
+      now,
+      limits: options.limits,
+      onInsert: (ms, rows, ok, err) => {
+        metrics.onInsert(ms, rows, ok)
+        writeHealth.note(ok, err)
+        // Said once when it starts and once when it ends, not for every failed batch.
+        if (!ok && !writesFailing) log.error({ err }, 'storing points failed; ingest answers 503 until storage takes writes again')
+        if (ok && writesFailing) log.warn('storing points works again')
+        writesFailing = !ok
+      },
+    })
     undo.unshift(() => pipeline.close())
     // Before anything is stored: every stored batch must reach the region series' late-point check.
     const regionSeries = new RegionSeries(storage.client, tables, catalog, config.timeZone, log, { now })
@@ -181,6 +202,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         engine,
         alerting,
         clientDir: CLIENT_DIR,
+        writeHealth,
         auth,
         limits: config.limits,
         secureCookie: config.secureCookie,

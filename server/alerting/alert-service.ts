@@ -93,13 +93,32 @@ export class AlertService {
         if (this.openByKey.has(key)) continue
         const id = `al-${randomUUID()}`
         this.openByKey.set(key, id)
-        writes.push(this.raise(id, e))
+        writes.push(
+          this.raise(id, e).catch((err: unknown) => {
+            // Not in the log, so not raised: the engine fires it again on the next point that still qualifies.
+            if (this.openByKey.get(key) === id && !this.book.alerts.has(id)) {
+              this.openByKey.delete(key)
+              this.deps.engine.markUnfired(e.rule.id, e.indicator, e.region, e.station, e.since)
+            }
+            throw err
+          }),
+        )
       } else {
         const id = this.openByKey.get(key)
         if (!id) continue
         this.openByKey.delete(key)
         // The place comes with the event: the raise may still be on its way to the log (appends keep their order).
-        writes.push(this.append(id, 'resolved', 'system', { value: e.value, auto: true, clearSince: e.since }, e.at, e))
+        writes.push(
+          this.append(id, 'resolved', 'system', { value: e.value, auto: true, clearSince: e.since }, e.at, e).catch((err: unknown) => {
+            // Not in the log, so still open: the engine resolves it again once the condition is seen clear.
+            const a = this.book.alerts.get(id)
+            if (a && a.state !== 'resolved' && !this.openByKey.has(key)) {
+              this.openByKey.set(key, id)
+              this.deps.engine.markFiring(e.rule.id, e.indicator, e.region, e.station, a.since)
+            }
+            throw err
+          }),
+        )
       }
     }
     const all = Promise.all(writes)

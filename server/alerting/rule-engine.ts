@@ -206,6 +206,26 @@ export class RuleEngine {
     return true
   }
 
+  /**
+   * Tells the engine a firing it reported was not recorded (storage failed):
+   * the series counts as about to fire since `since`, so the next point that
+   * still meets the condition fires it again. Nothing is lost to an outage.
+   */
+  markUnfired(ruleId: string, indicator: string, region: string, station: string, since: number): boolean {
+    const rules = this.compiled.get(indicator)
+    if (!rules) return false
+    const aggregate = station === '' && !rules.some((c) => c.rule.id === ruleId && c.rawApplies(region, station))
+    const s = this.seriesOf(indicator, region, aggregate ? '~' : station, aggregate)
+    const i = s.rules.findIndex((c) => c.rule.id === ruleId)
+    if (i < 0) return false
+    const st = s.states[i]!
+    st.phase = PENDING
+    st.since = since
+    st.count = Math.max(st.count, s.rules[i]!.rule.forPoints ?? 1)
+    st.clearSince = NaN
+    return true
+  }
+
   /** Series whose condition holds but has not held long enough yet. */
   pending(): Array<{ ruleId: string; indicator: string; region: string; station: string; since: number; count: number }> {
     const out = []

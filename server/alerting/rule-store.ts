@@ -7,6 +7,7 @@ import type { Indicator } from '../../common/catalog-schema'
 import { RuleSchema, RulesFileSchema, type Rule } from '../../common/rule-schema'
 import type { Logger } from '../logger'
 import type { TableNames } from '../storage/tables'
+import { StorageUnavailableError } from '../../ingest/ingest-pipeline'
 
 /**
  * Alert rules as data, stored in ClickHouse with an audit trail.
@@ -262,7 +263,9 @@ export class RuleStore {
     await this.retryUnsynced()
     const version = (this.versions.get(id) ?? 0) + 1
     const at = this.now()
-    await insertRows(client, tables.ruleChanges, [auditRow(id, version, at, actor, action, before, after)])
+    await insertRows(client, tables.ruleChanges, [auditRow(id, version, at, actor, action, before, after)]).catch((err: unknown) => {
+      throw new StorageUnavailableError(err)
+    })
     this.versions.set(id, version)
     if (after) this.current.set(id, { rule: after, version, updated: at, updatedBy: actor })
     else this.current.delete(id)
@@ -280,7 +283,9 @@ export class RuleStore {
 
   private async retryUnsynced(): Promise<void> {
     if (this.unsynced.size === 0) return
-    await insertRows(this.options.client, this.options.tables.rules, [...this.unsynced.values()])
+    await insertRows(this.options.client, this.options.tables.rules, [...this.unsynced.values()]).catch((err: unknown) => {
+      throw new StorageUnavailableError(err)
+    })
     this.unsynced.clear()
   }
 

@@ -6,6 +6,7 @@ import { ROLE_PERMISSIONS, ROLES, type AccountView, type KeyView, type Me, type 
 import type { CatalogIndex } from '../../common/catalog-index'
 import type { Logger } from '../logger'
 import type { TableNames } from '../storage/tables'
+import { StorageUnavailableError } from '../../ingest/ingest-pipeline'
 import { decoyHash, generatePassword, hashPassword, verifyPassword } from './password'
 
 /**
@@ -443,7 +444,9 @@ export class AuthService {
     const values = rows.map((r) =>
       Object.fromEntries(Object.entries(r).map(([k, v]) => [k, TIME_COLUMNS.has(k) && typeof v === 'number' ? new Date(v).toISOString() : v])),
     )
-    await this.options.client.insert({ table, values, format: 'JSONEachRow' })
+    await this.options.client.insert({ table, values, format: 'JSONEachRow' }).catch((err: unknown) => {
+      throw new StorageUnavailableError(err)
+    })
   }
 }
 

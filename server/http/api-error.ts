@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express'
 import type { Logger } from '../logger'
+import { StorageUnavailableError } from '../../ingest/ingest-pipeline'
 
 /**
  * One error envelope for every HTTP reply that is not a success:
@@ -56,6 +57,12 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     }
     if (err instanceof ApiError) {
       sendError(res, err)
+      return
+    }
+    // Storage failed under this request: nothing of it was kept; the caller retries (the cause is logged, not echoed).
+    if (err instanceof StorageUnavailableError) {
+      ;(req.log ?? log).error({ err, method: req.method, path: req.path }, 'storage failed under a request')
+      sendError(res, new ApiError(503, 'storage_unavailable', err.message, { retryAfterSeconds: err.retryAfterSeconds }))
       return
     }
     if (isBodyParserError(err)) {

@@ -24,7 +24,7 @@ import { authRouter } from './auth-router'
 import { catalogRouter } from './catalog-router'
 import { freshnessRouter } from './freshness-router'
 import { geoRouter } from './geo-router'
-import { healthRouter } from './health-router'
+import { healthRouter, type WriteHealth } from './health-router'
 import { ingestRouter } from './ingest-router'
 import { alertsRouter } from './alerts-router'
 import { queryRouter } from './query-router'
@@ -32,6 +32,8 @@ import { rulesRouter } from './rules-router'
 import { scorecardRouter } from './scorecard-router'
 
 export interface AppDeps {
+  /** How the last writes of points went (health). */
+  writeHealth?: WriteHealth
   auth: AuthService
   /** Sign-in attempts per address per minute; writes per account or key per minute. */
   limits: { loginsPerMinute: number; writesPerMinute: number; ingestPerMinute: number }
@@ -117,7 +119,7 @@ export function createApp(deps: AppDeps): Express {
 
   const api = express.Router()
   // Public: whether the server is up (no internals), and signing in.
-  api.use(healthRouter(deps.storage, deps.pipeline, deps.log))
+  api.use(healthRouter(deps.storage, deps.pipeline, deps.log, deps.writeHealth))
   api.use(authRouter(deps.auth, { loginsPerMinute: deps.limits.loginsPerMinute, secureCookie: deps.secureCookie }))
   api.use(requireAuth)
   // Every write is rate-limited per account or key (429 with Retry-After), ingest separately.

@@ -8,14 +8,37 @@ export const STORAGE_PING_TIMEOUT_MS = 2_000
 
 export interface HealthBody {
   status: 'ok' | 'degraded'
-  storage: { mode: StorageClient['mode']; ok: boolean; error?: string }
+  storage: { mode: StorageClient['mode']; ok: boolean; error?: string; lastWriteError?: { at: number; message: string } }
   ingest: { accepted: number; rejected: number; duplicates: number; queueDepth: number; backpressured: number }
 }
 
-export function healthRouter(storage: StorageClient, pipeline: IngestPipeline, log: Logger): Router {
+/**
+ * How the last writes of points went: a full disk or an engine error shows
+ * in health even while the engine still answers pings.
+ */
+export class WriteHealth {
+  failing = false
+  lastError: { at: number; message: string } | null = null
+
+  note(ok: boolean, err?: unknown): void {
+    this.failing = !ok
+    if (!ok) this.lastError = { at: Date.now(), message: firstLine(err) }
+  }
+}
+
+/** The cause's first line, short: what failed, without a stack or the SQL. */
+function firstLine(err: unknown): string {
+  let e = err
+  while (e instanceof Error && e.cause !== undefined && /storage is unavailable/.test(e.message)) e = e.cause
+  const text = e instanceof Error ? e.message : String(e)
+  return text.split('\n')[0]!.slice(0, 200)
+}
+
+export function healthRouter(storage: StorageClient, pipeline: IngestPipeline, log: Logger, writes: WriteHealth = new WriteHealth()): Router {
   const router = Router()
   router.get('/health', async (_req, res) => {
-    const ping = await pingWithTimeout(storage, log)
+    const pinged = await pingWithTimeout(storage, log)
+    const ping = pinged.ok && writes.failing ? { ok: false, error: 'writes are failing' } : pinged
     res.setHeader('Cache-Control', 'no-store')
     // Anyone (a load balancer) learns whether it is up; the details are for signed-in accounts.
     if (!res.locals.principal) {
@@ -24,7 +47,7 @@ export function healthRouter(storage: StorageClient, pipeline: IngestPipeline, l
     }
     const body: HealthBody = {
       status: ping.ok ? 'ok' : 'degraded',
-      storage: { mode: storage.mode, ...ping },
+      storage: { mode: storage.mode, ...ping, ...(writes.lastError ? { lastWriteError: writes.lastError } : {}) },
       ingest: { ...pipeline.stats, queueDepth: pipeline.queueDepth },
     }
     res.setHeader('Cache-Control', 'no-store')

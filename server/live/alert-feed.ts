@@ -1,6 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { AlertEnvelope, AlertEvent, AlertEventType } from '../../common/live-contract'
 import type { TableNames } from '../storage/tables'
+import { StorageUnavailableError } from '../../ingest/ingest-pipeline'
 
 /**
  * The numbered alert event log: every event is stored before anyone hears of
@@ -65,7 +66,8 @@ export class AlertFeed implements AlertLog {
   append(event: AlertEvent): Promise<AlertEnvelope> {
     const run = this.tail.then(async () => {
       const envelope: AlertEnvelope = { seq: this.seq + 1, event }
-      await this.client.insert({
+      await this.client
+        .insert({
         table: this.tables.alertEvents,
         values: [
           {
@@ -83,6 +85,9 @@ export class AlertFeed implements AlertLog {
         ],
         format: 'JSONEachRow',
       })
+        .catch((err: unknown) => {
+          throw new StorageUnavailableError(err)
+        })
       this.seq = envelope.seq
       this.ring.push(envelope)
       if (this.ring.length > this.ringSize) this.ring.splice(0, this.ring.length - this.ringSize)
