@@ -39,7 +39,8 @@ async function main() {
     (s.kind === 'traffic' ? ['traffic.speed', 'traffic.flow'] : ['env.aqi', 'env.pm25']).map((indicator) => ({ indicator, region: s.region, station: s.code, range: index.indicator(indicator)!.range })),
   )
   const dataDir = tempDir('bench-soak')
-  const server = await spawnServer({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', SIMULATE: '1' })
+  // LOG_LEVEL info: spawnServer waits for the "listening" line.
+  const server = await spawnServer({ DATA_DIR: dataDir, LOG_LEVEL: 'info', SIMULATE: '1' })
   const sockets: Array<Socket<ServerToClientEvents, ClientToServerEvents>> = []
   let producer: NodeJS.Timeout | undefined
   let sampler: NodeJS.Timeout | undefined

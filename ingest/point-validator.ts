@@ -55,7 +55,8 @@ export type Verdict = Point | Rejection
 type PointInput = z.infer<typeof pointInputSchema>
 
 const INPUT_KEYS = new Set(['ts', 'indicator', 'region', 'station', 'value', 'id'])
-const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max
+// zod counts a string's length in code points; UTF-16 units are the quick check, and an upper bound.
+const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && (v.length <= max || [...v].length <= max)
 
 /**
  * True only for inputs pointInputSchema accepts. The hot path of ingest: a
@@ -158,6 +159,9 @@ function parseTimestamp(ts: number | string): number | string {
   return ms
 }
 
+/** The first 40 characters, not cutting a character in two. */
 function truncate(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 40)}…` : s
+  if (s.length <= 40) return s
+  const cut = /[\ud800-\udbff]/.test(s[39]!) ? 39 : 40
+  return `${s.slice(0, cut)}…`
 }

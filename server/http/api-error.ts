@@ -79,10 +79,25 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
         return
       }
     }
+    // Express's own refusals (a path with broken percent-encoding, a body that does not
+    // decompress) carry a 4xx status but no body-parser type: the client's fault too.
+    const status = httpStatusOf(err)
+    if (status !== undefined && status >= 400 && status < 500) {
+      const message = err instanceof URIError || /decode param/i.test(String((err as Error).message)) ? 'the path is not valid percent-encoding' : 'the request could not be read'
+      sendError(res, new ApiError(status, 'bad_request', message))
+      return
+    }
     // The request's own logger carries its id, so the log line matches the X-Request-Id the client saw.
     ;(req.log ?? log).error({ err, method: req.method, path: req.path }, 'unhandled error')
     sendError(res, new ApiError(500, 'internal', 'internal error; it has been logged'))
   }
+}
+
+function httpStatusOf(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined
+  const { status, statusCode } = err as { status?: unknown; statusCode?: unknown }
+  const s = typeof status === 'number' ? status : typeof statusCode === 'number' ? statusCode : undefined
+  return s !== undefined && Number.isInteger(s) ? s : undefined
 }
 
 function formatBytes(n: number | undefined): string {

@@ -167,6 +167,11 @@ function scopedParent(catalog: CatalogIndex, res: Response, parent: string | und
   return scope === catalog.tree.root.code ? undefined : scope
 }
 
+/** A refused value as a message shows it: quoted text, or its type (some values have no string form). */
+function shown(input: unknown): string {
+  return typeof input === 'string' ? `"${truncate(input)}"` : typeof input
+}
+
 /** The finest step at which `span` fits in MAX_SERIES_BUCKETS buckets; 1d when none does. */
 export function finestStep(span: number): RollupStep {
   return ROLLUP_STEPS.find((s) => Math.ceil(span / STEP_MS[s]) <= MAX_SERIES_BUCKETS) ?? COARSEST_STEP
@@ -187,7 +192,7 @@ function withRanks(rows: readonly RankingRow[], catalog: CatalogIndex): RankedRe
 
 export const codeParam = (name: string) => z.string().regex(CODE_PATTERN, `${name} must be a catalog code (letters, digits, "_", ".", ":" or "-")`)
 
-export const levelParam = z.enum(REGION_LEVELS, { error: (i) => `level must be one of ${REGION_LEVELS.join(', ')}${i.input === undefined ? '' : ` (got "${truncate(String(i.input))}")`}` })
+export const levelParam = z.enum(REGION_LEVELS, { error: (i) => `level must be one of ${REGION_LEVELS.join(', ')}${i.input === undefined ? '' : ` (got ${shown(i.input)})`}` })
 
 /**
  * An instant as epoch milliseconds or ISO-8601 with a zone. A zoneless time
@@ -221,7 +226,7 @@ const seriesQuerySchema = z.strictObject({
   region: codeParam('region'),
   from: instantParam('from').optional(),
   to: instantParam('to').optional(),
-  step: z.enum(ROLLUP_STEPS, { error: (i) => `step must be one of ${ROLLUP_STEPS.join(', ')}${i.input === undefined ? '' : ` (got "${truncate(String(i.input))}")`}` }).optional(),
+  step: z.enum(ROLLUP_STEPS, { error: (i) => `step must be one of ${ROLLUP_STEPS.join(', ')}${i.input === undefined ? '' : ` (got ${shown(i.input)})`}` }).optional(),
   format: z.enum(['json', 'csv'], { error: 'format must be json or csv' }).optional(),
 })
 

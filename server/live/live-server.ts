@@ -161,15 +161,19 @@ export class LiveServer {
   }
 
   private onConnection(socket: LiveSocket): void {
-    socket.on('subscribe', (request, ack) => {
+    // An emit with an ack but no payload hands the ack over as the payload: answer it all the same.
+    socket.on('subscribe', (request: unknown, ack?: unknown) => {
+      if (typeof ack !== 'function' && typeof request === 'function') [request, ack] = [undefined, request]
       if (typeof ack !== 'function') return
-      ack(this.subscribe(socket, request))
+      ;(ack as (a: SubscribeAck) => void)(this.subscribe(socket, request))
     })
-    socket.on('resume', (request, ack) => {
+    socket.on('resume', (request: unknown, ack?: unknown) => {
+      if (typeof ack !== 'function' && typeof request === 'function') [request, ack] = [undefined, request]
       if (typeof ack !== 'function') return
-      this.resume(socket, request).then(ack, (err: unknown) => {
+      const reply = ack as (a: ResumeAck) => void
+      this.resume(socket, request).then(reply, (err: unknown) => {
         this.deps.log.error({ err }, 'resume failed')
-        ack(refusal('internal', 'the missed alert events could not be read; try again'))
+        reply(refusal('internal', 'the missed alert events could not be read; try again'))
       })
     })
   }

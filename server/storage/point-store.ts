@@ -45,6 +45,11 @@ export function encodePointsTsv(
   return out
 }
 
+/** The text with each lone UTF-16 surrogate replaced by U+FFFD (String.prototype.toWellFormed, which our TS lib lacks). */
+export function wellFormed(s: string): string {
+  return s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+}
+
 /** A history value: a measurement summarised over an interval, not a raw point. */
 export interface HistoryValue {
   ts: number
@@ -88,7 +93,14 @@ export class PointStore {
     if (rows.length === 0) return
     await this.client.insert({
       table: this.tables.rejects,
-      values: rows.map((r) => ({ ...r, raw: r.raw.length > MAX_REJECT_RAW_CHARS ? `${r.raw.slice(0, MAX_REJECT_RAW_CHARS)}…` : r.raw })),
+      // Text the engine refuses would refuse the whole batch, every time: half of a
+      // UTF-16 surrogate pair (an escaped one, or an emoji cut in two) becomes U+FFFD.
+      values: rows.map((r) => ({
+        ...r,
+        field: wellFormed(r.field),
+        reason: wellFormed(r.reason),
+        raw: wellFormed(r.raw.length > MAX_REJECT_RAW_CHARS ? `${r.raw.slice(0, MAX_REJECT_RAW_CHARS)}…` : r.raw),
+      })),
       format: 'JSONEachRow',
     })
   }

@@ -38,6 +38,13 @@ export function I18nProvider({ children }: { children: ReactNode }) {
   }, [])
   const value = useMemo<I18n>(() => {
     const locale = lang === 'zh' ? 'zh-CN' : 'en-GB'
+    // One formatter per precision: toLocaleString builds a new one on every call, thousands per tick on the wall.
+    const formats = new Map<number, Intl.NumberFormat>()
+    const format = (digits: number) => {
+      let f = formats.get(digits)
+      if (!f) formats.set(digits, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 })))
+      return f
+    }
     return {
       lang,
       setLang,
@@ -46,7 +53,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         return params ? text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? '')) : text
       },
       name: (text) => (text ? text[lang] || text.zh : ''),
-      num: (v, digits = 1) => v.toLocaleString(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 }),
+      num: (v, digits = 1) => format(digits).format(v),
     }
   }, [lang, setLang])
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>
