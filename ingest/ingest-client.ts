@@ -22,6 +22,8 @@ export class IngestRequestError extends Error {
 }
 
 export interface PostOptions {
+  /** The ingest key (Authorization: Bearer). */
+  key?: string
   /** Give up after this many attempts. */
   attempts?: number
   onRetry?: (reason: string, waitMs: number) => void
@@ -36,7 +38,9 @@ export async function postNdjson(baseUrl: string, records: readonly unknown[], o
   for (let attempt = 1; ; attempt++) {
     let res: Response
     try {
-      res = await fetch(`${baseUrl}/api/ingest`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body })
+      const headers: Record<string, string> = { 'content-type': 'application/x-ndjson' }
+      if (options.key) headers.authorization = `Bearer ${options.key}`
+      res = await fetch(`${baseUrl}/api/ingest`, { method: 'POST', headers, body })
     } catch (err) {
       if (attempt >= attempts) throw err
       options.onRetry?.(`cannot reach ${baseUrl}: ${(err as Error).message}`, CONNECTION_RETRY_MS)

@@ -16,6 +16,8 @@ import { mapRow, readTimestamp, replayOptionsSchema, timeMapping, type MappedPoi
 const USAGE = `usage: npm run ingest -- FILE [options]
 
   --url URL                 server (default http://127.0.0.1:8080)
+  --key KEY                 ingest key (default $ONESCREEN_INGEST_KEY, or on loopback
+                            the demo key in ./data/first-run-credentials.json)
   --indicator CODE          indicator of every row   | --indicator-column NAME
   --region CODE             region of every row      | --region-column NAME
   --station CODE            station of every row     | --station-column NAME
@@ -80,6 +82,7 @@ function parseCommandLine(argv: string[]): { file: string; options: ReplayOption
     allowPositionals: true,
     options: {
       url: { type: 'string' },
+      key: { type: 'string' },
       indicator: { type: 'string' },
       'indicator-column': { type: 'string' },
       region: { type: 'string' },
@@ -112,6 +115,7 @@ function parseCommandLine(argv: string[]): { file: string; options: ReplayOption
   }
   const parsed = replayOptionsSchema.safeParse({
     url: values.url,
+    key: values.key ?? (process.env.ONESCREEN_INGEST_KEY || undefined),
     indicator: values.indicator,
     indicatorColumn: values['indicator-column'],
     region: values.region,
@@ -132,7 +136,18 @@ function parseCommandLine(argv: string[]): { file: string; options: ReplayOption
     const flag = String(issue.path[0] ?? '').replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
     throw new UsageError(flag ? `--${flag}: ${issue.message}` : issue.message)
   }
-  return { file, options: parsed.data }
+  return { file, options: { ...parsed.data, key: parsed.data.key ?? demoKey(parsed.data.url) } }
+}
+
+/** On this machine, the demo key a first start wrote (npm start's default data directory). */
+function demoKey(url: string): string | undefined {
+  const host = new URL(url).hostname
+  if (host !== '127.0.0.1' && host !== 'localhost') return undefined
+  try {
+    return (JSON.parse(fs.readFileSync(path.join('data', 'first-run-credentials.json'), 'utf8')) as { ingestKey?: string }).ingestKey
+  } catch {
+    return undefined
+  }
 }
 
 class UsageError extends Error {}
@@ -153,7 +168,7 @@ async function main(): Promise<void> {
       const due = Math.max(...batch.map((p) => (typeof p.ts === 'number' ? p.ts : 0)))
       if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now()))
     }
-    const reply = await postNdjson(options.url, batch, { onRetry: (why, ms) => console.error(`retrying in ${ms} ms: ${why}`) })
+    const reply = await postNdjson(options.url, batch, { key: options.key, onRetry: (why, ms) => console.error(`retrying in ${ms} ms: ${why}`) })
     totals.accepted += reply.accepted
     totals.rejected += reply.rejected
     totals.duplicates += reply.duplicates

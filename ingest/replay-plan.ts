@@ -11,6 +11,8 @@ const ZONE = /^(Z|[+-]\d{2}:\d{2})$/
 export const replayOptionsSchema = z
   .object({
     url: z.url().default('http://127.0.0.1:8080'),
+    /** The ingest key (`osk_…`). */
+    key: z.string().regex(/^osk_\S+$/, 'must be an ingest key (osk_…)').optional(),
     tsColumn: z.string().min(1).default('timestamp'),
     valueColumn: z.string().min(1).default('value'),
     indicator: z.string().min(1).optional(),

@@ -15,7 +15,7 @@ const NAB = path.join(REPO_ROOT, 'sample-data/nab/realTraffic/speed_6005.csv')
 let server: TestServer
 
 function replay(args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', 'ingest/replay-cli.ts', ...args], { cwd: REPO_ROOT })
+  return run(process.execPath, ['--import', 'tsx', 'ingest/replay-cli.ts', ...args], { cwd: REPO_ROOT, env: { ...process.env, ONESCREEN_INGEST_KEY: server.credentials.ingestKey } })
 }
 
 beforeAll(async () => {
@@ -56,6 +56,19 @@ describe('replay CLI', () => {
     fs.writeFileSync(file, 'timestamp,value\n2026-11-21 08:00:00,40\nnot-a-time,41\n2026-11-21 08:10:00,fast\n')
     const { stdout } = await replay([file, '--url', server.url, '--indicator', 'traffic.speed', '--region', '440106', '--station', 'TD-440106-001', '--shift-to-now'])
     expect(JSON.parse(stdout)).toMatchObject({ rows: 3, accepted: 1, rejected: 2, firstError: expect.stringMatching(/line 3: ts "not-a-time"/) })
+  })
+
+  it('is refused without an ingest key, and says why', async () => {
+    const file = path.join(server.dataDir, 'one.csv')
+    fs.writeFileSync(file, 'timestamp,value\n2026-11-21 08:00:00,40\n')
+    const args = [file, '--url', server.url, '--indicator', 'traffic.speed', '--region', '440106', '--station', 'TD-440106-001', '--shift-to-now']
+    const err = (await run(process.execPath, ['--import', 'tsx', 'ingest/replay-cli.ts', ...args], { cwd: REPO_ROOT, env: { ...process.env, ONESCREEN_INGEST_KEY: '' } }).catch((e: unknown) => e)) as { code: number; stderr: string }
+    expect(err.code).not.toBe(0)
+    expect(err.stderr).toMatch(/refused the data \(401\): sign in first/)
+    // A key that is not one is refused before anything is sent.
+    const bad = (await replay([...args, '--key', 'not-a-key']).catch((e: unknown) => e)) as { code: number; stderr: string }
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/--key: must be an ingest key/)
   })
 
   it('refuses bad options with a message naming the flag', async () => {
