@@ -96,8 +96,9 @@ export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options
     const region = requireRegion(catalog, q.region, 'region')
     requireInScope(catalog, res, region, 'region')
     // CSV is the analyst's export: the same points, for a spreadsheet.
-    if (q.format === 'csv' && !principalOf(res).permissions.has('explore'))
-      throw new ApiError(403, 'forbidden', 'exporting data (format=csv) is for analysts; this account may only view it')
+    const who = principalOf(res)
+    if (q.format === 'csv' && !who.permissions.has('explore'))
+      throw new ApiError(403, 'forbidden', `the ${who.kind === 'account' ? who.role : 'ingest key'} role may not export data (format=csv); analysts and admins may`)
     const to = q.to ?? now()
     const from = q.from ?? to - DEFAULT_SERIES_SPAN_MS
     if (from >= to) throw new ApiError(400, 'bad_query', `from (${iso(from)}) must be before to (${iso(to)})`)

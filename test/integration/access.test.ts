@@ -1,8 +1,10 @@
 import fs from 'node:fs'
+import path from 'node:path'
 import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLES, type Role } from '../../common/auth'
-import { login, ndjson, postIngest, readCredentials, startTestServer, type TestServer } from './harness'
+import { writeTestCatalogDir } from '../fixtures/catalog-dir'
+import { login, ndjson, postIngest, readCredentials, REPO_ROOT, startTestServer, type TestServer } from './harness'
 
 /**
  * Who may do what, against the real server: every role against the API's
@@ -14,8 +16,11 @@ import { login, ndjson, postIngest, readCredentials, startTestServer, type TestS
 let server: TestServer
 const NOW = Date.now()
 
+let catalogDir: string
 beforeAll(async () => {
-  server = await startTestServer()
+  catalogDir = writeTestCatalogDir()
+  fs.cpSync(path.join(REPO_ROOT, 'sample-data/rules'), path.join(catalogDir, 'rules'), { recursive: true })
+  server = await startTestServer({ CATALOG_DIR: catalogDir })
   const points = [
     { ts: NOW - 60_000, indicator: 'env.aqi', region: '990101', station: 'AQ-990101-01', value: 40 },
     { ts: NOW - 60_000, indicator: 'env.aqi', region: '990200', station: 'AQ-990200-01', value: 80 },
@@ -24,7 +29,10 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(async () => {
   await server?.stop()
+  fs.rmSync(catalogDir, { recursive: true, force: true })
 })
+
+const aqiPoint = (value: number, second: number, station: string) => ({ ts: NOW - 60_000 + second * 1000, indicator: 'env.aqi', region: station.slice(3, 9), station, value })
 
 async function status(path: string, init: RequestInit = {}, who: Role | { name: string; role: Role; region?: string } | null = 'admin'): Promise<{ status: number; body: unknown }> {
   const res = who === null ? await fetch(`${server.url}${path}`, init) : await server.fetch(path, init, who)
@@ -74,8 +82,8 @@ describe('without credentials', () => {
   })
 })
 
-describe('by role', () => {
-  const rule = {
+describe('by role, every route and socket event', () => {
+  const aqiRule = {
     name: { zh: '访问测试', en: 'Access test' },
     indicator: 'env.aqi',
     scope: { level: 'county' },
@@ -83,27 +91,95 @@ describe('by role', () => {
     severity: 'info',
     message: { zh: '{region} {value}', en: '{region} {value}' },
   }
-  const cases: Array<[string, () => Promise<[string, RequestInit]>, readonly Role[]]> = [
-    ['read the catalog', async () => ['/api/catalog', {}], ROLES],
-    ['read a series', async () => [series('990101'), {}], ROLES],
-    ['read alerts', async () => ['/api/alerts', {}], ROLES],
-    ['export a series as CSV', async () => [series('990101', '&format=csv'), {}], ['analyst', 'admin']],
-    ['create a silence', async () => ['/api/silences', json('POST', { matchers: { region: '990102' }, durationMinutes: 5, reason: 'access test' })], ['duty', 'admin']],
-    ['write a rule', async () => ['/api/rules/access-test', json('PUT', rule)], ['admin']],
-    ['list accounts', async () => ['/api/users', {}], ['admin']],
-    ['push points with a session', async () => ['/api/ingest', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: JSON.stringify({ ts: NOW - 1000, indicator: 'env.aqi', region: '990101', station: 'AQ-990101-01', value: 41 }) }], ['admin']],
-    ['scrape metrics', async () => ['/metrics', {}], ['admin']],
+  let alertId = ''
+  let silenceId = ''
+  let keyId = ''
+  beforeAll(async () => {
+    // An alert and a silence to act on.
+    await postIngest(server.url, ndjson([aqiPoint(300, 20, 'AQ-990101-01'), aqiPoint(310, 30, 'AQ-990101-01')]))
+    for (let i = 0; i < 200 && server.alerting.list({ state: ['firing'] }).length === 0; i++) await new Promise((r) => setTimeout(r, 50))
+    alertId = server.alerting.list({ state: ['firing'] })[0]!.id
+    const silence = await server.fetch('/api/silences', json('POST', { matchers: { region: '990102' }, durationMinutes: 5, reason: 'matrix' }))
+    silenceId = ((await silence.json()) as { id: string }).id
+    const key = await server.fetch('/api/keys', json('POST', { name: 'matrix', indicators: ['*'], regions: ['*'] }))
+    keyId = ((await key.json()) as { view: { id: string } }).view.id
+  })
+
+  const everyone = ROLES
+  const point = JSON.stringify({ ts: NOW - 1000, indicator: 'env.aqi', region: '990101', station: 'AQ-990101-01', value: 41 })
+  // [method, path, body, who may]. Allowed means anything but 401/403: a 409 for acting on what
+  // another role already closed is the action being allowed and refused on its merits.
+  const routes: Array<[string, string, unknown, readonly Role[]]> = [
+    ['GET', '/api/health', undefined, everyone],
+    ['GET', '/api/me', undefined, everyone],
+    ['POST', '/api/me/password', {}, everyone],
+    ['GET', '/api/catalog', undefined, everyone],
+    ['GET', '/api/regions', undefined, everyone],
+    ['GET', '/api/geo/city', undefined, everyone],
+    ['GET', '/api/series?indicator=env.aqi&region=990101', undefined, everyone],
+    ['GET', '/api/series?indicator=env.aqi&region=990101&format=csv', undefined, ['analyst', 'admin']],
+    ['GET', '/api/snapshot?level=county', undefined, everyone],
+    ['GET', '/api/ranking?indicator=env.aqi&level=county', undefined, everyone],
+    ['GET', '/api/scorecard', undefined, everyone],
+    ['GET', '/api/freshness', undefined, everyone],
+    ['GET', '/api/alerts', undefined, everyone],
+    ['GET', '/api/alerts/pending', undefined, everyone],
+    ['GET', '/api/alerts/{alert}', undefined, everyone],
+    ['GET', '/api/alerts/{alert}/events', undefined, everyone],
+    ['POST', '/api/alerts/{alert}/comment', { text: 'seen' }, ['duty', 'admin']],
+    ['POST', '/api/alerts/{alert}/assign', { assignee: 'team-1' }, ['duty', 'admin']],
+    ['POST', '/api/alerts/{alert}/ack', {}, ['duty', 'admin']],
+    ['POST', '/api/alerts/{alert}/resolve', {}, ['duty', 'admin']],
+    ['GET', '/api/silences', undefined, everyone],
+    ['POST', '/api/silences', { matchers: { region: '990102' }, durationMinutes: 5, reason: 'matrix' }, ['duty', 'admin']],
+    ['POST', '/api/silences/{silence}/end', {}, ['duty', 'admin']],
+    ['GET', '/api/rules', undefined, everyone],
+    ['PUT', '/api/rules/access-test', aqiRule, ['admin']],
+    ['GET', '/api/rules/access-test', undefined, everyone],
+    ['GET', '/api/rules/access-test/history', undefined, everyone],
+    ['PATCH', '/api/rules/access-test', { enabled: false }, ['admin']],
+    ['DELETE', '/api/rules/access-test', undefined, ['admin']],
+    ['GET', '/api/users', undefined, ['admin']],
+    ['POST', '/api/users', { name: 'matrix-made', role: 'leader', region: '990100', password: 'a long enough password' }, ['admin']],
+    ['PATCH', '/api/users/matrix-made', { region: '990200' }, ['admin']],
+    ['GET', '/api/keys', undefined, ['admin']],
+    ['POST', '/api/keys', { name: 'matrix-2', indicators: ['env.aqi'], regions: ['990100'] }, ['admin']],
+    ['POST', '/api/keys/{key}/revoke', undefined, ['admin']],
+    ['POST', '/api/ingest', point, ['admin']],
+    ['GET', '/metrics', undefined, ['admin']],
   ]
-  it.each(cases)('may %s only as the roles allowed', async (_what, request, allowed) => {
+  it.each(routes)('%s %s', async (method, route, body, allowed) => {
+    const path = () => route.replace('{alert}', alertId).replace('{silence}', silenceId).replace('{key}', keyId)
     for (const role of ROLES) {
-      const [path, init] = await request()
-      const r = await status(path, init, role)
-      if (allowed.includes(role)) expect(r.status, `${role}: ${JSON.stringify(r.body).slice(0, 200)}`).toBeLessThan(300)
+      const init: RequestInit =
+        typeof body === 'string' ? { method, headers: { 'content-type': 'application/x-ndjson' }, body } : body === undefined ? { method } : json(method, body)
+      const r = await status(path(), init, role)
+      if (allowed.includes(role)) expect([401, 403], `${role} ${method} ${path()}: ${JSON.stringify(r.body).slice(0, 200)}`).not.toContain(r.status)
       else {
-        expect(r.status, role).toBe(403)
-        expect(r.body).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+        expect(r.status, `${role} ${method} ${path()}`).toBe(403)
+        expect(r.body).toMatchObject({ ok: false, error: { code: 'forbidden', message: expect.stringContaining(role) } })
       }
     }
+  })
+
+  it('lets every role subscribe and resume on a socket; an ingest key gets no socket', async () => {
+    for (const role of ROLES) {
+      const socket = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: await server.token(role) } })
+      try {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', () => resolve())
+          socket.once('connect_error', reject)
+        })
+        expect((await socket.emitWithAck('subscribe', { region: '990000' })).ok, role).toBe(true)
+        expect((await socket.emitWithAck('resume', { lastSeq: 0 })).ok, role).toBe(true)
+      } finally {
+        socket.close()
+      }
+    }
+    const socket = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: server.credentials.ingestKey } })
+    const error = await new Promise<Error>((resolve) => socket.once('connect_error', resolve))
+    socket.close()
+    expect(error.message).toMatch(/^unauthenticated/)
   })
 })
 
