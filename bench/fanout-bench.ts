@@ -1,8 +1,6 @@
-import { fork, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import path from 'node:path'
 import { Server } from 'socket.io'
 import { io } from 'socket.io-client'
 import type { TickPayload } from '../common/live-contract'
@@ -10,8 +8,8 @@ import { PointBatch } from '../common/point-batch'
 import { loadConfig } from '../server/config'
 import { createLogger } from '../server/logger'
 import { startServer } from '../server/onescreen-server'
-import { login, readCredentials } from '../test/integration/harness'
-import { tempDir } from '../test/integration/harness'
+import { login, readCredentials, tempDir } from '../test/integration/harness'
+import { ClientPool } from './client-pool'
 import { percentile, report, round } from './bench-env'
 
 /**
@@ -42,44 +40,6 @@ interface Phase {
   p50_ms: number
   p99_ms: number
   cpu_percent: number
-}
-
-class ClientPool {
-  private readonly children: ChildProcess[] = []
-
-  async start(processes: number): Promise<void> {
-    for (let i = 0; i < processes; i++) {
-      const child = fork(path.join(import.meta.dirname, 'fanout-clients.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
-      this.children.push(child)
-      await this.reply(child, 'ready')
-    }
-  }
-
-  async all<T>(command: object, expect: string, perChild?: (i: number) => object): Promise<T[]> {
-    return Promise.all(
-      this.children.map((child, i) => {
-        const answer = this.reply<T>(child, expect)
-        child.send(perChild ? perChild(i) : command)
-        return answer
-      }),
-    )
-  }
-
-  kill(): void {
-    for (const child of this.children) if (child.exitCode === null) child.kill('SIGKILL')
-  }
-
-  private reply<T>(child: ChildProcess, key: string): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const onMessage = (m: Record<string, unknown>) => {
-        if ('error' in m) reject(new Error(String(m.error)))
-        else if (key in m) resolve(m as T)
-        else return
-        child.off('message', onMessage)
-      }
-      child.on('message', onMessage)
-    })
-  }
 }
 
 /** CPU used by this process over a phase, as a percentage of one core. */

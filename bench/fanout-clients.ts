@@ -5,12 +5,13 @@ import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '.
  * One process of `fanout` clients, driven by its parent over IPC:
  * `{ connect: url, clients, region }` opens that many sockets and subscribes
  * each; `{ measure: true }` starts recording; `{ report: true }` answers with
- * the delays recorded (ms from the tick's send time to its arrival) and the
- * messages received; `{ close: true }` disconnects all.
+ * the delays recorded (ms from the tick's send time to its arrival), the
+ * messages received and the sockets the server dropped; `{ close: true }`
+ * disconnects all.
  */
 
 type Command =
-  | { connect: string; clients: number; region: string; subscribe: boolean; token?: string }
+  | { connect: string; clients: number; region: string; subscribe: boolean; token?: string; stations?: boolean }
   | { measure: true }
   | { report: true }
   | { close: true }
@@ -20,12 +21,15 @@ let delays: number[] = []
 let messages = 0
 let values = 0
 let measuring = false
+/** Sockets the server dropped (not closed by us). */
+let dropped = 0
+let closing = false
 
 function send(message: object): void {
   process.send!(message)
 }
 
-async function connect(url: string, clients: number, region: string, subscribe: boolean, token: string | undefined): Promise<void> {
+async function connect(url: string, clients: number, region: string, subscribe: boolean, token: string | undefined, stations: boolean): Promise<void> {
   const opened = Array.from({ length: clients }, () => {
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, ...(token ? { auth: { token } } : {}) })
     socket.on('tick', (payload) => {
@@ -34,11 +38,14 @@ async function connect(url: string, clients: number, region: string, subscribe: 
       messages++
       values += payload.values.length
     })
+    socket.on('disconnect', () => {
+      if (!closing) dropped++
+    })
     return new Promise<typeof socket>((resolve, reject) => {
       socket.once('connect_error', reject)
       socket.once('connect', () => {
         if (!subscribe) return resolve(socket)
-        socket.emit('subscribe', { region }, (ack: SubscribeAck) => (ack.ok ? resolve(socket) : reject(new Error(ack.error.message))))
+        socket.emit('subscribe', stations ? { region } : { region, stations: false }, (ack: SubscribeAck) => (ack.ok ? resolve(socket) : reject(new Error(ack.error.message))))
       })
     })
   })
@@ -47,7 +54,7 @@ async function connect(url: string, clients: number, region: string, subscribe: 
 
 process.on('message', (command: Command) => {
   if ('connect' in command) {
-    connect(command.connect, command.clients, command.region, command.subscribe, command.token).then(
+    connect(command.connect, command.clients, command.region, command.subscribe, command.token, command.stations ?? true).then(
       () => send({ connected: sockets.length }),
       (err: unknown) => send({ error: String(err) }),
     )
@@ -59,8 +66,9 @@ process.on('message', (command: Command) => {
     send({ measuring: true })
   } else if ('report' in command) {
     measuring = false
-    send({ delays, messages, values })
+    send({ delays, messages, values, dropped })
   } else if ('close' in command) {
+    closing = true
     for (const s of sockets) s.disconnect()
     sockets = []
     send({ closed: true })

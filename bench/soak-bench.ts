@@ -2,22 +2,22 @@ import fs from 'node:fs'
 import { createClient } from '@clickhouse/client'
 import { createChdbConnection } from 'chdb/connection'
 import type { ClickHouseClientConfigOptions } from '@clickhouse/client'
-import { io, type Socket } from 'socket.io-client'
-import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '../common/live-contract'
 import { loadCatalog } from '../server/catalog/load-catalog'
 import { login, readCredentials, spawnServer, tempDir } from '../test/integration/harness'
 import { report, round } from './bench-env'
+import { ClientPool } from './client-pool'
 
 /**
  * `soak`: MINUTES (10) at RATE (50,000) points/s over HTTP with an ingest key,
  * into the real server in its own process (the sample province, its
  * simulators running too), while SOCKETS (200) signed-in screens are
  * subscribed to the province's aggregates. Measured: the server's resident memory each
- * 10 s (growth from the end of the warm-up to the end), every error (a reply
- * other than 200, a refused point, a socket that drops), and lost points:
+ * 10 s (growth from the end of the warm-up to the end), the rate held, every
+ * error (a reply other than 200, a refused point, a socket that drops), and lost points:
  * points acknowledged minus points stored, counted in storage after the
- * server has stopped. Target: 0 lost, 0 errors, memory flat (under 10 %
- * growth) after warm-up.
+ * server has stopped. Memory is the median of the minute after the warm-up
+ * against the median of the last minute. Target: the rate held (98 %), 0 lost, 0 errors,
+ * memory flat (under 10 % growth) after warm-up.
  */
 
 const MINUTES = Number(process.env.BENCH_SOAK_MINUTES ?? 10)
@@ -41,13 +41,13 @@ async function main() {
   const dataDir = tempDir('bench-soak')
   // LOG_LEVEL info: spawnServer waits for the "listening" line.
   const server = await spawnServer({ DATA_DIR: dataDir, LOG_LEVEL: 'info', SIMULATE: '1' })
-  const sockets: Array<Socket<ServerToClientEvents, ClientToServerEvents>> = []
+  const pool = new ClientPool()
   let producer: NodeJS.Timeout | undefined
   let sampler: NodeJS.Timeout | undefined
   const cleanup = async () => {
     clearInterval(producer)
     clearInterval(sampler)
-    for (const s of sockets) s.disconnect()
+    pool.kill()
     await server.terminate()
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
@@ -62,31 +62,22 @@ async function main() {
     const leader = credentials.accounts.find((a) => a.role === 'leader')!
     const token = await login(server.url, leader.name, leader.password)
     const errors: string[] = []
-    let ticks = 0
-    let stopping = false
-    for (let i = 0; i < SOCKETS; i++) {
-      const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } })
-      socket.on('tick', () => ticks++)
-      await new Promise<void>((resolve, reject) => {
-        socket.once('connect_error', reject)
-        // The province's aggregates, as a wall's KPI panels take them (a station-level map in every one of
-        // 200 sockets would make this process, not the server, the bottleneck).
-        socket.once('connect', () => socket.emit('subscribe', { region: index.tree.root.code, stations: false }, (ack: SubscribeAck) => (ack.ok ? resolve() : reject(new Error(ack.error.message)))))
-      })
-      socket.on('disconnect', (reason) => {
-        if (!stopping) errors.push(`socket dropped: ${reason}`)
-      })
-      sockets.push(socket)
-    }
+    // The screens in a process of their own: parsing 200 sockets' ticks must not slow the producer.
+    await pool.start(1)
+    await pool.all({}, 'connected', () => ({ connect: server.url, clients: SOCKETS, region: index.tree.root.code, subscribe: true, token, stations: false }))
+    await pool.all({ measure: true }, 'measuring')
 
     let acknowledged = 0
     let posted = 0
     let inFlight = 0
+    /** Posts not sent because 16 were still waiting: the server not keeping up with RATE. */
+    let skipped = 0
     let round_ = 0
     const perPost = Math.round(RATE / POSTS_PER_SECOND)
     const post = async () => {
-      if (inFlight >= 4) {
-        errors.push('producer fell behind: the server did not keep up with the rate')
+      // Many producers at once, as in a province; beyond 16 requests waiting, the server is not keeping up.
+      if (inFlight >= 16) {
+        skipped++
         return
       }
       inFlight++
@@ -126,8 +117,9 @@ async function main() {
     clearInterval(sampler)
     while (inFlight > 0) await new Promise((r) => setTimeout(r, 50))
     const seconds = (Date.now() - started) / 1000
-    stopping = true
-    for (const s of sockets) s.disconnect()
+    const [screens] = await pool.all<{ messages: number; dropped: number }>({ report: true }, 'delays')
+    if (screens!.dropped > 0) errors.push(`${screens!.dropped} sockets dropped`)
+    await pool.all({ close: true }, 'closed')
     const exit = await server.terminate()
     if (exit !== 0) errors.push(`server exited with ${exit}`)
 
@@ -138,9 +130,11 @@ async function main() {
     const stored = Number((await rs.json<{ n: string }>())[0]!.n)
     await client.close()
 
-    const afterWarmup = rss.filter((r) => r.at >= WARMUP_MINUTES * 60_000)
-    const base = afterWarmup[0]?.bytes ?? NaN
-    const end = afterWarmup.at(-1)?.bytes ?? NaN
+    // Medians of a minute at each end: the engine's merges make single samples jump by 100 MB and more.
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN
+    const warm = WARMUP_MINUTES * 60_000
+    const base = median(rss.filter((r) => r.at >= warm && r.at < warm + 60_000).map((r) => r.bytes))
+    const end = median(rss.filter((r) => r.at >= seconds * 1000 - 60_000).map((r) => r.bytes))
     const growth = (end - base) / base
     const lost = acknowledged - stored
     report({
@@ -149,7 +143,8 @@ async function main() {
       target_points_per_s: RATE,
       points_per_s: Math.round(acknowledged / seconds),
       sockets: SOCKETS,
-      ticks_received: ticks,
+      ticks_received: screens!.messages,
+      skipped_posts: skipped,
       posted,
       acknowledged,
       stored,
@@ -157,11 +152,11 @@ async function main() {
       errors: errors.length,
       first_errors: errors.slice(0, 5),
       rss_after_warmup_mb: round(base / 2 ** 20),
-      rss_at_end_mb: round(end / 2 ** 20),
+      rss_last_minute_mb: round(end / 2 ** 20),
       rss_max_mb: round(Math.max(...rss.map((r) => r.bytes)) / 2 ** 20),
       rss_growth_percent: round(growth * 100),
       target: { lost: 0, errors: 0, max_rss_growth_percent: MAX_GROWTH * 100 },
-      met: lost === 0 && errors.length === 0 && growth < MAX_GROWTH,
+      met: lost === 0 && errors.length === 0 && growth < MAX_GROWTH && acknowledged / seconds >= 0.98 * RATE,
     })
   } finally {
     await cleanup().catch(() => {})

@@ -15,7 +15,7 @@ import type { RuleEngine } from '../alerting/rule-engine'
 import type { RuleStore } from '../alerting/rule-store'
 import type { FreshnessTracker } from '../live/freshness'
 import type { Metrics } from '../metrics'
-import { errorHandler, notFound } from './api-error'
+import { ApiError, errorHandler, notFound } from './api-error'
 import helmet from 'helmet'
 import { rateLimit } from 'express-rate-limit'
 import type { AuthService } from '../auth/auth-service'
@@ -142,9 +142,12 @@ export function createApp(deps: AppDeps): Express {
   if (fs.existsSync(path.join(deps.clientDir, 'index.html'))) {
     app.use(express.static(deps.clientDir, { index: false, maxAge: '1h' }))
     // The client routes (/, /explore, /duty) are rendered by the one page.
-    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res) => {
+    app.get(/^\/(?!api\/|socket\.io\/).*/, (_req, res, next) => {
       res.setHeader('Cache-Control', 'no-cache')
-      res.sendFile(path.join(deps.clientDir, 'index.html'))
+      // The build can vanish under a running server (a rebuild in progress): say so, not 500.
+      res.sendFile(path.join(deps.clientDir, 'index.html'), (err) => {
+        if (err && !res.headersSent) next(new ApiError(503, 'client_unavailable', 'the page is not built right now (npm run build); try again shortly', { retryAfterSeconds: 10 }))
+      })
     })
   } else {
     deps.log.warn({ clientDir: deps.clientDir }, 'no built client found; run `npm run build` to serve the wall')

@@ -84,7 +84,7 @@ export function TrendChart({ points, version, target, precision, timeFormat, sta
     // `version` stands for the points' contents.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [points, version, target, precision, timeFormat, stale, color])
-  const ref = useChart(option)
+  const { ref } = useChart(option)
   return <div ref={ref} className="chart-canvas" />
 }
 

@@ -5,7 +5,8 @@ import type { Rule } from '../../../common/rule-schema'
 import { getJson, query } from '../api/http'
 import { useI18n } from '../i18n/i18n'
 import type { SeriesBody } from '../../../common/series-csv'
-import { CHART_COLORS, TIME_LABELS, useEChart, type ChartOption } from '../explore/use-echart'
+import { CHART_COLORS, TIME_LABELS, type ChartOption } from '../charts/echarts'
+import { useChart } from '../charts/use-chart'
 import { alertLevels, levelValues } from './alert-levels'
 import { localeOf } from './duty-format'
 
@@ -120,7 +121,7 @@ export function AlertChart({ alert, indicator, rule }: { alert: Alert; indicator
       axisPointer: { label: { formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? new Date(p.value).toLocaleString(locale) : String(p.value)) } },
     } as ChartOption
   }, [alert, indicator, rule, points, t, name, num, lang])
-  const { ref } = useEChart(option)
+  const { ref } = useChart(option)
 
   return (
     <section className="duty-chart-wrap">

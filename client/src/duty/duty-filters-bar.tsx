@@ -3,7 +3,7 @@ import { DOMAINS } from '../../../common/catalog-schema'
 import { SEVERITIES } from '../../../common/rule-schema'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
-import { indent, regionOptions } from '../explore/region-options'
+import { indent, regionOptions } from '../ui/region-options'
 import { STATE_FILTERS, type DutyFilters } from './duty-filters'
 
 /** State, severity, domain and region filters of the alert list. */

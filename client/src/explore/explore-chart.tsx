@@ -3,7 +3,8 @@ import type { ECharts } from 'echarts/core'
 import type { Indicator } from '../../../common/catalog-schema'
 import { useI18n } from '../i18n/i18n'
 import type { SeriesPoint } from '../../../common/series-csv'
-import { CHART_COLORS, TIME_LABELS, escapeHtml, useEChart, type ChartOption } from './use-echart'
+import { CHART_COLORS, TIME_LABELS, escapeHtml, type ChartOption } from '../charts/echarts'
+import { useChart } from '../charts/use-chart'
 
 /**
  * The analyst's chart: the value as a line (LTTB-sampled), its min–max band
@@ -121,7 +122,7 @@ export function ExploreChart({ indicator, points, comparison, stale, chartRef }:
       series,
     }
   }, [indicator, points, comparison, t, name, num, lang])
-  const { ref, chart } = useEChart(option)
+  const { ref, chart } = useChart(option)
   // The parent exports the picture through the same instance (this effect runs after the chart's init).
   useEffect(() => {
     chartRef.current = chart.current

@@ -4,7 +4,7 @@ import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import type { MessageKey } from '../i18n/messages'
 import { COMPARES, RANGE_PRESETS, STEPS, resolveWindow, type Compare, type ExploreState, type StepChoice } from './explore-state'
-import { indent, regionOptions } from './region-options'
+import { indent, regionOptions } from '../ui/region-options'
 
 /** The analyst's pickers: indicator, region (with its lineage to go back up), time range, step, comparison. */
 
