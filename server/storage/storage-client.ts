@@ -35,6 +35,50 @@ const COMMON_SETTINGS = {
 } as const
 
 export function createStorageClient(config: Config['clickhouse']): StorageClient {
+  return drainingOnClose(openStorageClient(config))
+}
+
+const TRACKED = new Set(['insert', 'query', 'command', 'exec', 'ping'])
+/** How long storage must have been idle before it closes, and the longest close waits for that. */
+const QUIET_MS = 100
+const MAX_CLOSE_WAIT_MS = 10_000
+
+/**
+ * Closing waits for the operations under way, and for a moment of quiet: a
+ * request whose client has gone away (a screen closed during shutdown) still
+ * runs its handler, which may ask for its next query after the one before it
+ * ended. Closing under it would fail that query with an engine error.
+ */
+function drainingOnClose(storage: StorageClient): StorageClient {
+  let pending = 0
+  let lastActive = performance.now()
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    pending++
+    return work.finally(() => {
+      pending--
+      lastActive = performance.now()
+    })
+  }
+  const client = new Proxy(storage.client, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown
+      if (typeof prop !== 'string' || !TRACKED.has(prop) || typeof value !== 'function') return value
+      return (...args: unknown[]) => track(Promise.resolve().then(() => (value as (...a: unknown[]) => Promise<unknown>).apply(target, args)))
+    },
+  })
+  return {
+    ...storage,
+    client,
+    insertTsv: (table, columns, tsv) => track(storage.insertTsv(table, columns, tsv)),
+    close: async () => {
+      const deadline = performance.now() + MAX_CLOSE_WAIT_MS
+      while ((pending > 0 || performance.now() - lastActive < QUIET_MS) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20))
+      await storage.close()
+    },
+  }
+}
+
+function openStorageClient(config: Config['clickhouse']): StorageClient {
   if (config.mode === 'embedded') {
     fs.mkdirSync(config.path, { recursive: true })
     // chdb implements the client's Connection contract, but its types come from
