@@ -193,16 +193,11 @@ export class RuleEngine {
    * restart), so it resolves it once the condition is seen clear.
    */
   markFiring(ruleId: string, indicator: string, region: string, station: string, since: number): boolean {
-    const rules = this.compiled.get(indicator)
-    if (!rules) return false
-    const aggregate = station === '' && !rules.some((c) => c.rule.id === ruleId && c.rawApplies(region, station))
-    const s = this.seriesOf(indicator, region, aggregate ? '~' : station, aggregate)
-    const i = s.rules.findIndex((c) => c.rule.id === ruleId)
-    if (i < 0) return false
-    const st = s.states[i]!
-    st.phase = FIRING
-    st.since = since
-    st.clearSince = NaN
+    const found = this.stateOf(ruleId, indicator, region, station)
+    if (!found) return false
+    found.state.phase = FIRING
+    found.state.since = since
+    found.state.clearSince = NaN
     return true
   }
 
@@ -212,18 +207,23 @@ export class RuleEngine {
    * still meets the condition fires it again. Nothing is lost to an outage.
    */
   markUnfired(ruleId: string, indicator: string, region: string, station: string, since: number): boolean {
+    const found = this.stateOf(ruleId, indicator, region, station)
+    if (!found) return false
+    found.state.phase = PENDING
+    found.state.since = since
+    found.state.count = Math.max(found.state.count, found.rule.forPoints ?? 1)
+    found.state.clearSince = NaN
+    return true
+  }
+
+  /** A rule's state on a series (raw, or the region's aggregate when the rule does not judge raw points there). */
+  private stateOf(ruleId: string, indicator: string, region: string, station: string) {
     const rules = this.compiled.get(indicator)
-    if (!rules) return false
+    if (!rules) return undefined
     const aggregate = station === '' && !rules.some((c) => c.rule.id === ruleId && c.rawApplies(region, station))
     const s = this.seriesOf(indicator, region, aggregate ? '~' : station, aggregate)
     const i = s.rules.findIndex((c) => c.rule.id === ruleId)
-    if (i < 0) return false
-    const st = s.states[i]!
-    st.phase = PENDING
-    st.since = since
-    st.count = Math.max(st.count, s.rules[i]!.rule.forPoints ?? 1)
-    st.clearSince = NaN
-    return true
+    return i < 0 ? undefined : { state: s.states[i]!, rule: s.rules[i]!.rule }
   }
 
   /** Series whose condition holds but has not held long enough yet. */

@@ -1,10 +1,10 @@
 import express, { Router, type Request, type Response } from 'express'
-import { rateLimit } from 'express-rate-limit'
 import { changePasswordSchema, createAccountSchema, createKeySchema, loginSchema, updateAccountSchema } from '../../common/auth'
 import { AuthError, type AuthService } from '../auth/auth-service'
 import { accountOf, credentialOf, requirePermission, SESSION_COOKIE } from '../auth/http-auth'
 import { ApiError } from './api-error'
 import { parseBody } from './parse-body'
+import { perMinute } from './rate-limit'
 
 /**
  * Signing in and out, the signed-in account (GET /api/me, its password), and
@@ -25,16 +25,11 @@ export function authRouter(auth: AuthService, options: AuthRouterOptions): Route
   const json = express.json({ limit: '8kb' })
 
   // Guessing passwords is slowed per address; a refusal says when to try again (429 + Retry-After).
-  const loginLimit = rateLimit({
-    windowMs: 60_000,
-    limit: options.loginsPerMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, res, _next, opts) => {
-      res.setHeader('Retry-After', String(Math.ceil(opts.windowMs / 1000)))
-      res.status(429).json({ ok: false, error: { code: 'too_many_attempts', message: `too many sign-in attempts from this address; wait a minute (at most ${options.loginsPerMinute} a minute)` } })
-    },
-  })
+  const loginLimit = perMinute(
+    options.loginsPerMinute,
+    'too_many_attempts',
+    `too many sign-in attempts from this address; wait a minute (at most ${options.loginsPerMinute} a minute)`,
+  )
 
   router.post('/login', loginLimit, json, async (req, res) => {
     const b = parseBody(loginSchema, req.body)

@@ -17,7 +17,7 @@ import type { FreshnessTracker } from '../live/freshness'
 import type { Metrics } from '../metrics'
 import { ApiError, errorHandler, notFound } from './api-error'
 import helmet from 'helmet'
-import { rateLimit } from 'express-rate-limit'
+import { perMinute } from './rate-limit'
 import type { AuthService } from '../auth/auth-service'
 import { authenticate, principalOf, requireAuth, requirePermission } from '../auth/http-auth'
 import { authRouter } from './auth-router'
@@ -157,17 +157,7 @@ export function createApp(deps: AppDeps): Express {
   return app
 }
 
-/** At most `perMinute` writes a minute per account or key; a 429 with Retry-After beyond. */
-function writeLimit(perMinute: number) {
-  return rateLimit({
-    windowMs: 60_000,
-    limit: perMinute,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    keyGenerator: (_req, res) => principalOf(res).name,
-    handler: (_req, res, _next, opts) => {
-      res.setHeader('Retry-After', String(Math.ceil(opts.windowMs / 1000)))
-      res.status(429).json({ ok: false, error: { code: 'rate_limited', message: `more than ${perMinute} writes a minute from this account or key; slow down` } })
-    },
-  })
+/** At most `limit` writes a minute per account or key. */
+function writeLimit(limit: number) {
+  return perMinute(limit, 'rate_limited', `more than ${limit} writes a minute from this account or key; slow down`, (_req, res) => principalOf(res).name)
 }

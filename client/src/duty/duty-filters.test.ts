@@ -1,35 +1,22 @@
 import { describe, expect, it } from 'vitest'
 import type { Alert } from '../../../common/alert-state'
+import { testAlert } from '../../../test/fixtures/alerts'
 import { alertLevels } from './alert-levels'
 import { dutySearch, mergeAlerts, parseDutyUrl, visibleAlerts, type AlertLookups, type DutyUrlState } from './duty-filters'
 
 function alert(over: Partial<Alert> = {}): Alert {
-  return {
-    id: 'al-1',
+  return testAlert({
     ruleId: 'env-aqi-critical',
-    indicator: 'env.aqi',
-    region: '440106',
     station: 'AQ-440106-01',
     severity: 'critical',
-    state: 'firing',
     raisedAt: 1_000,
     since: 900,
     value: 300,
     message: { zh: '空气质量', en: 'AQI' },
     detail: { threshold: 200, recover: 180 },
-    assignee: null,
-    acknowledgedBy: null,
-    acknowledgedAt: null,
-    resolvedAt: null,
-    resolvedBy: null,
-    silencedBy: null,
-    escalations: 0,
-    lastEscalatedAt: null,
-    comments: 0,
-    seq: 1,
     updatedAt: 1_000,
     ...over,
-  }
+  })
 }
 
 const lookups: AlertLookups = {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Alert } from '../../../common/alert-state'
+import { testAlert } from '../../../test/fixtures/alerts'
 import { testCatalog } from '../../../test/fixtures/catalog'
 import { pulseTargets } from './pulse-targets'
 
@@ -7,32 +8,7 @@ const tree = testCatalog().tree
 const anchor = (code: string) => tree.get(code)?.centroid ?? null
 
 function alert(region: string, over: Partial<Alert> = {}): Alert {
-  return {
-    id: `a-${region}-${Math.random()}`,
-    ruleId: 'r',
-    indicator: 'env.aqi',
-    region,
-    station: '',
-    severity: 'warning',
-    state: 'firing',
-    raisedAt: 0,
-    since: 0,
-    value: 1,
-    message: { zh: '', en: '' },
-    detail: {},
-    assignee: null,
-    acknowledgedBy: null,
-    acknowledgedAt: null,
-    resolvedAt: null,
-    resolvedBy: null,
-    silencedBy: null,
-    escalations: 0,
-    lastEscalatedAt: null,
-    comments: 0,
-    seq: 1,
-    updatedAt: 0,
-    ...over,
-  }
+  return testAlert({ id: `a-${region}-${Math.random()}`, region, ...over })
 }
 
 describe('pulseTargets', () => {

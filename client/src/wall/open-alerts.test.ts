@@ -1,34 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { Alert } from '../../../common/alert-state'
+import { testAlert } from '../../../test/fixtures/alerts'
 import { openAlerts } from './open-alerts'
 
 function alert(id: string, over: Partial<Alert> = {}): Alert {
-  return {
-    id,
-    ruleId: 'r',
-    indicator: 'env.aqi',
-    region: '440106',
-    station: '',
-    severity: 'warning',
-    state: 'firing',
-    raisedAt: 1_000,
-    since: 1_000,
-    value: 1,
-    message: { zh: id, en: id },
-    detail: {},
-    assignee: null,
-    acknowledgedBy: null,
-    acknowledgedAt: null,
-    resolvedAt: null,
-    resolvedBy: null,
-    silencedBy: null,
-    escalations: 0,
-    lastEscalatedAt: null,
-    comments: 0,
-    seq: 1,
-    updatedAt: 1_000,
-    ...over,
-  }
+  return testAlert({ id, raisedAt: 1_000, since: 1_000, message: { zh: id, en: id }, updatedAt: 1_000, ...over })
 }
 
 const everywhere = () => true
