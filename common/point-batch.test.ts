@@ -14,3 +14,18 @@ describe('PointBatch', () => {
     expect([...batch]).toEqual(points)
   })
 })
+
+describe('PointBatch from columns', () => {
+  it('takes columns as they are, cut to their length', () => {
+    const batch = new PointBatch(
+      { length: 1, indicator: ['a'], region: ['r1'], station: [''], ts: new Float64Array([7, 0, 0]), value: new Float64Array([2.5, 0, 0]) },
+      'test',
+      9,
+    )
+    expect(batch.length).toBe(1)
+    expect(batch.ts.length).toBe(1)
+    expect([...batch]).toEqual([{ ts: 7, indicator: 'a', region: 'r1', station: '', value: 2.5 }])
+    expect(batch.source).toBe('test')
+    expect(batch.received).toBe(9)
+  })
+})

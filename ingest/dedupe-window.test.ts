@@ -41,6 +41,18 @@ describe('DedupeWindow', () => {
     expect(w.has(id('c'), 201)).toBe(true)
   })
 
+  it('adds an id once: a duplicate within the ttl is refused, an expired one taken as new', () => {
+    const w = new DedupeWindow(10, 1000)
+    expect(w.addIfAbsent(id('a'), 0)).toBe(true)
+    expect(w.addIfAbsent(id('a'), 999)).toBe(false)
+    expect(w.size).toBe(1)
+    expect(w.addIfAbsent(id('a'), 1000)).toBe(true)
+    expect(w.size).toBe(1)
+    // Taken again at 1000: remembered until 2000.
+    expect(w.addIfAbsent(id('a'), 1999)).toBe(false)
+    expect(w.has(id('a'), 1999)).toBe(true)
+  })
+
   it('lets a removed id through again', () => {
     const w = new DedupeWindow(10, 1000)
     w.add(id('a'), 0)
@@ -49,7 +61,7 @@ describe('DedupeWindow', () => {
     expect(w.size).toBe(0)
   })
 
-  it('agrees with a plain Set over a long random run of adds, removes and evictions', () => {
+  it('agrees with a plain Set over a long random run of adds, first adds, removes and evictions', () => {
     // Small capacity and table, so probes collide, wrap and shift back often.
     const capacity = 64
     const w = new DedupeWindow(capacity, Number.MAX_SAFE_INTEGER)
@@ -61,6 +73,16 @@ describe('DedupeWindow', () => {
         w.remove(id(key))
         const i = model.indexOf(key)
         if (i >= 0) model.splice(i, 1)
+      } else if (rng() < 0.5) {
+        const i = model.indexOf(key)
+        const added = w.addIfAbsent(id(key), step)
+        // Never refuses an id the model does not have; one it refuses stays where it was.
+        if (i < 0) expect(added).toBe(true)
+        if (added) {
+          if (i >= 0) model.splice(i, 1)
+          model.push(key)
+          while (model.length > capacity) model.shift()
+        }
       } else {
         w.add(id(key), step)
         const i = model.indexOf(key)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Point } from '../common/point'
 import { testCatalog } from '../test/fixtures/catalog'
 import { BodyError } from './body-parser'
-import { hashId } from './id-hash'
+import { hashId, idHashToDecimal } from './id-hash'
 import { IngestBus } from './ingest-bus'
 import { BackpressureError, IngestPipeline, StorageUnavailableError, type IngestStore, type RejectInput } from './ingest-pipeline'
 
@@ -50,7 +50,9 @@ function pipeline(mem = memoryStore(), limits = {}) {
   const p = new IngestPipeline({
     index: testCatalog(),
     store: mem.store,
-    encode: (points) => points.map((pt) => `${pt.indicator}|${pt.region}|${pt.value}|${pt.id ?? ''}\n`).join(''),
+    // Readable rows: a producer id shows as the decimal of its hash.
+    encode: (batch, _source, _received, ids) =>
+      Buffer.from([...batch].map((pt, i) => `${pt.indicator}|${pt.region}|${pt.value}|${ids && ids.hi[i]! >= 0 ? idHashToDecimal({ hi: ids.hi[i]!, lo: ids.lo[i]! }) : ''}\n`).join('')),
     bus,
     now: () => NOW,
     limits: { lingerMs: 1, ...limits },
@@ -91,7 +93,7 @@ describe('IngestPipeline', () => {
     restarted.rememberIds([{ id: hashId('a'), received: NOW - 1000 }])
     const again = await restarted.ingestValues([aqi(1, { id: 'a' }), aqi(4, { id: 'c' })], 'test')
     expect(again).toMatchObject({ accepted: 1, duplicates: 1 })
-    expect(mem2.rows).toEqual(['env.aqi|990101|4|c'])
+    expect(mem2.rows).toEqual([`env.aqi|990101|4|${idHashToDecimal(hashId('c'))}`])
   })
 
   it('answers a duplicate of a point still being stored only once that point is stored', async () => {
@@ -116,7 +118,7 @@ describe('IngestPipeline', () => {
     await expect(p.ingestValues([aqi(1, { id: 'r1' })], 'test')).rejects.toBeInstanceOf(StorageUnavailableError)
     mem.fail(false)
     expect(await p.ingestValues([aqi(1, { id: 'r1' })], 'test')).toMatchObject({ accepted: 1, duplicates: 0 })
-    expect(mem.rows).toEqual(['env.aqi|990101|1|r1'])
+    expect(mem.rows).toEqual([`env.aqi|990101|1|${idHashToDecimal(hashId('r1'))}`])
   })
 
   it('tells producers to back off when the queue is full, storing nothing of their request', async () => {

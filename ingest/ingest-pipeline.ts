@@ -1,10 +1,10 @@
 import type { CatalogIndex } from '../common/catalog-index'
 import type { IngestSource, Point } from '../common/point'
-import { PointBatch } from '../common/point-batch'
+import { PointBatch, type PointColumns } from '../common/point-batch'
 import { BatchWriter } from './batch-writer'
 import { BodyErrorWithFailures, parseBody, recordsOf, type BodyFormat, type ParsedBody, type ParsedRecords, type RecordFailure } from './body-parser'
 import { DedupeWindow } from './dedupe-window'
-import { hashIdInto, type IdHash, type IdHashColumns } from './id-hash'
+import { hashIdInto, idHashColumns, type IdHash, type IdHashColumns } from './id-hash'
 import type { IngestBus } from './ingest-bus'
 import { createPointValidator, Rejection, type PointValidator } from './point-validator'
 
@@ -32,12 +32,7 @@ export interface RejectInput {
   raw: string
 }
 
-export type PointEncoder = (
-  points: readonly Point[],
-  source: IngestSource,
-  received: number,
-  idHashes?: IdHashColumns,
-) => string
+export type PointEncoder = (batch: PointBatch, source: IngestSource, received: number, idHashes?: IdHashColumns) => Buffer
 
 export interface IngestResult {
   accepted: number
@@ -236,9 +231,11 @@ export class IngestPipeline {
   /** Validation, dedupe and encoding: everything that needs the parsed records. */
   private prepare(records: ParsedRecords, failures: readonly RecordFailure[], source: IngestSource, permit?: PointPermit): Prepared {
     const values = records.values
+    const n = values.length
     const received = this.now()
-    const accepted: Point[] = []
     const rejects: RejectInput[] = failures.map((f) => ({ received, source, line: f.line, field: '', reason: f.reason, raw: f.raw }))
+    // The accepted points go straight into the columns of their batch: no array of point objects.
+    const accepted: PointColumns = { length: 0, indicator: [], region: [], station: [], ts: new Float64Array(n), value: new Float64Array(n) }
     // Id hashes as number columns, not an object per point.
     const newIds = { hi: [] as number[], lo: [] as number[], length: 0 }
     /** The id hash of each accepted point (aligned with `accepted`; -1: none), so it is computed once. */
@@ -246,8 +243,8 @@ export class IngestPipeline {
     const id = this.scratchId
     const owned = records.owned === true
     let duplicates = 0
-    for (let i = 0; i < values.length; i++) {
-      let verdict = this.validate(values[i], owned)
+    for (let i = 0; i < n; i++) {
+      let verdict = this.validate(values[i], owned, received)
       if (permit && !(verdict instanceof Rejection)) verdict = permit(verdict) ?? verdict
       if (verdict instanceof Rejection) {
         rejects.push({ received, source, line: records.lines[i]!, field: verdict.field, reason: verdict.reason, raw: records.rawOf(i) })
@@ -255,11 +252,10 @@ export class IngestPipeline {
       }
       if (verdict.id !== undefined) {
         hashIdInto(verdict.id, id)
-        if (this.dedupe.has(id, received)) {
+        if (!this.dedupe.addIfAbsent(id, received)) {
           duplicates++
           continue
         }
-        this.dedupe.add(id, received)
         newIds.hi.push(id.hi)
         newIds.lo.push(id.lo)
         newIds.length++
@@ -269,10 +265,16 @@ export class IngestPipeline {
         hashes.hi.push(-1)
         hashes.lo.push(-1)
       }
-      accepted.push(verdict)
+      const k = accepted.length++
+      accepted.indicator.push(verdict.indicator)
+      accepted.region.push(verdict.region)
+      accepted.station.push(verdict.station)
+      accepted.ts[k] = verdict.ts
+      accepted.value[k] = verdict.value
     }
-    const tsv = Buffer.from(this.encode(accepted, source, received, hashes))
-    return { source, received, accepted: new PointBatch(accepted, source, received), tsv, rejects, newIds, duplicates }
+    const batch = new PointBatch(accepted, source, received)
+    const tsv = this.encode(batch, source, received, hashes)
+    return { source, received, accepted: batch, tsv, rejects, newIds, duplicates }
   }
 
   private async commit(p: Prepared): Promise<IngestResult> {
@@ -282,10 +284,16 @@ export class IngestPipeline {
     const ahead = p.duplicates > 0 ? [...this.pendingWrites] : []
     // Rejects first: if storage fails between the two writes, a retry adds a
     // second copy to the dead letter, never a second copy of a point.
-    const write = (async () => {
-      await this.keepRejects(p.rejects)
-      await this.pointWriter.write({ batch: p.accepted, tsv: p.tsv }, p.accepted.length)
-    })()
+    // Without rejects the points are queued at once, not a microtask later: a
+    // batch that fills up goes to the engine while the event loop is still busy
+    // reading the requests that arrived together.
+    const write =
+      p.rejects.length === 0
+        ? this.pointWriter.write({ batch: p.accepted, tsv: p.tsv }, p.accepted.length)
+        : (async () => {
+            await this.keepRejects(p.rejects)
+            await this.pointWriter.write({ batch: p.accepted, tsv: p.tsv }, p.accepted.length)
+          })()
     this.pendingWrites.add(write)
     try {
       await write
@@ -310,7 +318,8 @@ export class IngestPipeline {
    * simulators' own models) and does not publish them: they are history, not news.
    */
   async writeHistory(points: readonly Point[], source: IngestSource): Promise<void> {
-    const tsv = Buffer.from(this.encode(points, source, this.now()))
+    const ids = points.some((p) => p.id !== undefined) ? idHashColumns(points) : undefined
+    const tsv = this.encode(new PointBatch(points), source, this.now(), ids)
     await this.pointWriter.write({ batch: null, tsv }, points.length)
   }
 

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PointBatch } from '../../common/point-batch'
 import { createRng } from '../../common/random'
+import { hashId, idHashColumns, idHashToDecimal } from '../../ingest/id-hash'
+import { encodePointsTsv, POINT_COLUMNS } from '../../server/storage/point-store'
 import type { Point } from '../../common/point'
 import { startTestServer, type TestServer } from './harness'
 
@@ -101,5 +104,38 @@ describe('rollups', () => {
       return { ...s, value: last.value, ts: new Date(last.ts).toISOString().replace('T', ' ').replace('Z', '') }
     }).sort((a, b) => (a.indicator + a.region + a.station).localeCompare(b.indicator + b.region + b.station))
     expect(latest).toEqual(expected)
+  })
+})
+
+describe('the encoding ingest inserts', () => {
+  it('is read back by the engine exactly: codes, times, values and id hashes', async () => {
+    const table = 'onescreen.points_codec'
+    await server.storage.client.command({ query: `CREATE TABLE ${table} AS onescreen.points` })
+    const values = [0, -0.5, 1e-7, 123.456, 0.1 + 0.2, 1767, -1_000_000_007, 2 ** 53, 1.5e300, 5e-324]
+    const points = values.map((value, i) => ({
+      ts: NOW - i * 1_000_000_007,
+      indicator: i % 2 ? 'traffic.flow' : 'env.aqi',
+      // Text the encoding must escape, and text beyond ASCII.
+      region: i === 3 ? 'r\tx\\y' : '990101',
+      station: i === 4 ? '站点-一' : '',
+      value,
+      ...(i % 3 ? { id: `id-${i}` } : {}),
+    }))
+    const received = NOW + 1
+    await server.storage.insertTsv(table, POINT_COLUMNS, encodePointsTsv(new PointBatch(points), 'test', received, idHashColumns(points)))
+    const back = await rows(`SELECT indicator, region, station, toUnixTimestamp64Milli(ts) AS ts, value, toString(id_hash) AS id, source,
+      toUnixTimestamp64Milli(received) AS received FROM ${table} ORDER BY ts DESC`)
+    expect(back).toEqual(
+      points.map((p) => ({
+        indicator: p.indicator,
+        region: p.region,
+        station: p.station,
+        ts: p.ts,
+        value: p.value,
+        id: p.id === undefined ? '0' : idHashToDecimal(hashId(p.id)),
+        source: 'test',
+        received,
+      })),
+    )
   })
 })
