@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { io, type Socket } from 'socket.io-client'
-import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '../common/live-contract'
+import { fromLiveColumns, type ClientToServerEvents, type ServerToClientEvents, type SubscribeAck } from '../common/live-contract'
 import { loadCatalog } from '../server/catalog/load-catalog'
 import { login, readCredentials, spawnServer, tempDir } from '../test/integration/harness'
 import { percentile, report, round } from './bench-env'
@@ -45,7 +45,7 @@ async function main() {
     let measuring = false
     socket.on('tick', (payload) => {
       const now = performance.now()
-      for (const v of payload.values) {
+      for (const v of fromLiveColumns(payload.values, payload.at)) {
         if (!v.station) continue
         const queue = pending.get(`${v.indicator}|${v.station}`)
         if (!queue) continue

@@ -107,7 +107,7 @@ async function main() {
     const probe = io(server.url, { transports: ['websocket'], reconnection: false, auth: { token } })
     let sample: TickPayload | undefined
     probe.on('tick', (p) => {
-      if (!sample || p.values.length > sample.values.length) sample = p
+      if (!sample || p.values.value.length > sample.values.value.length) sample = p
     })
     await new Promise<void>((resolve) => probe.emit('subscribe', { region: root }, () => resolve()))
 

@@ -36,7 +36,7 @@ async function connect(url: string, clients: number, region: string, subscribe: 
       if (!measuring) return
       delays.push(Date.now() - payload.at)
       messages++
-      values += payload.values.length
+      values += payload.values.value.length
     })
     socket.on('disconnect', () => {
       if (!closing) dropped++

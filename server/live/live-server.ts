@@ -5,6 +5,7 @@ import {
   describeIssues,
   ResumeRequestSchema,
   SubscribeRequestSchema,
+  toLiveColumns,
   type AckError,
   type AlertEnvelope,
   type ClientToServerEvents,
@@ -137,13 +138,14 @@ export class LiveServer {
           socket.data.missed = true
         }
       }
-      this.io.to(room).except(busy).emit('tick', { asOf: delta.asOf, at: Date.now(), values })
+      const at = Date.now()
+      this.io.to(room).except(busy).emit('tick', { asOf: delta.asOf, at, values: toLiveColumns(values, at) })
     }
     // Screens that were skipped and keep up again get their room's whole state.
     for (const socket of sockets.values()) {
       if (!socket.data.missed || !socket.data.filter || backlogged(socket)) continue
       socket.data.missed = false
-      socket.emit('tick', { ...this.deps.hub.state(socket.data.filter), at: Date.now() })
+      socket.emit('tick', stateMessage(this.deps.hub.state(socket.data.filter)))
     }
     this.options.onTick?.(performance.now() - started, delta.values.length)
   }
@@ -195,7 +197,7 @@ export class LiveServer {
     this.rooms.set(room, filter)
     void socket.join([room, alertRoom(region)])
     socket.data.filter = filter
-    const state: TickPayload = { ...this.deps.hub.state(filter), at: Date.now() }
+    const state = stateMessage(this.deps.hub.state(filter))
     return { ok: true, room: { region, indicators: wanted, stations }, state, lastSeq: this.deps.alerts.lastSeq }
   }
 
@@ -214,6 +216,12 @@ export class LiveServer {
     const rooms = this.deps.index.tree.lineage(envelope.event.region).map((r) => alertRoom(r.code))
     if (rooms.length > 0) this.io.to(rooms).emit('alert', envelope)
   }
+}
+
+/** A room's whole state as a message sent now. */
+function stateMessage(state: HubValues): TickPayload {
+  const at = Date.now()
+  return { asOf: state.asOf, at, values: toLiveColumns(state.values, at) }
 }
 
 /** Still sending an earlier message: engine.io holds packets in its write buffer while the transport is busy. */

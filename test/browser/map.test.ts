@@ -141,7 +141,9 @@ describe('region map in the browser', () => {
 
       // AQI 300 twice at a station in Tianhe: the default rule raises a critical alert, pulsing on Tianhe.
       const station = catalog.stations.find((s) => s.kind === 'air' && s.region === '440106')!
-      const now = Date.now()
+      // Stamped ahead of the simulators' own readings of this station, which would otherwise
+      // break "twice in a row" now and then (see the alert test in screens.test.ts).
+      const now = Date.now() + 120_000
       const points = [now - 1000, now].map((ts, i) => ({ ts, indicator: 'env.aqi', region: station.region, station: station.code, value: 300, id: `map-test-aqi-${now}-${i}` }))
       expect((await server.pipeline.ingestValues(points, 'test')).accepted).toBe(2)
       await expect.poll(() => page.evaluate(() => window.__regionMap!.pulsing()), { timeout: 30_000 }).toContain('440106')

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ResumeRequestSchema, SubscribeRequestSchema, type ClientToServerEvents, type ServerToClientEvents } from '../../common/live-contract'
+import { fromLiveColumns, ResumeRequestSchema, SubscribeRequestSchema, type ClientToServerEvents, type ServerToClientEvents, type TickPayload } from '../../common/live-contract'
 import { startTestServer, type TestServer } from '../integration/harness'
 import { fuzzRuns } from './fuzz-settings'
 import { anyText } from './point-arbitraries'
@@ -158,8 +158,8 @@ describe('live socket, fuzzed', () => {
           }
           const { region: r, indicators, stations = true } = parsed.data
           expect(ack, context).toMatchObject({ ok: true, room: { region: r, indicators: indicators ? [...new Set(indicators)].sort() : null, stations }, lastSeq: expect.any(Number) })
-          const state = (ack as { state: { values: Array<{ region: string }> } }).state
-          for (const v of state.values) expect(catalog.tree.isWithin(v.region, r), context).toBe(true)
+          const state = (ack as { state: TickPayload }).state
+          for (const v of fromLiveColumns(state.values, state.at)) expect(catalog.tree.isWithin(v.region, r), context).toBe(true)
           subscribed[a.who] = true
           tally.accepted++
           return

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import type { AlertEnvelope, AlertEvent, ClientToServerEvents, LiveValue, ServerToClientEvents, SubscribeAck } from '../../common/live-contract'
+import { fromLiveColumns, type AlertEnvelope, type AlertEvent, type ClientToServerEvents, type LiveValue, type ServerToClientEvents, type SubscribeAck } from '../../common/live-contract'
 import { ndjson, postIngest, startTestServer, type TestServer } from './harness'
 
 /**
@@ -47,7 +47,7 @@ function collectTicks(socket: Client) {
   const latest = new Map<string, LiveValue>()
   const all: LiveValue[] = []
   socket.on('tick', (payload) => {
-    for (const v of payload.values) {
+    for (const v of fromLiveColumns(payload.values, payload.at)) {
       all.push(v)
       latest.set(key(v.indicator, v.region, v.station), v)
     }
@@ -85,11 +85,12 @@ describe('subscribe and ticks', () => {
     const ticks = collectTicks(socket)
     const ack = await subscribe(socket, { region: '990000', indicators: ['traffic.flow'] })
     if (!ack.ok) throw new Error(ack.error.message)
-    const state = new Map(ack.state.values.map((v) => [key(v.indicator, v.region, v.station), v.value]))
+    const stateValues = fromLiveColumns(ack.state.values, ack.state.at)
+    const state = new Map(stateValues.map((v) => [key(v.indicator, v.region, v.station), v.value]))
     expect(state.get(key('traffic.flow', '990000'))).toBe(2000)
     expect(state.get(key('traffic.flow', '990100'))).toBe(2000)
     expect(state.get(key('traffic.flow', '990101', 'TD-990101-001'))).toBe(1200)
-    expect(ack.state.values.every((v) => v.indicator === 'traffic.flow')).toBe(true)
+    expect(stateValues.every((v) => v.indicator === 'traffic.flow')).toBe(true)
 
     await ingest([flow('TD-990101-001', '990101', 1500, T + 5000)])
     await ticks.until(() => ticks.value('traffic.flow', '990000') === 2300, 'the new province total')
@@ -194,8 +195,9 @@ describe('authentication and scope', () => {
     expect(await subscribe(socket, { region: '990200' })).toMatchObject({ ok: false, error: { code: 'outside_scope' } })
     const city = await subscribe(socket, { region: '990100' })
     if (!city.ok) throw new Error(city.error.message)
-    expect(city.state.values.find((v) => v.indicator === 'env.aqi' && v.region === '990100' && v.station === undefined)?.value).toBe(88)
-    expect(city.state.values.every((v) => server.catalog.tree.isWithin(v.region, '990100'))).toBe(true)
+    const cityValues = fromLiveColumns(city.state.values, city.state.at)
+    expect(cityValues.find((v) => v.indicator === 'env.aqi' && v.region === '990100' && v.station === undefined)?.value).toBe(88)
+    expect(cityValues.every((v) => server.catalog.tree.isWithin(v.region, '990100'))).toBe(true)
   })
 })
 
