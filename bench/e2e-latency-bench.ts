@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import { io, type Socket } from 'socket.io-client'
-import { fromLiveColumns, type ClientToServerEvents, type ServerToClientEvents, type SubscribeAck } from '../common/live-contract'
+import { liveValuesOf, type ClientToServerEvents, type ServerToClientEvents, type SubscribeAck } from '../common/live-contract'
 import { loadCatalog } from '../server/catalog/load-catalog'
 import { login, readCredentials, spawnServer, tempDir } from '../test/integration/harness'
 import { percentile, report, round } from './bench-env'
@@ -45,7 +45,7 @@ async function main() {
     let measuring = false
     socket.on('tick', (payload) => {
       const now = performance.now()
-      for (const v of fromLiveColumns(payload.values, payload.at)) {
+      for (const v of liveValuesOf(payload)) {
         if (!v.station) continue
         const queue = pending.get(`${v.indicator}|${v.station}`)
         if (!queue) continue
@@ -57,7 +57,7 @@ async function main() {
         queue.splice(0, seen)
       }
     })
-    const ack = await new Promise<SubscribeAck>((resolve) => socket.emit('subscribe', { region: index.tree.root.code, indicators: ['traffic.flow', 'traffic.speed'] }, resolve))
+    const ack = await new Promise<SubscribeAck>((resolve) => socket.emit('subscribe', { region: index.tree.root.code, indicators: ['traffic.flow', 'traffic.speed'], columns: true }, resolve))
     if (!ack.ok) throw new Error(ack.error.message)
 
     const perPost = Math.round(RATE / POSTS_PER_SECOND)

@@ -3,7 +3,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { Server } from 'socket.io'
 import { io } from 'socket.io-client'
-import type { TickPayload } from '../common/live-contract'
+import { liveValueCount, type TickPayload } from '../common/live-contract'
 import { PointBatch } from '../common/point-batch'
 import { loadConfig } from '../server/config'
 import { createLogger } from '../server/logger'
@@ -32,6 +32,8 @@ const WARMUP_SECONDS = 5
 const TICK_MS = 1000
 /** Detectors changing per tick: with the regions above them, about 500 changed values. */
 const DETECTORS_PER_TICK = 395
+/** Values by column, as the wall asks for them; `BENCH_FANOUT_FORM=objects` measures the default form (an object per value). */
+const COLUMNS = process.env.BENCH_FANOUT_FORM !== 'objects'
 
 interface Phase {
   messages_per_s: number
@@ -107,13 +109,13 @@ async function main() {
     const probe = io(server.url, { transports: ['websocket'], reconnection: false, auth: { token } })
     let sample: TickPayload | undefined
     probe.on('tick', (p) => {
-      if (!sample || p.values.value.length > sample.values.value.length) sample = p
+      if (!sample || liveValueCount(p) > liveValueCount(sample)) sample = p
     })
-    await new Promise<void>((resolve) => probe.emit('subscribe', { region: root }, () => resolve()))
+    await new Promise<void>((resolve) => probe.emit('subscribe', { region: root, columns: COLUMNS }, () => resolve()))
 
     await pool.start(PROCESSES)
     const per = (i: number) => Math.floor(CLIENTS / PROCESSES) + (i < CLIENTS % PROCESSES ? 1 : 0)
-    await pool.all({}, 'connected', (i) => ({ connect: server.url, clients: per(i), region: root, subscribe: true, token }))
+    await pool.all({}, 'connected', (i) => ({ connect: server.url, clients: per(i), region: root, subscribe: true, token, columns: COLUMNS }))
     const ours = await measurePhase(pool, CLIENTS * (1000 / TICK_MS))
     await pool.all({ close: true }, 'closed')
     clearInterval(feeder)
@@ -141,6 +143,7 @@ async function main() {
       client_processes: PROCESSES,
       tick_ms: TICK_MS,
       values_per_tick: ours.values_per_message,
+      values_form: COLUMNS ? 'columns' : 'objects',
       onescreen: ours,
       bare_socket_io: limit,
       throughput_ratio: round(ratio, 3),

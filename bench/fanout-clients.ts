@@ -1,17 +1,17 @@
 import { io, type Socket } from 'socket.io-client'
-import type { ClientToServerEvents, ServerToClientEvents, SubscribeAck } from '../common/live-contract'
+import { liveValueCount, type ClientToServerEvents, type ServerToClientEvents, type SubscribeAck } from '../common/live-contract'
 
 /**
  * One process of `fanout` clients, driven by its parent over IPC:
  * `{ connect: url, clients, region }` opens that many sockets and subscribes
- * each; `{ measure: true }` starts recording; `{ report: true }` answers with
+ * each (values by column unless `columns: false`, as the wall takes them); `{ measure: true }` starts recording; `{ report: true }` answers with
  * the delays recorded (ms from the tick's send time to its arrival), the
  * messages received and the sockets the server dropped; `{ close: true }`
  * disconnects all.
  */
 
 type Command =
-  | { connect: string; clients: number; region: string; subscribe: boolean; token?: string; stations?: boolean }
+  | { connect: string; clients: number; region: string; subscribe: boolean; token?: string; stations?: boolean; columns?: boolean }
   | { measure: true }
   | { report: true }
   | { close: true }
@@ -29,14 +29,14 @@ function send(message: object): void {
   process.send!(message)
 }
 
-async function connect(url: string, clients: number, region: string, subscribe: boolean, token: string | undefined, stations: boolean): Promise<void> {
+async function connect(url: string, clients: number, region: string, subscribe: boolean, token: string | undefined, stations: boolean, columns: boolean): Promise<void> {
   const opened = Array.from({ length: clients }, () => {
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, { transports: ['websocket'], forceNew: true, reconnection: false, ...(token ? { auth: { token } } : {}) })
     socket.on('tick', (payload) => {
       if (!measuring) return
       delays.push(Date.now() - payload.at)
       messages++
-      values += payload.values.value.length
+      values += liveValueCount(payload)
     })
     socket.on('disconnect', () => {
       if (!closing) dropped++
@@ -45,7 +45,7 @@ async function connect(url: string, clients: number, region: string, subscribe: 
       socket.once('connect_error', reject)
       socket.once('connect', () => {
         if (!subscribe) return resolve(socket)
-        socket.emit('subscribe', stations ? { region } : { region, stations: false }, (ack: SubscribeAck) => (ack.ok ? resolve(socket) : reject(new Error(ack.error.message))))
+        socket.emit('subscribe', { region, stations, columns }, (ack: SubscribeAck) => (ack.ok ? resolve(socket) : reject(new Error(ack.error.message))))
       })
     })
   })
@@ -54,7 +54,7 @@ async function connect(url: string, clients: number, region: string, subscribe: 
 
 process.on('message', (command: Command) => {
   if ('connect' in command) {
-    connect(command.connect, command.clients, command.region, command.subscribe, command.token, command.stations ?? true).then(
+    connect(command.connect, command.clients, command.region, command.subscribe, command.token, command.stations ?? true, command.columns ?? true).then(
       () => send({ connected: sockets.length }),
       (err: unknown) => send({ error: String(err) }),
     )

@@ -2,7 +2,7 @@ import http from 'node:http'
 import type { AddressInfo, Socket as NetSocket } from 'node:net'
 import { io, type Socket } from 'socket.io-client'
 import { afterEach, describe, expect, it } from 'vitest'
-import { fromLiveColumns, type ClientToServerEvents, type LiveValue, type ServerToClientEvents, type TickPayload } from '../../common/live-contract'
+import { liveValueCount, liveValuesOf, type ClientToServerEvents, type LiveValue, type ServerToClientEvents, type TickPayload } from '../../common/live-contract'
 import { PointBatch } from '../../common/point-batch'
 import { testCatalog } from '../../test/fixtures/catalog'
 import { createLogger } from '../logger'
@@ -87,12 +87,12 @@ describe('LiveServer ticks', () => {
     // The healing message is the whole state: it may take a moment to arrive and be read.
     const full = hub.state({ region: '990000', indicators: new Set(['traffic.flow']), stations: true }).values.length
     const until = Date.now() + 15_000
-    while (ticks.at(-1)?.values.value.length !== full && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
+    while ((ticks.length === 0 || liveValueCount(ticks.at(-1)!) !== full) && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
     const last = ticks.at(-1)!
-    const byKey = new Map(fromLiveColumns(last.values, last.at).map((v: LiveValue) => [`${v.region}|${v.station ?? ''}`, v.value]))
+    const byKey = new Map(liveValuesOf(last).map((v: LiveValue) => [`${v.region}|${v.station ?? ''}`, v.value]))
     expect(byKey.get('990101|TD-FAKE-12-1')).toBe(12 * 100 + 1)
     expect(byKey.get('990000|')).toBe(hub.value('traffic.flow', '990000')!.value)
-    expect(last.values.value.length).toBe(hub.state({ region: '990000', indicators: new Set(['traffic.flow']), stations: true }).values.length)
+    expect(liveValueCount(last)).toBe(hub.state({ region: '990000', indicators: new Set(['traffic.flow']), stations: true }).values.length)
   }, 30_000)
 
   it('sends a screen that keeps up every delta and nothing twice', async () => {
@@ -106,6 +106,6 @@ describe('LiveServer ticks', () => {
       live.tick()
       await new Promise((r) => setTimeout(r, 100))
     }
-    expect(ticks.map((t) => fromLiveColumns(t.values, t.at).find((v) => v.station === 'TD-990101-001')?.value)).toEqual([1, 2, 3])
+    expect(ticks.map((t) => liveValuesOf(t).find((v) => v.station === 'TD-990101-001')?.value)).toEqual([1, 2, 3])
   })
 })

@@ -43,6 +43,8 @@ interface SocketData {
   /** The root of what the socket's account may see. */
   scope: string
   filter?: LiveFilter
+  /** The socket takes values by column. */
+  columns?: boolean
   /** A tick was held back from this socket (it was still busy with an earlier one). */
   missed?: boolean
 }
@@ -60,7 +62,7 @@ export interface LiveServerOptions {
 export class LiveServer {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
   /** Tick rooms by name: the filter each stands for. */
-  private readonly rooms = new Map<string, LiveFilter>()
+  private readonly rooms = new Map<string, { filter: LiveFilter; columns: boolean }>()
   private timer: NodeJS.Timeout | undefined
   private recheck: NodeJS.Timeout | undefined
   private readonly unsubscribeAlerts: () => void
@@ -127,7 +129,7 @@ export class LiveServer {
     if (delta.values.length > 0) this.options.onDelta?.(delta.values)
     const sockets = this.io.of('/').sockets
     const members = this.io.of('/').adapter.rooms
-    for (const [room, filter] of this.rooms) {
+    for (const [room, { filter, columns }] of this.rooms) {
       const values = delta.values.length > 0 ? delta.values.filter((v) => this.deps.hub.matches(v, filter)) : []
       if (values.length === 0) continue
       const busy: string[] = []
@@ -139,13 +141,13 @@ export class LiveServer {
         }
       }
       const at = Date.now()
-      this.io.to(room).except(busy).emit('tick', { asOf: delta.asOf, at, values: toLiveColumns(values, at) })
+      this.io.to(room).except(busy).emit('tick', { asOf: delta.asOf, at, values: columns ? toLiveColumns(values, at) : values })
     }
     // Screens that were skipped and keep up again get their room's whole state.
     for (const socket of sockets.values()) {
       if (!socket.data.missed || !socket.data.filter || backlogged(socket)) continue
       socket.data.missed = false
-      socket.emit('tick', stateMessage(this.deps.hub.state(socket.data.filter)))
+      socket.emit('tick', stateMessage(this.deps.hub.state(socket.data.filter), socket.data.columns === true))
     }
     this.options.onTick?.(performance.now() - started, delta.values.length)
   }
@@ -183,7 +185,7 @@ export class LiveServer {
   private subscribe(socket: LiveSocket, request: unknown): SubscribeAck {
     const parsed = SubscribeRequestSchema.safeParse(request)
     if (!parsed.success) return refusal('invalid_subscription', describeIssues(parsed.error))
-    const { region, indicators, stations = true } = parsed.data
+    const { region, indicators, stations = true, columns = false } = parsed.data
     if (!this.deps.index.region(region)) return refusal('unknown_region', `unknown region ${region}`)
     if (!this.deps.index.tree.isWithin(region, socket.data.scope))
       return refusal('outside_scope', `region ${region} is outside this account's region ${socket.data.scope}`)
@@ -192,13 +194,14 @@ export class LiveServer {
 
     const wanted = indicators ? [...new Set(indicators)].sort() : null
     const filter: LiveFilter = { region, indicators: wanted ? new Set(wanted) : null, stations }
-    const room = `tick:${region}|${wanted?.join(',') ?? '*'}|${stations ? 's' : ''}`
+    const room = `tick:${region}|${wanted?.join(',') ?? '*'}|${stations ? 's' : ''}|${columns ? 'c' : ''}`
     for (const joined of socket.rooms) if (joined !== socket.id) void socket.leave(joined)
-    this.rooms.set(room, filter)
+    this.rooms.set(room, { filter, columns })
     void socket.join([room, alertRoom(region)])
     socket.data.filter = filter
-    const state = stateMessage(this.deps.hub.state(filter))
-    return { ok: true, room: { region, indicators: wanted, stations }, state, lastSeq: this.deps.alerts.lastSeq }
+    socket.data.columns = columns
+    const state = stateMessage(this.deps.hub.state(filter), columns)
+    return { ok: true, room: { region, indicators: wanted, stations, columns }, state, lastSeq: this.deps.alerts.lastSeq }
   }
 
   private async resume(socket: LiveSocket, request: unknown): Promise<ResumeAck> {
@@ -219,9 +222,9 @@ export class LiveServer {
 }
 
 /** A room's whole state as a message sent now. */
-function stateMessage(state: HubValues): TickPayload {
+function stateMessage(state: HubValues, columns: boolean): TickPayload {
   const at = Date.now()
-  return { asOf: state.asOf, at, values: toLiveColumns(state.values, at) }
+  return { asOf: state.asOf, at, values: columns ? toLiveColumns(state.values, at) : state.values }
 }
 
 /** Still sending an earlier message: engine.io holds packets in its write buffer while the transport is busy. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fromLiveColumns, ResumeRequestSchema, SubscribeRequestSchema, type ClientToServerEvents, type ServerToClientEvents, type TickPayload } from '../../common/live-contract'
+import { liveValuesOf, ResumeRequestSchema, SubscribeRequestSchema, type ClientToServerEvents, type ServerToClientEvents, type TickPayload } from '../../common/live-contract'
 import { startTestServer, type TestServer } from '../integration/harness'
 import { fuzzRuns } from './fuzz-settings'
 import { anyText } from './point-arbitraries'
@@ -159,7 +159,7 @@ describe('live socket, fuzzed', () => {
           const { region: r, indicators, stations = true } = parsed.data
           expect(ack, context).toMatchObject({ ok: true, room: { region: r, indicators: indicators ? [...new Set(indicators)].sort() : null, stations }, lastSeq: expect.any(Number) })
           const state = (ack as { state: TickPayload }).state
-          for (const v of fromLiveColumns(state.values, state.at)) expect(catalog.tree.isWithin(v.region, r), context).toBe(true)
+          for (const v of liveValuesOf(state)) expect(catalog.tree.isWithin(v.region, r), context).toBe(true)
           subscribed[a.who] = true
           tally.accepted++
           return

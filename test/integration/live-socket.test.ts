@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { fromLiveColumns, type AlertEnvelope, type AlertEvent, type ClientToServerEvents, type LiveValue, type ServerToClientEvents, type SubscribeAck } from '../../common/live-contract'
+import { liveValuesOf, type AlertEnvelope, type AlertEvent, type ClientToServerEvents, type LiveValue, type ServerToClientEvents, type SubscribeAck } from '../../common/live-contract'
 import { ndjson, postIngest, startTestServer, type TestServer } from './harness'
 
 /**
@@ -47,7 +47,7 @@ function collectTicks(socket: Client) {
   const latest = new Map<string, LiveValue>()
   const all: LiveValue[] = []
   socket.on('tick', (payload) => {
-    for (const v of fromLiveColumns(payload.values, payload.at)) {
+    for (const v of liveValuesOf(payload)) {
       all.push(v)
       latest.set(key(v.indicator, v.region, v.station), v)
     }
@@ -85,7 +85,7 @@ describe('subscribe and ticks', () => {
     const ticks = collectTicks(socket)
     const ack = await subscribe(socket, { region: '990000', indicators: ['traffic.flow'] })
     if (!ack.ok) throw new Error(ack.error.message)
-    const stateValues = fromLiveColumns(ack.state.values, ack.state.at)
+    const stateValues = liveValuesOf(ack.state)
     const state = new Map(stateValues.map((v) => [key(v.indicator, v.region, v.station), v.value]))
     expect(state.get(key('traffic.flow', '990000'))).toBe(2000)
     expect(state.get(key('traffic.flow', '990100'))).toBe(2000)
@@ -98,6 +98,34 @@ describe('subscribe and ticks', () => {
     expect(ticks.value('traffic.flow', '990100')).toBe(2300)
     // Only what changed: the other detector's value was not sent again.
     expect(ticks.all.some((v) => v.station === 'TD-990102-001')).toBe(false)
+  })
+
+  it('sends an object per value by default (the documented form), and columns to a screen that asks', async () => {
+    const t = T + 30_000
+    await ingest([flow('TD-990101-001', '990101', 1100, t)])
+    await new Promise((r) => setTimeout(r, 300))
+    const plain = await connect()
+    const packed = await connect()
+    const plainTicks: unknown[] = []
+    const packedTicks: unknown[] = []
+    plain.on('tick', (p) => plainTicks.push(p.values))
+    packed.on('tick', (p) => packedTicks.push(p.values))
+    const a = await subscribe(plain, { region: '990100', indicators: ['traffic.flow'] })
+    const b = await subscribe(packed, { region: '990100', indicators: ['traffic.flow'], columns: true })
+    if (!a.ok || !b.ok) throw new Error('subscribe refused')
+    expect(a.room.columns).toBe(false)
+    expect(b.room.columns).toBe(true)
+    expect(Array.isArray(a.state.values)).toBe(true)
+    expect(a.state.values).toContainEqual({ indicator: 'traffic.flow', region: '990101', station: 'TD-990101-001', value: 1100, ts: t })
+    expect(b.state.values).toMatchObject({ codes: ['traffic.flow'], indicator: expect.any(Array), age: expect.any(Array) })
+    const sorted = (values: LiveValue[]) => [...values].sort((x, y) => key(x.indicator, x.region, x.station).localeCompare(key(y.indicator, y.region, y.station)))
+    expect(sorted(liveValuesOf(b.state))).toEqual(sorted(liveValuesOf(a.state)))
+
+    await ingest([flow('TD-990101-001', '990101', 1250, t + 1000)])
+    const deadline = Date.now() + 10_000
+    while ((plainTicks.length === 0 || packedTicks.length === 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    expect(plainTicks[0]).toContainEqual({ indicator: 'traffic.flow', region: '990101', station: 'TD-990101-001', value: 1250, ts: t + 1000 })
+    expect(packedTicks[0]).toMatchObject({ codes: ['traffic.flow'], station: expect.arrayContaining(['TD-990101-001']), value: expect.arrayContaining([1250]) })
   })
 
   it('aggregates county → city → province by sum, mean and max', async () => {
@@ -195,7 +223,7 @@ describe('authentication and scope', () => {
     expect(await subscribe(socket, { region: '990200' })).toMatchObject({ ok: false, error: { code: 'outside_scope' } })
     const city = await subscribe(socket, { region: '990100' })
     if (!city.ok) throw new Error(city.error.message)
-    const cityValues = fromLiveColumns(city.state.values, city.state.at)
+    const cityValues = liveValuesOf(city.state)
     expect(cityValues.find((v) => v.indicator === 'env.aqi' && v.region === '990100' && v.station === undefined)?.value).toBe(88)
     expect(cityValues.every((v) => server.catalog.tree.isWithin(v.region, '990100'))).toBe(true)
   })

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client'
 import type { Alert } from '../../../common/alert-state'
-import { fromLiveColumns, type ClientToServerEvents, type ResumeAck, type ServerToClientEvents, type SubscribeAck, type SubscribeRequest } from '../../../common/live-contract'
+import { liveValuesOf, type ClientToServerEvents, type ResumeAck, type ServerToClientEvents, type SubscribeAck, type SubscribeRequest } from '../../../common/live-contract'
 import { getJson } from '../api/http'
 import type { LiveStore } from './live-store'
 
@@ -33,7 +33,7 @@ export class LiveClient {
     this.socket.on('tick', (p) => {
       const probe = (globalThis as { __onescreenTickTimes?: number[] }).__onescreenTickTimes
       const t0 = probe ? performance.now() : 0
-      store.applyValues(fromLiveColumns(p.values, p.at), p.asOf, p.at)
+      store.applyValues(liveValuesOf(p), p.asOf, p.at)
       // Benchmarks (client_tick) measure a tick's main-thread cost: the apply and
       // the renders it causes, which React runs in tasks queued before this timer.
       if (probe) setTimeout(() => probe.push(performance.now() - t0), 0)
@@ -52,12 +52,13 @@ export class LiveClient {
   }
 
   private async join(): Promise<void> {
-    const ack = await this.socket.emitWithAck('subscribe', this.room)
+    // Values by column: a third of the bytes of an object each, and cheaper to parse every second.
+    const ack = await this.socket.emitWithAck('subscribe', { ...this.room, columns: true })
     if (!ack.ok) {
       this.onError(ack.error.message)
       return
     }
-    this.store.replace(fromLiveColumns(ack.state.values, ack.state.at), ack.state.asOf, ack.state.at)
+    this.store.replace(liveValuesOf(ack.state), ack.state.asOf, ack.state.at)
     if (!this.seeded) {
       await this.seedAlerts(ack)
     } else {
