@@ -113,8 +113,12 @@ interface Prepared {
   accepted: PointBatch
   tsv: Buffer
   rejects: RejectInput[]
-  /** The ids this request added to the dedupe window (forgotten again if it fails). */
-  newIds: IdHashColumns & { length: number }
+  /**
+   * The id hash of each accepted point (-1 in `hi`: none): what the encoding
+   * wrote, and the ids this request added to the dedupe window (forgotten
+   * again if it fails).
+   */
+  ids: IdHashColumns
   duplicates: number
 }
 
@@ -236,9 +240,7 @@ export class IngestPipeline {
     const rejects: RejectInput[] = failures.map((f) => ({ received, source, line: f.line, field: '', reason: f.reason, raw: f.raw }))
     // The accepted points go straight into the columns of their batch: no array of point objects.
     const accepted: PointColumns = { length: 0, indicator: [], region: [], station: [], ts: new Float64Array(n), value: new Float64Array(n) }
-    // Id hashes as number columns, not an object per point.
-    const newIds = { hi: [] as number[], lo: [] as number[], length: 0 }
-    /** The id hash of each accepted point (aligned with `accepted`; -1: none), so it is computed once. */
+    /** The id hash of each accepted point (aligned with `accepted`; -1: none), as number columns, not an object per point. */
     const hashes = { hi: [] as number[], lo: [] as number[] }
     const id = this.scratchId
     const owned = records.owned === true
@@ -256,9 +258,6 @@ export class IngestPipeline {
           duplicates++
           continue
         }
-        newIds.hi.push(id.hi)
-        newIds.lo.push(id.lo)
-        newIds.length++
         hashes.hi.push(id.hi)
         hashes.lo.push(id.lo)
       } else {
@@ -274,7 +273,7 @@ export class IngestPipeline {
     }
     const batch = new PointBatch(accepted, source, received)
     const tsv = this.encode(batch, source, received, hashes)
-    return { source, received, accepted: batch, tsv, rejects, newIds, duplicates }
+    return { source, received, accepted: batch, tsv, rejects, ids: hashes, duplicates }
   }
 
   private async commit(p: Prepared): Promise<IngestResult> {
@@ -287,19 +286,14 @@ export class IngestPipeline {
     // Without rejects the points are queued at once, not a microtask later: a
     // batch that fills up goes to the engine while the event loop is still busy
     // reading the requests that arrived together.
-    const write =
-      p.rejects.length === 0
-        ? this.pointWriter.write({ batch: p.accepted, tsv: p.tsv }, p.accepted.length)
-        : (async () => {
-            await this.keepRejects(p.rejects)
-            await this.pointWriter.write({ batch: p.accepted, tsv: p.tsv }, p.accepted.length)
-          })()
+    const storePoints = () => this.pointWriter.write({ batch: p.accepted, tsv: p.tsv }, p.accepted.length)
+    const write = p.rejects.length === 0 ? storePoints() : this.keepRejects(p.rejects).then(storePoints)
     this.pendingWrites.add(write)
     try {
       await write
       await Promise.all(ahead)
     } catch (err) {
-      for (let i = 0; i < p.newIds.length; i++) this.dedupe.remove({ hi: p.newIds.hi[i]!, lo: p.newIds.lo[i]! })
+      for (let i = 0; i < p.accepted.length; i++) if (p.ids.hi[i]! >= 0) this.dedupe.remove({ hi: p.ids.hi[i]!, lo: p.ids.lo[i]! })
       throw err instanceof StorageUnavailableError ? err : new StorageUnavailableError(err)
     } finally {
       this.pendingWrites.delete(write)

@@ -3,6 +3,7 @@ import type { CatalogIndex } from '../../common/catalog-index'
 import type { Indicator, RegionLevel } from '../../common/catalog-schema'
 import { startOfLocalDay } from '../../common/local-time'
 import { aggregateSpatially, type SeriesValue } from '../../common/spatial-aggregate'
+import type { SeriesPoint } from '../../common/series-csv'
 import type { RegionSeries } from './region-series'
 import { perSeriesSql, spatialSql, type QuerySource } from './series-sql'
 import type { RollupStep, TableNames } from './tables'
@@ -19,13 +20,8 @@ import type { RollupStep, TableNames } from './tables'
 
 export type { QuerySource }
 
-export interface SeriesPoint {
-  ts: number
-  value: number
-  min: number
-  max: number
-  count: number
-}
+/** The shape of a series point is the API's own (common/series-csv.ts). */
+export type { SeriesPoint }
 
 export interface SnapshotValue {
   indicator: string

@@ -47,16 +47,10 @@ export function encodePointsTsv(
     w.tab()
     w.number(value[i]!)
     w.tab()
-    const hi = idHashes === undefined ? -1 : idHashes.hi[i]!
-    if (hi >= 0) {
-      w.number(hi)
-      w.tab()
-      w.number(idHashes!.lo[i]!)
-    } else {
-      w.number(0)
-      w.tab()
-      w.number(0)
-    }
+    const hasId = idHashes !== undefined && idHashes.hi[i]! >= 0
+    w.number(hasId ? idHashes.hi[i]! : 0)
+    w.tab()
+    w.number(hasId ? idHashes.lo[i]! : 0)
     w.bytes(tail)
   }
   return w.finish()
