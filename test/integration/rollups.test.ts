@@ -113,7 +113,8 @@ describe('the encoding ingest inserts', () => {
     await server.storage.client.command({ query: `CREATE TABLE ${table} AS onescreen.points` })
     const values = [0, -0.5, 1e-7, 123.456, 0.1 + 0.2, 1767, -1_000_000_007, 2 ** 53, 1.5e300, 5e-324]
     const points = values.map((value, i) => ({
-      ts: NOW - i * 1_000_000_007,
+      // Hours apart, well inside the raw retention (older rows may be dropped by its TTL).
+      ts: NOW - i * 3_600_007,
       indicator: i % 2 ? 'traffic.flow' : 'env.aqi',
       // Text the encoding must escape, and text beyond ASCII.
       region: i === 3 ? 'r\tx\\y' : '990101',
