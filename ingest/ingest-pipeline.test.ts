@@ -15,10 +15,16 @@ function memoryStore() {
   let failing = false
   let gate: Promise<void> | undefined
   const store: IngestStore = {
-    async insertPointsTsv(tsv) {
+    async insertPoints(parts) {
       if (gate) await gate
       if (failing) throw new Error('engine down')
-      rows.push(...tsv.toString().trimEnd().split('\n'))
+      // Readable rows: a producer id shows as the decimal of its hash.
+      for (const { batch, ids } of parts) {
+        for (let i = 0; i < batch.length; i++) {
+          const id = ids && ids.hi[i]! >= 0 ? idHashToDecimal({ hi: ids.hi[i]!, lo: ids.lo[i]! }) : ''
+          rows.push(`${batch.indicator[i]}|${batch.region[i]}|${batch.value[i]}|${id}`)
+        }
+      }
     },
     async insertRejects(r) {
       if (failing) throw new Error('engine down')
@@ -50,9 +56,6 @@ function pipeline(mem = memoryStore(), limits = {}) {
   const p = new IngestPipeline({
     index: testCatalog(),
     store: mem.store,
-    // Readable rows: a producer id shows as the decimal of its hash.
-    encode: (batch, _source, _received, ids) =>
-      Buffer.from([...batch].map((pt, i) => `${pt.indicator}|${pt.region}|${pt.value}|${ids && ids.hi[i]! >= 0 ? idHashToDecimal({ hi: ids.hi[i]!, lo: ids.lo[i]! }) : ''}\n`).join('')),
     bus,
     now: () => NOW,
     limits: { lingerMs: 1, ...limits },

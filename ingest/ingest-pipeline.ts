@@ -17,9 +17,19 @@ import { createPointValidator, Rejection, type PointValidator } from './point-va
 
 /** What the pipeline needs from storage; the real one is PointStore. */
 export interface IngestStore {
-  /** Inserts TabSeparated rows made by the pipeline's encoder. */
-  insertPointsTsv(tsv: Buffer): Promise<void>
+  /** Stores the points of several requests in one insert; resolves once they are stored (and rolled up). */
+  insertPoints(parts: readonly PointRows[]): Promise<void>
   insertRejects(rows: readonly RejectInput[]): Promise<void>
+}
+
+/** Points of one request (or one slice of history), as they are stored. */
+export interface PointRows {
+  batch: PointBatch
+  source: IngestSource
+  /** When they were received, epoch ms. */
+  received: number
+  /** The hash of each point's producer id (-1 in `hi`: none); absent: no point has one. */
+  ids?: IdHashColumns
 }
 
 /** A record ingest refused, kept in the dead letter with its reason and raw text. */
@@ -31,8 +41,6 @@ export interface RejectInput {
   reason: string
   raw: string
 }
-
-export type PointEncoder = (batch: PointBatch, source: IngestSource, received: number, idHashes?: IdHashColumns) => Buffer
 
 export interface IngestResult {
   accepted: number
@@ -111,28 +119,24 @@ interface Prepared {
   source: IngestSource
   received: number
   accepted: PointBatch
-  tsv: Buffer
   rejects: RejectInput[]
   /**
-   * The id hash of each accepted point (-1 in `hi`: none): what the encoding
-   * wrote, and the ids this request added to the dedupe window (forgotten
-   * again if it fails).
+   * The id hash of each accepted point (-1 in `hi`: none): what is stored, and
+   * the ids this request added to the dedupe window (forgotten again if it fails).
    */
   ids: IdHashColumns
   duplicates: number
 }
 
 interface PointUnit {
-  /** The points for the bus, or null for history (not news). */
-  batch: PointBatch | null
-  /** Encoded rows, as bytes: off the JavaScript heap while they wait. */
-  tsv: Buffer
+  rows: PointRows
+  /** False for history: stored, not news for the bus. */
+  publish: boolean
 }
 
 export interface IngestPipelineDeps {
   index: CatalogIndex
   store: IngestStore
-  encode: PointEncoder
   bus: IngestBus
   now?: () => number
   limits?: Partial<PipelineLimits>
@@ -148,7 +152,6 @@ export class IngestPipeline {
   private readonly pointWriter: BatchWriter<PointUnit>
   private readonly rejectWriter: BatchWriter<RejectInput[]>
   private readonly now: () => number
-  private readonly encode: PointEncoder
   private readonly bus: IngestBus
   /** Reused for each id's hash while a request is prepared. */
   private readonly scratchId: IdHash = { hi: 0, lo: 0 }
@@ -158,7 +161,6 @@ export class IngestPipeline {
   constructor(deps: IngestPipelineDeps) {
     const limits = { ...DEFAULT_LIMITS, ...deps.limits }
     this.now = deps.now ?? Date.now
-    this.encode = deps.encode
     this.bus = deps.bus
     this.validate = createPointValidator(deps.index, this.now)
     this.dedupeTtlMs = limits.dedupeTtlMs
@@ -171,13 +173,13 @@ export class IngestPipeline {
       sink: async (units, rows) => {
         const started = performance.now()
         try {
-          await deps.store.insertPointsTsv(units.length === 1 ? units[0]!.tsv : Buffer.concat(units.map((u) => u.tsv)))
+          await deps.store.insertPoints(units.map((u) => u.rows))
         } catch (err) {
           deps.onInsert?.(performance.now() - started, rows, false, err)
           throw err
         }
         deps.onInsert?.(performance.now() - started, rows, true)
-        for (const u of units) if (u.batch) this.bus.publish(u.batch)
+        for (const u of units) if (u.publish) this.bus.publish(u.rows.batch)
       },
     })
     this.rejectWriter = new BatchWriter<RejectInput[]>({
@@ -202,8 +204,8 @@ export class IngestPipeline {
    * readable (its lines are kept in the dead letter).
    *
    * Parsing and validation run synchronously, before anything is awaited, so
-   * the body text and its parsed objects die young: only the points and their
-   * encoding wait for storage. (Keeping them alive across the insert made the
+   * the body text and its parsed objects die young: only the points' columns
+   * wait for storage. (Keeping them alive across the insert made the
    * garbage collector the largest cost of ingest.)
    */
   ingestBody(text: string, format: BodyFormat, source: IngestSource, permit?: PointPermit): Promise<IngestResult> {
@@ -271,9 +273,7 @@ export class IngestPipeline {
       accepted.ts[k] = verdict.ts
       accepted.value[k] = verdict.value
     }
-    const batch = new PointBatch(accepted, source, received)
-    const tsv = this.encode(batch, source, received, hashes)
-    return { source, received, accepted: batch, tsv, rejects, ids: hashes, duplicates }
+    return { source, received, accepted: new PointBatch(accepted, source, received), rejects, ids: hashes, duplicates }
   }
 
   private async commit(p: Prepared): Promise<IngestResult> {
@@ -286,7 +286,8 @@ export class IngestPipeline {
     // Without rejects the points are queued at once, not a microtask later: a
     // batch that fills up goes to the engine while the event loop is still busy
     // reading the requests that arrived together.
-    const storePoints = () => this.pointWriter.write({ batch: p.accepted, tsv: p.tsv }, p.accepted.length)
+    const rows: PointRows = { batch: p.accepted, source: p.source, received: p.received, ids: p.ids }
+    const storePoints = () => this.pointWriter.write({ rows, publish: true }, p.accepted.length)
     const write = p.rejects.length === 0 ? storePoints() : this.keepRejects(p.rejects).then(storePoints)
     this.pendingWrites.add(write)
     try {
@@ -313,8 +314,8 @@ export class IngestPipeline {
    */
   async writeHistory(points: readonly Point[], source: IngestSource): Promise<void> {
     const ids = points.some((p) => p.id !== undefined) ? idHashColumns(points) : undefined
-    const tsv = this.encode(new PointBatch(points), source, this.now(), ids)
-    await this.pointWriter.write({ batch: null, tsv }, points.length)
+    const rows: PointRows = { batch: new PointBatch(points), source, received: this.now(), ...(ids && { ids }) }
+    await this.pointWriter.write({ rows, publish: false }, points.length)
   }
 
   /** Refills the dedupe window with ids stored before a restart. */

@@ -26,7 +26,7 @@ import { LiveHub } from './live/live-hub'
 import { LiveServer } from './live/live-server'
 import { IndicatorQueries } from './storage/indicator-queries'
 import { RegionSeries } from './storage/region-series'
-import { encodePointsTsv, PointStore } from './storage/point-store'
+import { PointStore } from './storage/point-store'
 import { syncReferenceTables } from './storage/reference-store'
 import { createStorageClient, type StorageClient } from './storage/storage-client'
 import { tableNames } from './storage/tables'
@@ -103,7 +103,6 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const pipeline = new IngestPipeline({
       index: catalog,
       store,
-      encode: encodePointsTsv,
       bus,
       now,
       limits: options.limits,

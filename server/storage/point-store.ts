@@ -2,8 +2,9 @@ import type { ClickHouseClient } from '@clickhouse/client'
 import type { IngestSource, Point } from '../../common/point'
 import { idHashFromDecimal, type IdHash, type IdHashColumns } from '../../ingest/id-hash'
 import type { HistoryTarget } from '../../ingest/history-backfill'
-import type { RejectInput } from '../../ingest/ingest-pipeline'
+import type { PointRows, RejectInput } from '../../ingest/ingest-pipeline'
 import type { PointBatch } from '../../common/point-batch'
+import { float64Column, int32Column, Utf8ColumnBuilder, type ArrowColumn } from './arrow-columns'
 import { historyEntryTable } from './migrations'
 import type { StorageClient } from './storage-client'
 import type { TableNames } from './tables'
@@ -17,6 +18,69 @@ export const MAX_REJECT_RAW_CHARS = 16_384
  * (cheap to write as text, no BigInt per point) and is stored as one `id_hash`.
  */
 export const POINT_COLUMNS = ['indicator', 'region', 'station', 'ts', 'value', 'id_hi', 'id_lo', 'source', 'received'] as const
+
+/**
+ * How the engine reads POINT_COLUMNS from the columns `pointColumns` builds:
+ * times travel as epoch milliseconds in a Float64 (exact to 2^53).
+ */
+export const POINT_SELECT = [
+  'indicator',
+  'region',
+  'station',
+  "fromUnixTimestamp64Milli(toInt64(ts), 'UTC')",
+  'value',
+  'id_hi',
+  'id_lo',
+  'source',
+  "fromUnixTimestamp64Milli(toInt64(received), 'UTC')",
+] as const
+
+/**
+ * The points of several requests as one set of Arrow columns, for the embedded
+ * engine (see arrow-columns.ts). A producer id is stored as its 60-bit hash's
+ * two 30-bit lanes (0, 0: no id), as in the TSV.
+ */
+export function pointColumns(parts: readonly PointRows[]): ArrowColumn[] {
+  let n = 0
+  for (const p of parts) n += p.batch.length
+  const indicator = new Utf8ColumnBuilder(n)
+  const region = new Utf8ColumnBuilder(n)
+  const station = new Utf8ColumnBuilder(n)
+  const source = new Utf8ColumnBuilder(n)
+  const ts = new Float64Array(n)
+  const value = new Float64Array(n)
+  const received = new Float64Array(n)
+  const idHi = new Int32Array(n)
+  const idLo = new Int32Array(n)
+  let k = 0
+  for (const { batch, ids, source: from, received: at } of parts) {
+    ts.set(batch.ts, k)
+    value.set(batch.value, k)
+    received.fill(at, k, k + batch.length)
+    for (let i = 0; i < batch.length; i++, k++) {
+      indicator.add(batch.indicator[i]!)
+      region.add(batch.region[i]!)
+      station.add(batch.station[i]!)
+      source.add(from)
+      // Int32Array's own zero is "no id".
+      if (ids !== undefined && ids.hi[i]! >= 0) {
+        idHi[k] = ids.hi[i]!
+        idLo[k] = ids.lo[i]!
+      }
+    }
+  }
+  return [
+    indicator.finish('indicator'),
+    region.finish('region'),
+    station.finish('station'),
+    float64Column('ts', ts),
+    float64Column('value', value),
+    int32Column('id_hi', idHi),
+    int32Column('id_lo', idLo),
+    source.finish('source'),
+    float64Column('received', received),
+  ]
+}
 
 /** Bytes a typical row takes (codes, two timestamps, a value, an id hash): the first guess of a batch's size. */
 const ROW_BYTES_GUESS = 112
@@ -90,14 +154,20 @@ export class PointStore {
     this.client = storage.client
   }
 
-  /** Inserts TSV made by encodePointsTsv; resolves once stored (and rolled up). */
-  insertPointsTsv(tsv: Buffer): Promise<void> {
-    return this.storage.insertTsv(this.tables.points, POINT_COLUMNS, tsv)
+  /**
+   * Stores points in one insert; resolves once they are stored (and rolled up).
+   * By column on the embedded engine, as TSV on a server.
+   */
+  insertPoints(parts: readonly PointRows[]): Promise<void> {
+    const table = this.tables.points
+    if (this.storage.insertColumns) return this.storage.insertColumns(table, POINT_COLUMNS, POINT_SELECT, pointColumns(parts))
+    const tsv = parts.map((p) => encodePointsTsv(p.batch, p.source, p.received, p.ids))
+    return this.storage.insertText(table, POINT_COLUMNS, tsv.length === 1 ? tsv[0]! : Buffer.concat(tsv))
   }
 
   /** Inserts history (TSV made by encodeHistoryTsv) into the rollup of its resolution. */
   insertHistoryTsv(target: HistoryTarget, tsv: string): Promise<void> {
-    return this.storage.insertTsv(historyEntryTable(this.tables, target), HISTORY_COLUMNS, Buffer.from(tsv))
+    return this.storage.insertText(historyEntryTable(this.tables, target), HISTORY_COLUMNS, Buffer.from(tsv))
   }
 
   async insertRejects(rows: readonly RejectInput[]): Promise<void> {

@@ -3,8 +3,13 @@ import { createChdbConnection } from 'chdb/connection'
 import fs from 'node:fs'
 import { Readable } from 'node:stream'
 import type { Config } from '../config'
+import type { ArrowColumn } from './arrow-columns'
+import { openColumnInsert } from './chdb-column-insert'
 
 export type StorageMode = 'embedded' | 'remote'
+
+/** Text formats rows are inserted in: TSV (our encoding), JSONEachRow (a producer's NDJSON as it came). */
+export type TextFormat = 'TabSeparated' | 'JSONEachRow'
 
 /**
  * The one way the server reaches ClickHouse: `@clickhouse/client` either on the
@@ -16,12 +21,19 @@ export interface StorageClient {
   readonly mode: StorageMode
   readonly database: string
   /**
-   * Inserts TabSeparated text. The hot path of ingest: on the embedded engine
-   * the text is handed to the engine as one buffer (chDB's raw insert), where
-   * the client's stream would copy it three times; on a server it is the
-   * client's ordinary insert.
+   * Inserts rows as text (TabSeparated unless told). On the embedded engine the
+   * text is handed to the engine as one buffer (chDB's raw insert), where the
+   * client's stream would copy it three times; on a server it is the client's
+   * ordinary insert, and the hot path of ingest.
    */
-  insertTsv(table: string, columns: readonly string[], tsv: Buffer): Promise<void>
+  insertText(table: string, columns: readonly string[], body: Buffer, format?: TextFormat): Promise<void>
+  /**
+   * Inserts columns the engine reads in place, with no text to parse: about
+   * four times cheaper for the engine than TSV. Embedded engine only (absent on
+   * a server, where TSV over HTTP is the way in). `select` gives, for each of
+   * the table's `columns`, an expression over the data's column names.
+   */
+  insertColumns?(table: string, columns: readonly string[], select: readonly string[], data: readonly ArrowColumn[]): Promise<void>
   close(): Promise<void>
 }
 
@@ -69,7 +81,8 @@ function drainingOnClose(storage: StorageClient): StorageClient {
   return {
     ...storage,
     client,
-    insertTsv: (table, columns, tsv) => track(storage.insertTsv(table, columns, tsv)),
+    insertText: (table, columns, body, format) => track(storage.insertText(table, columns, body, format)),
+    ...(storage.insertColumns && { insertColumns: (table, columns, select, data) => track(storage.insertColumns!(table, columns, select, data)) }),
     close: async () => {
       const deadline = performance.now() + MAX_CLOSE_WAIT_MS
       while ((pending > 0 || performance.now() - lastActive < QUIET_MS) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20))
@@ -90,15 +103,20 @@ function openStorageClient(config: Config['clickhouse']): StorageClient {
       connection,
       clickhouse_settings: COMMON_SETTINGS,
     })
+    const columnInsert = openColumnInsert(config.path)
     return {
       client,
       mode: 'embedded',
       database: config.database,
-      insertTsv: async (table, columns, tsv) => {
-        if (tsv.length === 0) return
-        await chdb.chdb.rawInsert({ table, columns, values: tsv, format: 'TabSeparated', settings: COMMON_SETTINGS })
+      insertText: async (table, columns, body, format = 'TabSeparated') => {
+        if (body.length === 0) return
+        await chdb.chdb.rawInsert({ table, columns, values: body, format, settings: COMMON_SETTINGS })
       },
-      close: () => client.close(),
+      ...(columnInsert && { insertColumns: columnInsert.insert }),
+      close: async () => {
+        await client.close()
+        columnInsert?.close()
+      },
     }
   }
   const client = createClient({
@@ -112,9 +130,9 @@ function openStorageClient(config: Config['clickhouse']): StorageClient {
     client,
     mode: 'remote',
     database: config.database,
-    insertTsv: async (table, columns, tsv) => {
-      if (tsv.length === 0) return
-      await client.insert({ table, columns: [...columns] as [string, ...string[]], values: Readable.from([tsv], { objectMode: false }), format: 'TabSeparated' })
+    insertText: async (table, columns, body, format = 'TabSeparated') => {
+      if (body.length === 0) return
+      await client.insert({ table, columns: [...columns] as [string, ...string[]], values: Readable.from([body], { objectMode: false }), format })
     },
     close: () => client.close(),
   }

@@ -51,10 +51,16 @@ export function withFaults(storage: StorageClient, faults: StorageFaults): Stora
   return {
     ...storage,
     client,
-    insertTsv: async (table, columns, tsv) => {
+    insertText: async (table, columns, body, format) => {
       faults.check(table)
-      return storage.insertTsv(table, columns, tsv)
+      return storage.insertText(table, columns, body, format)
     },
+    ...(storage.insertColumns && {
+      insertColumns: async (table, columns, select, data) => {
+        faults.check(table)
+        return storage.insertColumns!(table, columns, select, data)
+      },
+    }),
     close: () => storage.close(),
   }
 }

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PointBatch } from '../../common/point-batch'
 import { createRng } from '../../common/random'
 import { hashId, idHashColumns, idHashToDecimal } from '../../ingest/id-hash'
-import { encodePointsTsv, POINT_COLUMNS } from '../../server/storage/point-store'
+import { PointStore } from '../../server/storage/point-store'
+import { tableNames } from '../../server/storage/tables'
 import type { Point } from '../../common/point'
 import { startTestServer, type TestServer } from './harness'
 
@@ -107,36 +108,46 @@ describe('rollups', () => {
   })
 })
 
-describe('the encoding ingest inserts', () => {
-  it('is read back by the engine exactly: codes, times, values and id hashes', async () => {
-    const table = 'onescreen.points_codec'
+describe('the encodings ingest inserts', () => {
+  // By column on the embedded engine (what the server uses), as TSV on a ClickHouse server (forced here).
+  it.each(['columns', 'tsv'] as const)('are read back by the engine exactly, %s: codes, times, values, id hashes, sources', async (encoding) => {
+    expect(typeof server.storage.insertColumns).toBe('function')
+    const table = `onescreen.points_codec_${encoding}`
     await server.storage.client.command({ query: `CREATE TABLE ${table} AS onescreen.points` })
+    const storage = encoding === 'columns' ? server.storage : { ...server.storage, insertColumns: undefined }
+    const store = new PointStore(storage, { ...tableNames('onescreen'), points: table })
     const values = [0, -0.5, 1e-7, 123.456, 0.1 + 0.2, 1767, -1_000_000_007, 2 ** 53, 1.5e300, 5e-324]
     const points = values.map((value, i) => ({
       // Hours apart, well inside the raw retention (older rows may be dropped by its TTL).
       ts: NOW - i * 3_600_007,
       indicator: i % 2 ? 'traffic.flow' : 'env.aqi',
-      // Text the encoding must escape, and text beyond ASCII.
+      // Text TSV must escape, and text beyond ASCII.
       region: i === 3 ? 'r\tx\\y' : '990101',
       station: i === 4 ? '站点-一' : '',
       value,
       ...(i % 3 ? { id: `id-${i}` } : {}),
     }))
-    const received = NOW + 1
-    await server.storage.insertTsv(table, POINT_COLUMNS, encodePointsTsv(new PointBatch(points), 'test', received, idHashColumns(points)))
+    // Two requests in one insert, each with its own source and time of receipt.
+    const parts = [
+      { points: points.slice(0, 6), source: 'test', received: NOW + 1 },
+      { points: points.slice(6), source: 'replay', received: NOW + 2 },
+    ] as const
+    await store.insertPoints(parts.map((p) => ({ batch: new PointBatch(p.points), source: p.source, received: p.received, ids: idHashColumns(p.points) })))
     const back = await rows(`SELECT indicator, region, station, toUnixTimestamp64Milli(ts) AS ts, value, toString(id_hash) AS id, source,
       toUnixTimestamp64Milli(received) AS received FROM ${table} ORDER BY ts DESC`)
     expect(back).toEqual(
-      points.map((p) => ({
-        indicator: p.indicator,
-        region: p.region,
-        station: p.station,
-        ts: p.ts,
-        value: p.value,
-        id: p.id === undefined ? '0' : idHashToDecimal(hashId(p.id)),
-        source: 'test',
-        received,
-      })),
+      parts.flatMap(({ points: some, source, received }) =>
+        some.map((p) => ({
+          indicator: p.indicator,
+          region: p.region,
+          station: p.station,
+          ts: p.ts,
+          value: p.value,
+          id: p.id === undefined ? '0' : idHashToDecimal(hashId(p.id)),
+          source,
+          received,
+        })),
+      ),
     )
   })
 })
