@@ -91,19 +91,21 @@ export interface PipelineLimits {
 }
 
 export const DEFAULT_LIMITS: PipelineLimits = {
-  // ~100k rows is where an insert into points + 4 rollup views stops getting
-  // cheaper per row on this engine (measured: 50k → 200k rows per insert gains
-  // ~10 %), and it keeps one batch's memory near 30 MB.
+  // Measured with `npm run bench -- ingest` (inserts by column, 2026-11-22):
+  // 50k rows per insert 266k points/s, 100k 320–328k, up to 200k 296k. Fewer,
+  // larger parts cost the engine less until a batch waits too long to form.
   maxBatchRows: 100_000,
   // Group commit: a batch goes as soon as an insert slot is free, after a few ms
   // to gather requests that arrive together; under load, batches grow while the
   // inserts ahead of them run. (50 ms cost e2e latency and gained no throughput.)
   lingerMs: 5,
-  // Two: while one insert runs its views, the next parses; measured faster than
-  // one (the engine gets the second core while the event loop waits) and than three.
+  // Two: while one insert runs its views, the next batch forms; measured faster
+  // than one (the engine gets the second core while the event loop works) and
+  // than three (298k points/s against 320k).
   maxInFlightBatches: 2,
-  // About 2 s of the 200k points/s the pipeline sustains: enough to absorb a
-  // burst, small enough (~150 MB) that memory stays bounded.
+  // About 1.5 s of the ~320k points/s the pipeline sustains: enough to absorb a
+  // burst, small enough that memory stays bounded (a queued point is its
+  // columns, ~60 bytes: ~30 MB).
   maxQueuedRows: 500_000,
   // A producer retrying after a crash does so within minutes; a day is generous.
   dedupeTtlMs: 24 * 3_600_000,

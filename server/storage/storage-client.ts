@@ -114,8 +114,11 @@ function openStorageClient(config: Config['clickhouse']): StorageClient {
       },
       ...(columnInsert && { insertColumns: columnInsert.insert }),
       close: async () => {
-        await client.close()
-        columnInsert?.close()
+        try {
+          await client.close()
+        } finally {
+          columnInsert?.close()
+        }
       },
     }
   }
