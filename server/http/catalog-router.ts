@@ -24,6 +24,8 @@ export function catalogRouter(index: CatalogIndex): Router {
   const router = Router()
   router.get('/catalog', (_req, res) => {
     res.setHeader('Cache-Control', 'private, max-age=300, must-revalidate')
+    // Another account signing in on the same browser must not be handed this one's cached catalog.
+    res.vary('Cookie').vary('Authorization')
     res.type('application/json').send(bodyFor(scopeOf(res)))
   })
   return router

@@ -5,16 +5,19 @@ import { Router, type Response } from 'express'
 import { z } from 'zod'
 import type { CatalogIndex } from '../../common/catalog-index'
 import { codeSchema, REGION_LEVELS, regionLevelSchema, type RegionLevel } from '../../common/catalog-schema'
+import { requireInScope, scopeOf } from '../auth/http-auth'
 import type { Logger } from '../logger'
 import { ApiError } from './api-error'
 import { codeParam, levelParam, parseQuery, requireRegion } from './query-router'
 
 /**
  * The static geography of the catalog: GET /api/regions (the region tree) and
- * GET /api/geo/:level (boundaries as GeoJSON). Neither changes while the server
- * runs, so each answer is serialised once, carries a precomputed ETag (hashing
- * a megabyte of GeoJSON per request would cost more than sending it) and may be
- * cached by browsers and proxies.
+ * GET /api/geo/:level (boundaries as GeoJSON). Each is of the account's own
+ * subtree, as the catalog is: a city account's tree and map hold its city and
+ * nothing around it, its city the root (no parent). Neither changes while the
+ * server runs, so each answer is serialised once per scope, carries a
+ * precomputed ETag (hashing a megabyte of GeoJSON per request would cost more
+ * than sending it) and may be cached by browsers (privately: it depends on who asks).
  */
 
 /** Where the boundaries live inside the catalog directory, per level. */
@@ -26,12 +29,15 @@ export const GEO_FILES = {
   county: 'counties',
 } as const satisfies Record<RegionLevel, string>
 
-/** Boundaries change only with a new catalog (a release): an hour saves the wall refetching them on every reload. */
-export const GEO_CACHE_CONTROL = 'public, max-age=3600'
+/**
+ * Boundaries change only with a new catalog (a release): an hour saves the wall
+ * refetching them on every reload. Private: the answer depends on the account.
+ */
+export const GEO_CACHE_CONTROL = 'private, max-age=3600'
 /** GeoJSON's registered media type (RFC 7946); compression treats it as JSON. */
 const GEOJSON_TYPE = 'application/geo+json'
-/** As the catalog: short, then revalidated by ETag. */
-export const REGIONS_CACHE_CONTROL = 'public, max-age=300, must-revalidate'
+/** As the catalog: short, then revalidated by ETag; private, as it depends on the account. */
+export const REGIONS_CACHE_CONTROL = 'private, max-age=300, must-revalidate'
 
 export interface RegionNode {
   code: string
@@ -43,9 +49,9 @@ export interface RegionNode {
 }
 
 export interface RegionsBody {
-  /** The code of the root region (the province). */
+  /** The code of the root region: the province, or the account's own region. */
   root: string
-  /** Every region, parents before children. */
+  /** Every region of the account's subtree, parents before children. */
   regions: RegionNode[]
 }
 
@@ -82,7 +88,15 @@ const geoQuerySchema = z.strictObject({ parent: codeParam('parent').optional() }
 const noQuerySchema = z.strictObject({})
 
 export function geoRouter(catalog: CatalogIndex, catalogDir: string, log: Logger): Router {
-  const regions = cached(JSON.stringify(regionsBody(catalog)), 'application/json')
+  const regionBodies = new Map<string, CachedBody>()
+  const regionsOf = (scope: string) => {
+    let body = regionBodies.get(scope)
+    if (!body) {
+      body = cached(JSON.stringify(regionsBody(catalog, scope)), 'application/json')
+      regionBodies.set(scope, body)
+    }
+    return body
+  }
   // Read on first use, then answered from memory. A failed read is forgotten so
   // the next request tries again (and logs again) instead of failing forever.
   let loading: Promise<Map<RegionLevel, LevelBoundaries>> | undefined
@@ -93,26 +107,34 @@ export function geoRouter(catalog: CatalogIndex, catalogDir: string, log: Logger
     })
     return loading
   }
-  // One body per (level, parent) asked for: at most three per region, and only
-  // the few whole-level ones are large.
+  // One body per (level, parent, scope) asked for: at most three per region and
+  // scope, and only the few whole-level ones are large.
   const answers = new Map<string, CachedBody>()
 
   const router = Router()
   router.get('/regions', (req, res) => {
     parseQuery(noQuerySchema, req.query)
-    send(res, regions, REGIONS_CACHE_CONTROL)
+    send(res, regionsOf(scopeOf(res)), REGIONS_CACHE_CONTROL)
   })
 
   router.get('/geo/:level', async (req, res) => {
     const { level } = parseQuery(geoParamsSchema, req.params)
     const { parent } = parseQuery(geoQuerySchema, req.query)
-    if (parent !== undefined) requireRegion(catalog, parent, 'parent')
-    const key = `${level}|${parent ?? ''}`
+    if (parent !== undefined) {
+      requireRegion(catalog, parent, 'parent')
+      requireInScope(catalog, res, parent, 'parent')
+    }
+    const scope = scopeOf(res)
+    const key = `${level}|${parent ?? ''}|${scope}`
     let answer = answers.get(key)
     if (!answer) {
       const ofLevel = (await boundaries()).get(level)!
       if ('missing' in ofLevel) throw new ApiError(404, 'no_boundaries', `this catalog has no ${level} boundaries: ${ofLevel.missing}`)
-      const features = parent === undefined ? ofLevel.features : ofLevel.features.filter((f) => catalog.tree.isWithin(f.properties.code, parent))
+      // Within the parent (itself in scope), else within the scope; the scope's own region has no parent.
+      const within = parent ?? scope
+      const features = ofLevel.features
+        .filter((f) => catalog.tree.isWithin(f.properties.code, within))
+        .map((f) => (f.properties.code === scope && f.properties.parent !== null ? { ...f, properties: { ...f.properties, parent: null } } : f))
       answer = cached(JSON.stringify({ type: 'FeatureCollection', features }), GEOJSON_TYPE)
       answers.set(key, answer)
     }
@@ -121,15 +143,15 @@ export function geoRouter(catalog: CatalogIndex, catalogDir: string, log: Logger
   return router
 }
 
-function regionsBody(catalog: CatalogIndex): RegionsBody {
+function regionsBody(catalog: CatalogIndex, scope: string): RegionsBody {
   const tree = catalog.tree
   return {
-    root: tree.root.code,
-    regions: tree.subtree(tree.root.code).map((r) => ({
+    root: scope,
+    regions: tree.subtree(scope).map((r) => ({
       code: r.code,
       name: r.name,
       level: r.level,
-      parent: r.parent,
+      parent: r.code === scope ? null : r.parent,
       centroid: r.centroid,
       children: tree.children(r.code).map((c) => c.code),
     })),
@@ -229,6 +251,8 @@ function cached(body: string, type: string): CachedBody {
 /** Express answers 304 by itself when the request's If-None-Match matches the ETag set here. */
 function send(res: Response, answer: CachedBody, cacheControl: string): void {
   res.setHeader('Cache-Control', cacheControl)
+  // Another account signing in on the same browser must not be handed this one's cached answer.
+  res.vary('Cookie').vary('Authorization')
   res.setHeader('ETag', answer.etag)
   res.type(answer.type).send(answer.body)
 }

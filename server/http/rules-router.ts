@@ -1,8 +1,8 @@
-import express, { Router, type Request, type RequestHandler } from 'express'
+import express, { Router, type Request, type RequestHandler, type Response } from 'express'
 import { z } from 'zod'
 import type { CatalogIndex } from '../../common/catalog-index'
-import { RuleSchema, type Rule } from '../../common/rule-schema'
-import { accountOf, requirePermission } from '../auth/http-auth'
+import { RuleSchema, ScopeSchema, type Rule } from '../../common/rule-schema'
+import { accountOf, requirePermission, scopeOf } from '../auth/http-auth'
 import {
   fieldProblems,
   parseRule,
@@ -27,6 +27,12 @@ import { codeParam, parseQuery, requireIndicator } from './query-router'
  * Changes are made by admins (rules.write) and audited under the signed-in
  * account's name; a body or query naming an `actor` is refused, so no one
  * can sign a change with someone else's name.
+ *
+ * Region scope: an account sees the rules that reach into its subtree (a
+ * province-wide rule, one of its own region or above it, one of a region
+ * inside it); another city's rule is not there for it (404). It may change
+ * only rules that reach nowhere outside its subtree, before and after the
+ * change: a city's admin cannot write a province-wide rule (403 outside_scope).
  */
 
 /**
@@ -55,7 +61,10 @@ export function rulesRouter(store: RulesApi, index: CatalogIndex): Router {
   router.get('/rules', (req, res) => {
     const q = parseQuery(listQuerySchema, req.query)
     if (q.indicator !== undefined) requireIndicator(index, q.indicator)
-    const rules = store.list().filter((r) => (q.enabled === undefined || r.enabled === q.enabled) && (q.indicator === undefined || watches(r, q.indicator)))
+    const scope = scopeOf(res)
+    const rules = store
+      .list()
+      .filter((r) => reachesInto(index, r, scope) && (q.enabled === undefined || r.enabled === q.enabled) && (q.indicator === undefined || watches(r, q.indicator)))
     const body: RulesListBody = { rules }
     res.setHeader('Cache-Control', 'no-cache')
     res.json(body)
@@ -64,7 +73,7 @@ export function rulesRouter(store: RulesApi, index: CatalogIndex): Router {
   router.get('/rules/:id', (req, res) => {
     const id = pathId(req)
     const stored = store.describe(id)
-    if (!stored) throw unknownRule(id)
+    if (!stored || !reachesInto(index, stored.rule, scopeOf(res))) throw unknownRule(id)
     const body: RuleBody = stored
     res.setHeader('Cache-Control', 'no-cache')
     res.json(body)
@@ -72,8 +81,13 @@ export function rulesRouter(store: RulesApi, index: CatalogIndex): Router {
 
   router.get('/rules/:id/history', async (req, res) => {
     const id = pathId(req)
+    const current = store.describe(id)
+    if (current && !reachesInto(index, current.rule, scopeOf(res))) throw unknownRule(id)
     const changes = await store.history(id)
-    if (changes.length === 0) throw unknownRule(id)
+    // A deleted rule's history is seen by those its last definition reached.
+    const last = changes.map((c) => c.after ?? c.before).find((d) => d != null)
+    const lastScope = ScopeSchema.safeParse((last as { scope?: unknown } | undefined)?.scope)
+    if (changes.length === 0 || (!current && lastScope.success && !reachesInto(index, { scope: lastScope.data }, scopeOf(res)))) throw unknownRule(id)
     const body: RuleHistoryBody = { id, changes }
     res.setHeader('Cache-Control', 'no-cache')
     res.json(body)
@@ -88,13 +102,17 @@ export function rulesRouter(store: RulesApi, index: CatalogIndex): Router {
     if (rule.id === undefined) rule.id = req.params.id
     else if (rule.id !== req.params.id)
       problems.push(`id: the body's id ${JSON.stringify(rule.id)} does not match the path's ${JSON.stringify(req.params.id)}`)
+    let parsed: Rule | undefined
     try {
-      parseRule(rule, index)
+      parsed = parseRule(rule, index)
     } catch (err) {
       if (!(err instanceof RuleValidationError)) throw err
       problems.push(...err.problems)
     }
-    if (problems.length > 0) throw invalid(problems)
+    if (problems.length > 0 || !parsed) throw invalid(problems)
+    // Both the rule replaced and its replacement must lie within the account's region.
+    requireRuleWithinScope(index, res, store, parsed.id)
+    requireWithinScope(index, res, parsed, 'scope.region')
     const { rule: stored, version, created } = await store.put(rule, accountOf(res).name).catch(mapStoreError)
     res.status(created ? 201 : 200).json({ rule: stored, version, created })
   })
@@ -103,6 +121,7 @@ export function rulesRouter(store: RulesApi, index: CatalogIndex): Router {
     const id = pathId(req)
     const parsed = patchBodySchema.safeParse(requireObject(req.body), { reportInput: true })
     if (!parsed.success) throw invalid(fieldProblems(parsed.error.issues), 'invalid_change')
+    requireRuleWithinScope(index, res, store, id)
     const result = await store.setEnabled(id, parsed.data.enabled, accountOf(res).name).catch(mapStoreError)
     res.json(result)
   })
@@ -113,11 +132,41 @@ export function rulesRouter(store: RulesApi, index: CatalogIndex): Router {
     const body = req.body === undefined ? {} : requireObject(req.body)
     const parsed = deleteBodySchema.safeParse(body, { reportInput: true })
     if (!parsed.success) throw invalid(fieldProblems(parsed.error.issues), 'invalid_change')
+    requireRuleWithinScope(index, res, store, id)
     const { version } = await store.remove(id, accountOf(res).name).catch(mapStoreError)
     res.json({ id, deleted: true, version })
   })
 
   return router
+}
+
+/** The region whose subtree a rule watches: its scope's region, else the whole tree. */
+function reachOf(index: CatalogIndex, rule: Pick<Rule, 'scope'>): string {
+  return rule.scope.region ?? index.tree.root.code
+}
+
+/** Whether a rule watches any region of the account's subtree. */
+function reachesInto(index: CatalogIndex, rule: Pick<Rule, 'scope'>, scope: string): boolean {
+  const reach = reachOf(index, rule)
+  return index.tree.isWithin(reach, scope) || index.tree.isWithin(scope, reach)
+}
+
+/** Refuses a rule that watches regions outside the account's subtree. */
+function requireWithinScope(index: CatalogIndex, res: Response, rule: Pick<Rule, 'scope'>, what: string): void {
+  const scope = scopeOf(res)
+  const reach = reachOf(index, rule)
+  if (index.tree.isWithin(reach, scope)) return
+  const name = index.region(scope)?.name.zh ?? scope
+  const watched = rule.scope.region === undefined ? `the whole tree (${reach})` : `region ${reach}`
+  throw new ApiError(403, 'outside_scope', `${what}: the rule watches ${watched}, beyond this account's region ${scope} (${name})`)
+}
+
+/** The same for a stored rule by id; one the account cannot see is answered as unknown. */
+function requireRuleWithinScope(index: CatalogIndex, res: Response, store: RulesApi, id: string): void {
+  const stored = store.describe(id)
+  if (!stored) return
+  if (!reachesInto(index, stored.rule, scopeOf(res))) throw unknownRule(id)
+  requireWithinScope(index, res, stored.rule, `rule ${id}`)
 }
 
 /** Whether a rule reads an indicator: its own, or one it cross-checks. */

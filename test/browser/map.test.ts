@@ -156,6 +156,31 @@ describe('region map in the browser', () => {
   )
 
   it(
+    'for a city account, draws its city as the whole map: its districts, nothing around them',
+    async () => {
+      const guangzhou = { name: 'gz-analyst', role: 'analyst' as const, region: '440100' }
+      const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=env.aqi&lang=en`, await server.token(guangzhou), { width: 1400, height: 900 })
+      await waitReady(page, '440100')
+      expect(await page.evaluate(() => window.__regionMap!.regions())).toEqual(childrenOf('440100'))
+      // The server sent it no other city: the map cannot even place one.
+      expect(await page.evaluate(() => window.__regionMap!.project('440600'))).toBeNull()
+      await page.screenshot({ path: saveScreenshot('map-city-account.png') })
+      // Land inside a district; bare background beside the city, where the province's map has Foshan and Qingyuan.
+      const box = await page.getByTestId('region-map').boundingBox()
+      const beside: [number, number] = [box!.x + box!.width * 0.05, box!.y + box!.height * 0.3]
+      const { painted, at } = await readMap(page, [await project(page, '440106'), beside])
+      expect(painted).toBeGreaterThan(0)
+      expect(near(at[0]!, BACKGROUND), 'a district is drawn').toBe(false)
+      // Nothing drawn: the canvases are clear there (or show the background colour).
+      const bare = (p: readonly number[]) => p[3] === 0 || near(p, BACKGROUND, 6)
+      expect(bare(at[1]!), `nothing is drawn beside the city (${at[1]!.join(',')})`).toBe(true)
+      expect(pageProblems(problems)).toEqual([])
+      await page.close()
+    },
+    TEST_MS,
+  )
+
+  it(
     'recolours a region as its live value changes, and names it on hover',
     async () => {
       // Only the choropleth: no station dots or alert rings over the pixel under test.

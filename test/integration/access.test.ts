@@ -218,6 +218,78 @@ describe('a city account', () => {
     expect(cities.values.map((v) => v.region)).not.toContain('990200')
   })
 
+  it('is given the geography of its own city only: its tree and its boundaries, its city the root', async () => {
+    const tree = (await status('/api/regions', {}, jia)).body as { root: string; regions: Array<{ code: string; parent: string | null }> }
+    expect(tree.root).toBe('990100')
+    expect(tree.regions.map((r) => r.code).sort()).toEqual(['990100', '990101', '990102'])
+    expect(tree.regions.find((r) => r.code === '990100')!.parent).toBeNull()
+    const features = async (path: string) => {
+      const r = await status(path, {}, jia)
+      expect(r.status, path).toBe(200)
+      return (r.body as { features: Array<{ properties: { code: string; parent: string | null } }> }).features.map((f) => f.properties)
+    }
+    expect(await features('/api/geo/province')).toEqual([])
+    expect(await features('/api/geo/city')).toEqual([expect.objectContaining({ code: '990100', parent: null })])
+    expect((await features('/api/geo/county')).map((f) => f.code).sort()).toEqual(['990101', '990102'])
+    expect((await features('/api/geo/county?parent=990100')).map((f) => f.code).sort()).toEqual(['990101', '990102'])
+    for (const path of ['/api/geo/county?parent=990200', '/api/geo/city?parent=990000']) {
+      const r = await status(path, {}, jia)
+      expect(r.status, path).toBe(403)
+      expect(r.body, path).toMatchObject({ ok: false, error: { code: 'outside_scope' } })
+    }
+    // The province-wide answers are another body, not this account's: a browser must not reuse one for the other.
+    const whole = (await status('/api/geo/city', {}, 'analyst')).body as { features: unknown[] }
+    expect(whole.features.length).toBeGreaterThan(1)
+  })
+
+  it('sees the rules that reach its city, and changes only rules within it', async () => {
+    const rule = (region?: string) => ({
+      name: { zh: '范围测试', en: 'Scope test' },
+      indicator: 'env.aqi',
+      scope: { level: 'leaf', ...(region && { region }) },
+      condition: { kind: 'threshold', op: 'above', value: 450, recover: 430 },
+      severity: 'info',
+      message: { zh: '{region} {value}', en: '{region} {value}' },
+    })
+    // Province-wide admin writes one rule per city.
+    expect((await status('/api/rules/scope-own', json('PUT', rule('990100')))).status).toBe(201)
+    expect((await status('/api/rules/scope-other', json('PUT', rule('990200')))).status).toBe(201)
+    const listed = ((await status('/api/rules', {}, jia)).body as { rules: Array<{ id: string; scope: { region?: string } }> }).rules
+    const ids = listed.map((r) => r.id)
+    expect(ids).toContain('scope-own')
+    expect(ids).toContain('env-aqi-critical')
+    expect(ids).not.toContain('scope-other')
+    for (const path of ['/api/rules/scope-other', '/api/rules/scope-other/history']) {
+      const r = await status(path, {}, jia)
+      expect(r.status, path).toBe(404)
+      expect(r.body, path).toMatchObject({ ok: false, error: { code: 'unknown_rule' } })
+    }
+    expect((await status('/api/rules/scope-own', {}, jia)).status).toBe(200)
+
+    const jiaAdmin = { name: 'jia-admin', role: 'admin' as const, region: '990100' }
+    for (const [path, init] of [
+      ['/api/rules/scope-new', json('PUT', rule('990200'))],
+      ['/api/rules/scope-new', json('PUT', rule())],
+      ['/api/rules/scope-own', json('PUT', rule())],
+      ['/api/rules/env-aqi-critical', json('PATCH', { enabled: false })],
+      ['/api/rules/env-aqi-critical', { method: 'DELETE' }],
+    ] as const) {
+      const r = await status(path, init, jiaAdmin)
+      expect(r.status, `${init.method} ${path}`).toBe(403)
+      expect(r.body, `${init.method} ${path}`).toMatchObject({ ok: false, error: { code: 'outside_scope' } })
+    }
+    expect((await status('/api/rules/scope-other', json('PATCH', { enabled: false }), jiaAdmin)).status).toBe(404)
+    expect((await status('/api/rules/scope-other', { method: 'DELETE' }, jiaAdmin)).status).toBe(404)
+    expect((await status('/api/rules/scope-own', json('PATCH', { enabled: false }), jiaAdmin)).status).toBe(200)
+    expect((await status('/api/rules/scope-mine', json('PUT', rule('990101')), jiaAdmin)).status).toBe(201)
+    // Nothing the city admin was refused changed.
+    const after = ((await status('/api/rules')).body as { rules: Array<{ id: string; enabled: boolean; scope: { region?: string } }> }).rules
+    expect(after.find((r) => r.id === 'env-aqi-critical')!.enabled).toBe(true)
+    expect(after.find((r) => r.id === 'scope-other')!.enabled).toBe(true)
+    expect(after.find((r) => r.id === 'scope-new')).toBeUndefined()
+    for (const id of ['scope-own', 'scope-other', 'scope-mine']) expect((await status(`/api/rules/${id}`, { method: 'DELETE' })).status).toBe(200)
+  })
+
   it('cannot silence or act on another city', async () => {
     const r = await status('/api/silences', json('POST', { matchers: { region: '990200' }, durationMinutes: 5, reason: 'not mine' }), jiaDuty)
     expect(r.status).toBe(403)

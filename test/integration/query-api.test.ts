@@ -8,6 +8,7 @@ import { errorHandler } from '../../server/http/api-error'
 import { geoRouter } from '../../server/http/geo-router'
 import { createLogger } from '../../server/logger'
 import { testCatalog, TEST_REGIONS } from '../fixtures/catalog'
+import { account, signedInAs } from '../fixtures/principals'
 import { writeTestCatalogDir } from '../fixtures/catalog-dir'
 import { startTestServer, tempDir, type TestServer } from './harness'
 
@@ -274,10 +275,11 @@ describe('bad queries', () => {
 })
 
 describe('GET /api/regions', () => {
-  it('serves the region tree with children, cacheable and revalidated by ETag', async () => {
+  it('serves the region tree with children, cacheable by the browser of the account asking and revalidated by ETag', async () => {
     const res = await get('/api/regions')
     expect(res.status).toBe(200)
-    expect(res.headers.get('cache-control')).toMatch(/public/)
+    expect(res.headers.get('cache-control')).toMatch(/^private/)
+    expect(res.headers.get('vary')).toMatch(/Cookie.*Authorization/)
     expect(res.body.root).toBe(TEST_REGIONS.find((r) => r.parent === null)!.code)
     const regions = res.body.regions as Array<{ code: string }>
     expect(regions.map((r) => r.code).sort()).toEqual(TEST_REGIONS.map((r) => r.code).sort())
@@ -335,9 +337,10 @@ describe('GET /api/geo/:level', () => {
     expect(res.body).toEqual({ type: 'FeatureCollection', features: [] })
   })
 
-  it('serves features with their names and polygons, cacheable for an hour', async () => {
+  it('serves features with their names and polygons, cacheable for an hour by the browser of the account asking', async () => {
     const res = await get('/api/geo/city')
-    expect(res.headers.get('cache-control')).toBe('public, max-age=3600')
+    expect(res.headers.get('cache-control')).toBe('private, max-age=3600')
+    expect(res.headers.get('vary')).toMatch(/Cookie.*Authorization/)
     expect(res.headers.get('content-type')).toMatch(/^application\/geo\+json/)
     const feature = (res.body.features as Array<{ properties: Record<string, unknown>; geometry: { type: string; coordinates: number[][][] } }>)[0]!
     const region = TEST_REGIONS.find((r) => r.code === feature.properties.code)!
@@ -367,6 +370,8 @@ describe('GET /api/geo/:level', () => {
     fs.rmSync(path.join(partial, 'geo', 'counties'), { recursive: true })
     const bare = tempDir('bare-catalog')
     const app = express()
+    // Signed in, province-wide: the router answers by the account's scope.
+    app.use(signedInAs(account('990000', 'analyst')))
     app.use('/partial', geoRouter(testCatalog(), partial, createLogger('silent')))
     app.use('/bare', geoRouter(testCatalog(), bare, createLogger('silent')))
     app.use(errorHandler(createLogger('silent')))

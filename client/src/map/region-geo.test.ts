@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { RegionTree } from '../../../common/region-tree'
 import { testCatalog } from '../../../test/fixtures/catalog'
 import { contains, RegionGeo, type RegionCollection, type RegionFeature } from './region-geo'
 
@@ -20,6 +21,16 @@ const counties = collection(square('990101', 'county', '990100', [113.4, 23.1], 
 afterEach(() => vi.unstubAllGlobals())
 
 describe('RegionGeo', () => {
+  it('draws the tree’s root as land: the province, or a city account’s own city', () => {
+    expect(new RegionGeo(province, cities, tree).land.features.map((f) => f.properties.code)).toEqual(['990000'])
+    // A city account's tree is rooted at its city, and the server sends it no province nor other city.
+    const cityTree = new RegionTree(tree.subtree('990100').map((r) => (r.code === '990100' ? { ...r, parent: null } : r)))
+    const own = collection({ ...cities.features[0]!, properties: { ...cities.features[0]!.properties, parent: null } })
+    expect(new RegionGeo(collection(), own, cityTree).land.features.map((f) => f.properties.code)).toEqual(['990100'])
+    // Boundary files without the root: nothing to draw as land, not an error.
+    expect(new RegionGeo(collection(), cities, tree).land.features).toEqual([])
+  })
+
   it('shows a region’s children, framed by its own bounds, and hands out the same objects every time', async () => {
     const geo = new RegionGeo(province, cities, tree)
     const view = await geo.prepare('990000')

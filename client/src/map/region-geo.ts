@@ -75,6 +75,16 @@ export class RegionGeo {
     for (const f of c.features) this.byCode.set(f.properties.code, f)
   }
 
+  /**
+   * The outline of the tree's root: the province, or a city account's own city
+   * (the server sends such an account nothing outside its city). What the map
+   * draws as land and as its outer border.
+   */
+  get land(): RegionCollection {
+    const root = this.byCode.get(this.tree.root.code)
+    return root ? { type: 'FeatureCollection', features: [root] } : EMPTY
+  }
+
   feature(code: string): RegionFeature | undefined {
     return this.byCode.get(code)
   }

@@ -156,7 +156,7 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
 
   useEffect(() => {
     if (!controller || !styleLoaded || !geo) return
-    controller.setSource('province', geo.province)
+    controller.setSource('province', geo.land)
     controller.setSource('cities', geo.cities)
   }, [controller, styleLoaded, geo])
 
@@ -164,7 +164,7 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
   useEffect(() => {
     if (!controller || !styleLoaded || !view || !geo) return
     controller.setInputs({
-      land: geo.province,
+      land: geo.land,
       view,
       fill: { revision: fillRevision, at: (i) => scale.color(columns.fill.at(i)) },
       air: showAir ? { stations: airStations, color: { revision: columns.aqi.revision, at: (i) => aqiColor(columns.aqi.at(i)) } } : null,
