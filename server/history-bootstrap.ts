@@ -3,7 +3,7 @@ import { backfillHistory, type HistorySink } from '../ingest/history-backfill'
 import type { Simulator } from '../ingest/simulators/simulator'
 import type { Logger } from './logger'
 import { BackfillMarker } from './storage/backfill-marker'
-import { encodeHistoryTsv, type PointStore } from './storage/point-store'
+import type { PointStore } from './storage/point-store'
 import type { TableNames } from './storage/tables'
 
 /**
@@ -41,7 +41,7 @@ export async function bootstrapHistory(deps: {
   const until = state?.until ?? deps.now
   await marker.record(until, false)
   const started = performance.now()
-  const sink: HistorySink = { write: (target, points) => deps.store.insertHistoryTsv(target, encodeHistoryTsv(points)) }
+  const sink: HistorySink = { write: (target, points) => deps.store.insertHistory(target, points) }
   log.info({ until: new Date(until).toISOString() }, 'back-filling history (first start)')
   const counts = await backfillHistory(deps.simulators, sink, {
     until,

@@ -136,6 +136,27 @@ export interface HistoryValue {
 
 
 export const HISTORY_COLUMNS = ['indicator', 'region', 'station', 'ts', 'value'] as const
+/** How the engine reads HISTORY_COLUMNS from the columns `historyColumns` builds. */
+const HISTORY_SELECT = ['indicator', 'region', 'station', "fromUnixTimestamp64Milli(toInt64(ts), 'UTC')", 'value'] as const
+
+/** History values as Arrow columns, for the embedded engine (see pointColumns). */
+export function historyColumns(values: readonly HistoryValue[]): ArrowColumn[] {
+  const n = values.length
+  const indicator = new Utf8ColumnBuilder(n)
+  const region = new Utf8ColumnBuilder(n)
+  const station = new Utf8ColumnBuilder(n)
+  const ts = new Float64Array(n)
+  const value = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!
+    indicator.add(v.indicator)
+    region.add(v.region)
+    station.add(v.station ?? '')
+    ts[i] = v.ts
+    value[i] = v.value
+  }
+  return [indicator.finish('indicator'), region.finish('region'), station.finish('station'), float64Column('ts', ts), float64Column('value', value)]
+}
 
 export function encodeHistoryTsv(values: readonly HistoryValue[]): string {
   let out = ''
@@ -165,9 +186,11 @@ export class PointStore {
     return this.storage.insertText(table, POINT_COLUMNS, tsv.length === 1 ? tsv[0]! : Buffer.concat(tsv))
   }
 
-  /** Inserts history (TSV made by encodeHistoryTsv) into the rollup of its resolution. */
-  insertHistoryTsv(target: HistoryTarget, tsv: string): Promise<void> {
-    return this.storage.insertText(historyEntryTable(this.tables, target), HISTORY_COLUMNS, Buffer.from(tsv))
+  /** Inserts history into the rollup of its resolution: by column on the embedded engine, as TSV on a server. */
+  insertHistory(target: HistoryTarget, values: readonly HistoryValue[]): Promise<void> {
+    const table = historyEntryTable(this.tables, target)
+    if (this.storage.insertColumns) return this.storage.insertColumns(table, HISTORY_COLUMNS, HISTORY_SELECT, historyColumns(values))
+    return this.storage.insertText(table, HISTORY_COLUMNS, Buffer.from(encodeHistoryTsv(values)))
   }
 
   async insertRejects(rows: readonly RejectInput[]): Promise<void> {
