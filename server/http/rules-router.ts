@@ -81,13 +81,10 @@ export function rulesRouter(store: RulesApi, index: CatalogIndex): Router {
 
   router.get('/rules/:id/history', async (req, res) => {
     const id = pathId(req)
-    const current = store.describe(id)
-    if (current && !reachesInto(index, current.rule, scopeOf(res))) throw unknownRule(id)
     const changes = await store.history(id)
     // A deleted rule's history is seen by those its last definition reached.
-    const last = changes.map((c) => c.after ?? c.before).find((d) => d != null)
-    const lastScope = ScopeSchema.safeParse((last as { scope?: unknown } | undefined)?.scope)
-    if (changes.length === 0 || (!current && lastScope.success && !reachesInto(index, { scope: lastScope.data }, scopeOf(res)))) throw unknownRule(id)
+    const reach = store.describe(id)?.rule ?? lastDefinitionScope(changes)
+    if (changes.length === 0 || (reach && !reachesInto(index, reach, scopeOf(res)))) throw unknownRule(id)
     const body: RuleHistoryBody = { id, changes }
     res.setHeader('Cache-Control', 'no-cache')
     res.json(body)
@@ -167,6 +164,13 @@ function requireRuleWithinScope(index: CatalogIndex, res: Response, store: Rules
   if (!stored) return
   if (!reachesInto(index, stored.rule, scopeOf(res))) throw unknownRule(id)
   requireWithinScope(index, res, stored.rule, `rule ${id}`)
+}
+
+/** The scope of the newest definition in a rule's history (newest first), if one reads as a scope. */
+function lastDefinitionScope(changes: readonly RuleChange[]): Pick<Rule, 'scope'> | undefined {
+  const last = changes.map((c) => c.after ?? c.before).find((d) => d != null) as { scope?: unknown } | undefined
+  const scope = ScopeSchema.safeParse(last?.scope)
+  return scope.success ? { scope: scope.data } : undefined
 }
 
 /** Whether a rule reads an indicator: its own, or one it cross-checks. */

@@ -288,6 +288,10 @@ describe('a city account', () => {
     expect(after.find((r) => r.id === 'scope-other')!.enabled).toBe(true)
     expect(after.find((r) => r.id === 'scope-new')).toBeUndefined()
     for (const id of ['scope-own', 'scope-other', 'scope-mine']) expect((await status(`/api/rules/${id}`, { method: 'DELETE' })).status).toBe(200)
+    // A deleted rule's history stays where its definition reached.
+    expect((await status('/api/rules/scope-other/history', {}, jia)).status).toBe(404)
+    expect((await status('/api/rules/scope-own/history', {}, jia)).status).toBe(200)
+    expect((await status('/api/rules/scope-other/history')).status).toBe(200)
   })
 
   it('cannot silence or act on another city', async () => {
