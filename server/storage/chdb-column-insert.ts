@@ -15,7 +15,7 @@ import type { ArrowColumn } from './arrow-columns'
  */
 
 /** The part of chdb-node this needs (checked at run time, not trusted). */
-interface ChdbModule {
+export interface ChdbModule {
   Session: new (path: string) => ChdbSession
   _arrowRegisterColumns: (connection: unknown, name: string, columns: readonly ArrowColumn[]) => void
   _arrowUnregister: (connection: unknown, name: string) => void
@@ -36,8 +36,12 @@ export interface ColumnInsert {
   close(): void
 }
 
-function loadChdb(): ChdbModule | null {
-  const mod = createRequire(import.meta.url)('chdb') as Partial<ChdbModule>
+function loadChdb(): Partial<ChdbModule> {
+  return createRequire(import.meta.url)('chdb') as Partial<ChdbModule>
+}
+
+/** The module if it has what column inserts need, else null. */
+function usable(mod: Partial<ChdbModule>): ChdbModule | null {
   const ok = typeof mod.Session === 'function' && typeof mod._arrowRegisterColumns === 'function' && typeof mod._arrowUnregister === 'function'
   return ok ? (mod as ChdbModule) : null
 }
@@ -45,8 +49,8 @@ function loadChdb(): ChdbModule | null {
 /** Each registration needs a name of its own while it lives; inserts overlap. */
 let registrations = 0
 
-export function openColumnInsert(dataDir: string): ColumnInsert | null {
-  const chdb = loadChdb()
+export function openColumnInsert(dataDir: string, mod: Partial<ChdbModule> = loadChdb()): ColumnInsert | null {
+  const chdb = usable(mod)
   if (!chdb) return null
   const session = new chdb.Session(dataDir)
   return {
