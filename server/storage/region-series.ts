@@ -68,6 +68,13 @@ export class RegionSeries {
   private readonly grace: Record<RollupStep, number>
   private running: Promise<void> | undefined
   private timer: NodeJS.Timeout | undefined
+  /**
+   * Set by stop(): a run in progress ends after the chunk it is computing.
+   * The first compaction after a back-fill works through 400 days, and a
+   * shutdown must not wait for all of it; the watermark saved after each chunk
+   * is where the next start carries on.
+   */
+  private stopping = false
   /** The lowest time below which a stored point touches a compacted bucket of some step. */
   private guard = 0
   private readonly dayStarts = new Map<number, number>()
@@ -167,6 +174,7 @@ export class RegionSeries {
   async stop(): Promise<void> {
     clearTimeout(this.timer)
     this.timer = undefined
+    this.stopping = true
     await this.running?.catch(() => undefined)
   }
 
@@ -205,6 +213,7 @@ export class RegionSeries {
 
   private async run(): Promise<void> {
     for (const step of ROLLUP_STEPS) {
+      if (this.stopping) return
       await this.recomputeDirty(step)
       await this.advance(step)
     }
@@ -242,7 +251,7 @@ export class RegionSeries {
     this.advancing.set(step, target)
     this.updateGuard()
     try {
-      while (watermark < target) {
+      while (watermark < target && !this.stopping) {
         // Empty stretches (history that is sparse at this resolution) are skipped, not scanned chunk by chunk.
         watermark = Math.min(await this.firstBucketFrom(step, watermark, target), target)
         if (watermark >= target) break
