@@ -118,15 +118,12 @@ export const MAX_REPLY_ERRORS = 1000
 
 /** A request after validation: what waits for storage (no per-point objects). */
 interface Prepared {
-  source: IngestSource
-  received: number
-  accepted: PointBatch
-  rejects: RejectInput[]
   /**
-   * The id hash of each accepted point (-1 in `hi`: none): what is stored, and
-   * the ids this request added to the dedupe window (forgotten again if it fails).
+   * The accepted points as they are stored. Their id hashes (-1 in `hi`: none)
+   * are also the ids this request added to the dedupe window, forgotten again if it fails.
    */
-  ids: IdHashColumns
+  accepted: PointRows & { ids: IdHashColumns }
+  rejects: RejectInput[]
   duplicates: number
 }
 
@@ -275,7 +272,7 @@ export class IngestPipeline {
       accepted.ts[k] = verdict.ts
       accepted.value[k] = verdict.value
     }
-    return { source, received, accepted: new PointBatch(accepted, source, received), rejects, ids: hashes, duplicates }
+    return { accepted: { batch: new PointBatch(accepted, source, received), source, received, ids: hashes }, rejects, duplicates }
   }
 
   private async commit(p: Prepared): Promise<IngestResult> {
@@ -288,24 +285,24 @@ export class IngestPipeline {
     // Without rejects the points are queued at once, not a microtask later: a
     // batch that fills up goes to the engine while the event loop is still busy
     // reading the requests that arrived together.
-    const rows: PointRows = { batch: p.accepted, source: p.source, received: p.received, ids: p.ids }
-    const storePoints = () => this.pointWriter.write({ rows, publish: true }, p.accepted.length)
+    const { batch, ids } = p.accepted
+    const storePoints = () => this.pointWriter.write({ rows: p.accepted, publish: true }, batch.length)
     const write = p.rejects.length === 0 ? storePoints() : this.keepRejects(p.rejects).then(storePoints)
     this.pendingWrites.add(write)
     try {
       await write
       await Promise.all(ahead)
     } catch (err) {
-      for (let i = 0; i < p.accepted.length; i++) if (p.ids.hi[i]! >= 0) this.dedupe.remove({ hi: p.ids.hi[i]!, lo: p.ids.lo[i]! })
+      for (let i = 0; i < batch.length; i++) if (ids.hi[i]! >= 0) this.dedupe.remove({ hi: ids.hi[i]!, lo: ids.lo[i]! })
       throw err instanceof StorageUnavailableError ? err : new StorageUnavailableError(err)
     } finally {
       this.pendingWrites.delete(write)
     }
-    this.stats.accepted += p.accepted.length
+    this.stats.accepted += batch.length
     this.stats.rejected += p.rejects.length
     this.stats.duplicates += p.duplicates
     const errors = p.rejects.slice(0, MAX_REPLY_ERRORS).map((r) => ({ line: r.line, field: r.field, reason: r.reason }))
-    const result: IngestResult = { accepted: p.accepted.length, rejected: p.rejects.length, duplicates: p.duplicates, errors }
+    const result: IngestResult = { accepted: batch.length, rejected: p.rejects.length, duplicates: p.duplicates, errors }
     if (p.rejects.length > MAX_REPLY_ERRORS) result.errorsTruncated = true
     return result
   }
