@@ -43,6 +43,14 @@ const envSchema = z.object({
   WRITES_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   /** Ingest requests per key or account per minute. */
   INGEST_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(60_000),
+  /**
+   * Reads per account per minute. A wall loads ~40 reads and refreshes a few a
+   * minute; an analyst clicking fast makes a few a second. 1200 leaves room for
+   * several walls signed in as one account, and stops one loop from hogging storage.
+   */
+  READS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1200),
+  /** Storage queries (series, snapshots, rankings, scorecards) running at once, for everyone. */
+  QUERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   /** Mark the session cookie Secure and send HSTS (when served over HTTPS, e.g. behind a proxy). */
   SECURE_COOKIE: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -84,7 +92,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
     logLevel: e.LOG_LEVEL,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3_600_000,
     adminPassword: e.ONESCREEN_ADMIN_PASSWORD,
-    limits: { loginsPerMinute: e.LOGINS_PER_MINUTE, writesPerMinute: e.WRITES_PER_MINUTE, ingestPerMinute: e.INGEST_REQUESTS_PER_MINUTE },
+    limits: {
+      loginsPerMinute: e.LOGINS_PER_MINUTE,
+      writesPerMinute: e.WRITES_PER_MINUTE,
+      ingestPerMinute: e.INGEST_REQUESTS_PER_MINUTE,
+      readsPerMinute: e.READS_PER_MINUTE,
+      queryConcurrency: e.QUERY_CONCURRENCY,
+    },
     secureCookie: e.SECURE_COOKIE,
   }
 }

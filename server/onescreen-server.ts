@@ -108,7 +108,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       limits: options.limits,
       onInsert: (ms, rows, ok, err) => {
         metrics.onInsert(ms, rows, ok)
-        writeHealth.note(ok, err)
+        writeHealth.note(ok)
         // Said once when it starts and once when it ends, not for every failed batch.
         if (!ok && !writesFailing) log.error({ err }, 'storing points failed; ingest answers 503 until storage takes writes again')
         if (ok && writesFailing) log.warn('storing points works again')

@@ -7,6 +7,7 @@ import type { CatalogIndex } from '../../common/catalog-index'
 import type { Logger } from '../logger'
 import type { TableNames } from '../storage/tables'
 import { StorageUnavailableError } from '../../ingest/ingest-pipeline'
+import { GateFullError, WorkGate } from '../work-gate'
 import { decoyHash, generatePassword, hashPassword, verifyPassword } from './password'
 
 /**
@@ -47,12 +48,34 @@ export type Principal = AccountPrincipal | KeyPrincipal
 export class AuthError extends Error {
   override readonly name = 'AuthError'
   constructor(
-    readonly code: 'invalid_credentials' | 'not_found' | 'conflict' | 'bad_request' | 'forbidden',
+    readonly code: 'invalid_credentials' | 'not_found' | 'conflict' | 'bad_request' | 'forbidden' | 'outside_scope' | 'busy',
     message: string,
   ) {
     super(message)
   }
 }
+
+/**
+ * Who makes an account or key change: their name (for the audit) and the root
+ * of their region scope. An admin acts only within that subtree, on both what
+ * the target is now and what it becomes.
+ */
+export interface Actor {
+  name: string
+  region: string
+}
+
+/**
+ * Password hashing, for the whole process. scrypt takes 32 MiB and ~50–100 ms
+ * on a thread of libuv's pool (4 threads by default), which file I/O, zlib
+ * and DNS share with it: one hash at a time keeps three threads for them, so
+ * a burst of sign-ins or password changes cannot starve storage or the ticks
+ * (300 concurrent attempts stopped the ticks for ~60 s before this gate).
+ * That allows ~10–20 hashes a second, well above a real sign-in rate; callers
+ * (an address, an account) take turns, and a caller with this many attempts
+ * waiting is refused at once (503) rather than queued without end.
+ */
+export const HASH_GATE = { concurrency: 1, perKeyQueued: 8, maxQueued: 64 } as const
 
 interface AccountRow {
   name: string
@@ -118,9 +141,15 @@ export class AuthService {
   private readonly keys = new Map<string, KeyRow>()
   private readonly now: () => number
   private lastVersion = 0
+  private readonly hashing = new WorkGate(HASH_GATE)
 
   constructor(private readonly options: AuthServiceOptions) {
     this.now = options.now ?? Date.now
+  }
+
+  /** Hashing's queue: running, waiting and refused (for metrics and tests). */
+  get hashingStats(): { running: number; queued: number; refused: number } {
+    return this.hashing.stats
   }
 
   async load(): Promise<{ accounts: number; sessions: number; keys: number }> {
@@ -186,7 +215,7 @@ export class AuthService {
   async login(name: string, password: string, address: string): Promise<{ token: string; expiresAt: number; principal: AccountPrincipal }> {
     const account = this.accounts.get(name.toLowerCase())
     // The same work whether or not the account exists: timing tells nothing.
-    const ok = await verifyPassword(password, account?.password_hash ?? (await decoyHash()))
+    const ok = await this.hash(`address:${address}`, async () => verifyPassword(password, account?.password_hash ?? (await decoyHash())))
     if (!account || !ok || account.disabled) {
       await this.audit('login.failed', name.slice(0, 64), '', address, account?.disabled ? 'disabled' : '')
       throw new AuthError('invalid_credentials', 'wrong name or password')
@@ -257,10 +286,15 @@ export class AuthService {
     }
   }
 
-  async createKey(input: { name: string; indicators: string[]; regions: string[] }, actor: string, address: string): Promise<{ key: string; view: KeyView }> {
+  /**
+   * A new ingest key. Its regions (`*`: every region) must lie within the
+   * actor's subtree: a city's admin cannot make a key that writes elsewhere.
+   */
+  async createKey(input: { name: string; indicators: string[]; regions: string[] }, actor: Actor, address: string): Promise<{ key: string; view: KeyView }> {
     const { index } = this.options
     for (const code of input.indicators) if (code !== '*' && !index.indicator(code)) throw new AuthError('bad_request', `indicators: unknown indicator ${code}`)
     for (const code of input.regions) if (code !== '*' && !index.region(code)) throw new AuthError('bad_request', `regions: unknown region ${code}`)
+    this.requireKeyInScope(input.regions, actor, 'regions')
     const id = randomBytes(6).toString('hex')
     const secret = randomBytes(24).toString('base64url').replace(/_/g, '-')
     const row: KeyRow = {
@@ -270,34 +304,43 @@ export class AuthService {
       key_hash: sha256(secret),
       indicators: [...new Set(input.indicators)],
       regions: [...new Set(input.regions)],
-      created_by: actor,
+      created_by: actor.name,
       created: this.now(),
       revoked: 0,
     }
     await this.insert(this.options.tables.apiKeys, row)
     this.keys.set(id, row)
-    await this.audit('key.created', '', actor, address, `${id} ${input.name}`)
+    await this.audit('key.created', '', actor.name, address, `${id} ${input.name}`)
     return { key: `${KEY_PREFIX}${id}_${secret}`, view: keyView(row) }
   }
 
-  async revokeKey(id: string, actor: string, address: string): Promise<KeyView> {
+  /** Revokes a key within the actor's subtree (one the actor cannot see is not found). */
+  async revokeKey(id: string, actor: Actor, address: string): Promise<KeyView> {
     const row = this.keys.get(id)
-    if (!row) throw new AuthError('not_found', `no ingest key ${id}`)
+    if (!row || !this.keyWithin(row.regions, actor.region)) throw new AuthError('not_found', `no ingest key ${id}`)
     const next = { ...row, version: this.version(), revoked: 1 }
     await this.insert(this.options.tables.apiKeys, next)
     this.keys.set(id, next)
-    await this.audit('key.revoked', '', actor, address, id)
+    await this.audit('key.revoked', '', actor.name, address, id)
     return keyView(next)
   }
 
-  listKeys(): KeyView[] {
-    return [...this.keys.values()].map(keyView).sort((a, b) => a.createdAt - b.createdAt)
+  /** The keys that write only within `scope`'s subtree. */
+  listKeys(scope: string): KeyView[] {
+    return [...this.keys.values()]
+      .filter((k) => this.keyWithin(k.regions, scope))
+      .map(keyView)
+      .sort((a, b) => a.createdAt - b.createdAt)
   }
 
   // ---- accounts ---------------------------------------------------------
 
-  listAccounts(): AccountView[] {
-    return [...this.accounts.values()].map(accountView).sort((a, b) => a.name.localeCompare(b.name))
+  /** The accounts whose scope lies within `scope`'s subtree. */
+  listAccounts(scope: string): AccountView[] {
+    return [...this.accounts.values()]
+      .filter((a) => this.within(a.region, scope))
+      .map(accountView)
+      .sort((a, b) => a.name.localeCompare(b.name))
   }
 
   account(name: string): AccountView | undefined {
@@ -305,34 +348,44 @@ export class AuthService {
     return row && accountView(row)
   }
 
-  async createAccount(input: { name: string; role: Role; region: string; password: string }, actor: string, address: string, demo = false): Promise<AccountView> {
-    if (this.accounts.has(input.name)) throw new AuthError('conflict', `an account named ${input.name} exists`)
+  async createAccount(input: { name: string; role: Role; region: string; password: string }, actor: Actor, address: string, demo = false): Promise<AccountView> {
     this.checkRegion(input.region)
+    this.requireInScope(input.region, actor, 'region')
+    // Checked after the scope: a city's admin learns nothing of names outside its subtree
+    // beyond what a failed create must say.
+    if (this.accounts.has(input.name)) throw new AuthError('conflict', `an account named ${input.name} exists`)
     const now = this.now()
     const row: AccountRow = {
       name: input.name,
       version: this.version(),
       role: input.role,
       region: input.region,
-      password_hash: await hashPassword(input.password),
+      password_hash: await this.hash(`account:${actor.name}`, () => hashPassword(input.password)),
       demo: demo ? 1 : 0,
       disabled: 0,
       created: now,
       updated: now,
-      updated_by: actor,
+      updated_by: actor.name,
     }
     await this.insert(this.options.tables.accounts, row)
     this.accounts.set(row.name, row)
-    await this.audit('account.created', row.name, actor, address, `${row.role} ${row.region}`)
+    await this.audit('account.created', row.name, actor.name, address, `${row.role} ${row.region}`)
     return accountView(row)
   }
 
-  /** An admin's change to an account. A new password, a new scope or a disabled account ends its sessions. */
-  async updateAccount(name: string, patch: { role?: Role; region?: string; password?: string; disabled?: boolean }, actor: string, address: string): Promise<AccountView> {
+  /**
+   * An admin's change to an account within its subtree, now and after the
+   * change. A new password, a new scope or a disabled account ends its sessions.
+   */
+  async updateAccount(name: string, patch: { role?: Role; region?: string; password?: string; disabled?: boolean }, actor: Actor, address: string): Promise<AccountView> {
     const row = this.accounts.get(name)
-    if (!row) throw new AuthError('not_found', `no account ${name}`)
-    if (patch.region !== undefined) this.checkRegion(patch.region)
-    if (name === actor && (patch.disabled === true || (patch.role !== undefined && patch.role !== 'admin')))
+    // An account outside the actor's subtree is not there for it.
+    if (!row || !this.within(row.region, actor.region)) throw new AuthError('not_found', `no account ${name}`)
+    if (patch.region !== undefined) {
+      this.checkRegion(patch.region)
+      this.requireInScope(patch.region, actor, 'region')
+    }
+    if (name === actor.name && (patch.disabled === true || (patch.role !== undefined && patch.role !== 'admin')))
       throw new AuthError('forbidden', 'an admin cannot disable or demote their own account (another admin can)')
     const next: AccountRow = {
       ...row,
@@ -340,31 +393,38 @@ export class AuthService {
       role: patch.role ?? row.role,
       region: patch.region ?? row.region,
       disabled: patch.disabled === undefined ? row.disabled : patch.disabled ? 1 : 0,
-      password_hash: patch.password !== undefined ? await hashPassword(patch.password) : row.password_hash,
+      password_hash: patch.password !== undefined ? await this.hash(`account:${actor.name}`, () => hashPassword(patch.password!)) : row.password_hash,
       demo: patch.password !== undefined ? 0 : row.demo,
       updated: this.now(),
-      updated_by: actor,
+      updated_by: actor.name,
     }
     await this.insert(this.options.tables.accounts, next)
     this.accounts.set(name, next)
     const changed = Object.keys(patch).filter((k) => k !== 'password')
-    await this.audit('account.updated', name, actor, address, [...changed, ...(patch.password !== undefined ? ['password'] : [])].join(','))
+    await this.audit('account.updated', name, actor.name, address, [...changed, ...(patch.password !== undefined ? ['password'] : [])].join(','))
     if (patch.password !== undefined || patch.disabled === true || (patch.region !== undefined && patch.region !== row.region) || (patch.role !== undefined && patch.role !== row.role))
       await this.endSessionsOf(name)
     return accountView(next)
   }
 
-  /** The signed-in user's own change of password (the current one is asked for again). */
-  async changePassword(name: string, current: string, password: string, address: string): Promise<void> {
+  /**
+   * The signed-in user's own change of password (the current one is asked for
+   * again). Every other session of the account ends (and with it its sockets);
+   * the one that made the change, `keepToken`, goes on.
+   */
+  async changePassword(name: string, current: string, password: string, address: string, keepToken?: string): Promise<void> {
     const row = this.accounts.get(name)
-    if (!row || !(await verifyPassword(current, row.password_hash))) {
+    const ok = row !== undefined && (await this.hash(`account:${name}`, () => verifyPassword(current, row.password_hash)))
+    if (!row || !ok) {
       await this.audit('password.failed', name, name, address, '')
       throw new AuthError('invalid_credentials', 'the current password is wrong')
     }
     if (current === password) throw new AuthError('bad_request', 'the new password must differ from the current one')
-    const next: AccountRow = { ...row, version: this.version(), password_hash: await hashPassword(password), demo: 0, updated: this.now(), updated_by: name }
+    const hash = await this.hash(`account:${name}`, () => hashPassword(password))
+    const next: AccountRow = { ...row, version: this.version(), password_hash: hash, demo: 0, updated: this.now(), updated_by: name }
     await this.insert(this.options.tables.accounts, next)
     this.accounts.set(name, next)
+    await this.endSessionsOf(name, keepToken === undefined ? undefined : sha256(keepToken))
     await this.audit('password.changed', name, name, address, '')
   }
 
@@ -384,12 +444,13 @@ export class AuthService {
           throw new Error(
             'refusing to start on a non-loopback address without accounts: set ONESCREEN_ADMIN_PASSWORD (12+ characters) to create the admin account, or start once on 127.0.0.1 and change the demo passwords',
           )
-        await this.createAccount({ name: 'admin', role: 'admin', region: root, password: opts.adminPassword }, 'first-start', '')
+        await this.createAccount({ name: 'admin', role: 'admin', region: root, password: opts.adminPassword }, { name: 'first-start', region: root }, '')
         return { created: ['admin'] }
       }
       const accounts = ROLES.map((role) => ({ name: role, role, region: root, password: generatePassword() }))
-      for (const a of accounts) await this.createAccount(a, 'first-start', '', true)
-      const { key } = await this.createKey({ name: 'demo producer', indicators: ['*'], regions: ['*'] }, 'first-start', '')
+      const firstStart: Actor = { name: 'first-start', region: root }
+      for (const a of accounts) await this.createAccount(a, firstStart, '', true)
+      const { key } = await this.createKey({ name: 'demo producer', indicators: ['*'], regions: ['*'] }, firstStart, '')
       const file = path.join(opts.dataDir, CREDENTIALS_FILE)
       const body: FirstRunCredentials = {
         note: 'Demo accounts made on the first start on loopback. Change their passwords (PATCH /api/users/<name> or the account menu) before serving any other address: OneScreen refuses to bind elsewhere while they are unchanged.',
@@ -418,8 +479,47 @@ export class AuthService {
     if (!this.options.index.region(code)) throw new AuthError('bad_request', `region: unknown region ${code}`)
   }
 
-  private async endSessionsOf(name: string): Promise<void> {
-    const ended = [...this.sessions.values()].filter((s) => s.account === name)
+  private within(code: string, scope: string): boolean {
+    return this.options.index.tree.isWithin(code, scope)
+  }
+
+  /** Refuses a region outside the actor's subtree, naming both. */
+  private requireInScope(code: string, actor: Actor, field: string): void {
+    if (!this.within(code, actor.region)) {
+      const name = this.options.index.region(actor.region)?.name.zh ?? actor.region
+      throw new AuthError('outside_scope', `${field}: region ${code} is outside your region ${actor.region} (${name})`)
+    }
+  }
+
+  /** A key's regions (`*`: the whole tree) all lie within `scope`'s subtree. */
+  private keyWithin(regions: readonly string[], scope: string): boolean {
+    const root = this.options.index.tree.root.code
+    return regions.every((r) => this.within(r === '*' ? root : r, scope))
+  }
+
+  private requireKeyInScope(regions: readonly string[], actor: Actor, field: string): void {
+    const root = this.options.index.tree.root.code
+    for (const r of regions) {
+      if (r === '*' && !this.within(root, actor.region))
+        throw new AuthError('outside_scope', `${field}: "*" (every region) reaches outside your region ${actor.region}; list regions within it`)
+      if (r !== '*') this.requireInScope(r, actor, field)
+    }
+  }
+
+  /** Runs password hashing through the process's one gate; a caller with too much waiting gets 'busy'. */
+  private async hash<T>(caller: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await this.hashing.run(caller, work)
+    } catch (err) {
+      if (err instanceof GateFullError)
+        throw new AuthError('busy', err.scope === 'caller' ? 'too many password checks from you at once; try again in a few seconds' : 'the server is busy checking passwords; try again in a few seconds')
+      throw err
+    }
+  }
+
+  /** Ends the account's sessions, but for the one whose token hash is `except`. */
+  private async endSessionsOf(name: string, except?: string): Promise<void> {
+    const ended = [...this.sessions.values()].filter((s) => s.account === name && s.token_hash !== except)
     if (ended.length === 0) return
     const version = this.version()
     await this.insertMany(this.options.tables.sessions, ended.map((s) => ({ ...stripSession(s), version, revoked: 1 })))

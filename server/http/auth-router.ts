@@ -1,6 +1,6 @@
 import express, { Router, type Request, type Response } from 'express'
 import { changePasswordSchema, createAccountSchema, createKeySchema, loginSchema, updateAccountSchema } from '../../common/auth'
-import { AuthError, type AuthService } from '../auth/auth-service'
+import { AuthError, type Actor, type AuthService } from '../auth/auth-service'
 import { accountOf, credentialOf, requirePermission, SESSION_COOKIE } from '../auth/http-auth'
 import { ApiError } from './api-error'
 import { parseBody } from './parse-body'
@@ -52,17 +52,25 @@ export function authRouter(auth: AuthService, options: AuthRouterOptions): Route
     res.json(auth.me(accountOf(res)))
   })
 
-  router.post('/me/password', json, async (req, res) => {
+  // Each attempt costs a password hash, like a sign-in: limited the same way, per account.
+  const passwordLimit = perMinute(
+    options.loginsPerMinute,
+    'too_many_attempts',
+    `too many password changes from this account; wait a minute (at most ${options.loginsPerMinute} a minute)`,
+    (_req, res) => `password:${accountOf(res).name}`,
+  )
+  router.post('/me/password', passwordLimit, json, async (req, res) => {
     const me = accountOf(res)
     const b = parseBody(changePasswordSchema, req.body)
-    await mapAuthErrors(() => auth.changePassword(me.name, b.current, b.password, address(req)))
+    // The session that changes the password goes on; every other one of the account ends.
+    await mapAuthErrors(() => auth.changePassword(me.name, b.current, b.password, address(req), credentialOf(req.headers) ?? undefined))
     res.json({ ok: true })
   })
 
   const admin = requirePermission('admin')
   router.get('/users', admin, (_req, res) => {
     res.setHeader('Cache-Control', 'no-store')
-    res.json({ users: auth.listAccounts() })
+    res.json({ users: auth.listAccounts(actor(res).region) })
   })
   router.post('/users', admin, json, async (req, res) => {
     const b = parseBody(createAccountSchema, req.body)
@@ -75,7 +83,7 @@ export function authRouter(auth: AuthService, options: AuthRouterOptions): Route
 
   router.get('/keys', admin, (_req, res) => {
     res.setHeader('Cache-Control', 'no-store')
-    res.json({ keys: auth.listKeys() })
+    res.json({ keys: auth.listKeys(actor(res).region) })
   })
   router.post('/keys', admin, json, async (req, res) => {
     const b = parseBody(createKeySchema, req.body)
@@ -88,16 +96,30 @@ export function authRouter(auth: AuthService, options: AuthRouterOptions): Route
   return router
 }
 
-function actor(res: Response): string {
-  return accountOf(res).name
+/** The signed-in admin, by name and region scope: what it may change is checked against both. */
+function actor(res: Response): Actor {
+  const { name, region } = accountOf(res)
+  return { name, region }
 }
+
+const STATUS: Record<AuthError['code'], number> = {
+  invalid_credentials: 401,
+  not_found: 404,
+  conflict: 409,
+  bad_request: 400,
+  forbidden: 403,
+  outside_scope: 403,
+  busy: 503,
+}
+
+/** How long a caller refused by the hashing queue waits: a queue of a few 100 ms hashes drains in seconds. */
+const BUSY_RETRY_SECONDS = 5
 
 async function mapAuthErrors<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn()
   } catch (err) {
     if (!(err instanceof AuthError)) throw err
-    const status = { invalid_credentials: 401, not_found: 404, conflict: 409, bad_request: 400, forbidden: 403 }[err.code]
-    throw new ApiError(status, err.code, err.message)
+    throw new ApiError(STATUS[err.code], err.code, err.message, err.code === 'busy' ? { retryAfterSeconds: BUSY_RETRY_SECONDS } : {})
   }
 }

@@ -1,5 +1,5 @@
 import compression from 'compression'
-import express, { type Express } from 'express'
+import express, { type Express, type RequestHandler, type Response } from 'express'
 import fs from 'node:fs'
 import path from 'node:path'
 import type { CatalogIndex } from '../../common/catalog-index'
@@ -19,7 +19,10 @@ import { ApiError, errorHandler, notFound } from './api-error'
 import helmet from 'helmet'
 import { perMinute } from './rate-limit'
 import type { AuthService } from '../auth/auth-service'
+import type { Principal } from '../auth/auth-service'
 import { authenticate, principalOf, requireAuth, requirePermission } from '../auth/http-auth'
+import { createQueryGate, queryGate } from './query-gate'
+import { writeGuard } from './write-guard'
 import { authRouter } from './auth-router'
 import { catalogRouter } from './catalog-router'
 import { freshnessRouter } from './freshness-router'
@@ -35,8 +38,8 @@ export interface AppDeps {
   /** How the last writes of points went (health). */
   writeHealth?: WriteHealth
   auth: AuthService
-  /** Sign-in attempts per address per minute; writes per account or key per minute. */
-  limits: { loginsPerMinute: number; writesPerMinute: number; ingestPerMinute: number }
+  /** Sign-in attempts per address per minute; writes and reads per account or key per minute; queries at once. */
+  limits: { loginsPerMinute: number; writesPerMinute: number; ingestPerMinute: number; readsPerMinute: number; queryConcurrency: number }
   secureCookie: boolean
   catalog: CatalogIndex
   pipeline: IngestPipeline
@@ -59,6 +62,7 @@ export interface AppDeps {
 }
 
 export function createApp(deps: AppDeps): Express {
+  const queries = createQueryGate(deps.limits.queryConcurrency)
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', false)
@@ -105,7 +109,7 @@ export function createApp(deps: AppDeps): Express {
       },
       // Producers push many times a second and scrapers poll: their successes are debug noise.
       customLogLevel: (req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : /^\/(api\/ingest|api\/health|metrics)\b/.test(req.url ?? '') ? 'debug' : 'info',
+        (err || res.statusCode >= 500) && res.statusCode !== 503 ? 'error' : res.statusCode >= 400 ? 'warn' : /^\/(api\/ingest|api\/health|metrics)\b/.test(req.url ?? '') ? 'debug' : 'info',
       serializers: {
         req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
@@ -113,24 +117,35 @@ export function createApp(deps: AppDeps): Express {
     }),
   )
   app.use(authenticate(deps.auth))
-  // Prometheus scrapes with an admin's token.
-  app.use('/metrics', requirePermission('admin'))
+  // Prometheus scrapes with a token of an admin of the whole tree: the figures are the deployment's.
+  app.use('/metrics', requirePermission('admin'), requireWholeTree(deps.catalog))
   app.use(deps.metrics.router())
 
   const api = express.Router()
+  // Before any route: writes come from this site's pages or from programs, with JSON bodies.
+  api.use(writeGuard({ ownContentType: (req) => req.path === '/ingest' }))
   // Public: whether the server is up (no internals), and signing in.
-  api.use(healthRouter(deps.storage, deps.pipeline, deps.log, deps.writeHealth))
+  api.use(healthRouter(deps.storage, deps.pipeline, deps.log, deps.writeHealth, (res) => isWholeTreeAdmin(deps.catalog, res)))
   api.use(authRouter(deps.auth, { loginsPerMinute: deps.limits.loginsPerMinute, secureCookie: deps.secureCookie }))
   api.use(requireAuth)
-  // Every write is rate-limited per account or key (429 with Retry-After), ingest separately.
+  // Every write is rate-limited per account or key (429 with Retry-After), ingest separately; reads too.
   api.post('/ingest', writeLimit(deps.limits.ingestPerMinute))
   const writeLimiter = writeLimit(deps.limits.writesPerMinute)
   api.use(['/alerts', '/silences', '/rules', '/users', '/keys', '/me'], (req, res, next) => (req.method === 'GET' ? next() : writeLimiter(req, res, next)))
+  const readLimiter = perMinute(
+    deps.limits.readsPerMinute,
+    'rate_limited',
+    `more than ${deps.limits.readsPerMinute} reads a minute from this account; slow down`,
+    (_req, res) => `read:${principalOf(res).name}`,
+  )
+  api.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? readLimiter(req, res, next) : next()))
   api.use(ingestRouter(deps.pipeline, deps.catalog))
   // Everything else is for people who may see the dashboards.
   api.use(requirePermission('view'))
   api.use(catalogRouter(deps.catalog))
   api.use(geoRouter(deps.catalog, deps.catalogDir, deps.log))
+  // Reads that make the engine work take turns per account (query-gate.ts).
+  api.use(['/series', '/snapshot', '/ranking', '/scorecard'], queryGate(queries))
   api.use(queryRouter(deps.catalog, deps.queries, { now: deps.now }))
   api.use(freshnessRouter(deps.freshness, deps.now))
   api.use(scorecardRouter({ catalog: deps.catalog, queries: deps.queries, scorecard: deps.scorecard }))
@@ -155,6 +170,21 @@ export function createApp(deps: AppDeps): Express {
   app.use(notFound)
   app.use(errorHandler(deps.log))
   return app
+}
+
+/** Whether the request is an admin's whose scope is the whole tree (the deployment's operator). */
+function isWholeTreeAdmin(catalog: CatalogIndex, res: Response): boolean {
+  const p = res.locals.principal as Principal | null | undefined
+  return p?.kind === 'account' && p.permissions.has('admin') && p.region === catalog.tree.root.code
+}
+
+/** Process-wide figures are for the deployment's operators, not a city's admin. */
+function requireWholeTree(catalog: CatalogIndex): RequestHandler {
+  return (_req, res, next) => {
+    if (!isWholeTreeAdmin(catalog, res))
+      throw new ApiError(403, 'outside_scope', `these figures cover the whole deployment; only an admin of ${catalog.tree.root.code} (${catalog.tree.root.name.zh}) may read them`)
+    next()
+  }
 }
 
 /** At most `limit` writes a minute per account or key. */

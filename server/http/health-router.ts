@@ -1,4 +1,4 @@
-import { Router } from 'express'
+import { Router, type Response } from 'express'
 import type { IngestPipeline } from '../../ingest/ingest-pipeline'
 import type { Logger } from '../logger'
 import type { StorageClient } from '../storage/storage-client'
@@ -14,34 +14,39 @@ export interface HealthBody {
 
 /**
  * How the last writes of points went: a full disk or an engine error shows
- * in health even while the engine still answers pings.
+ * in health even while the engine still answers pings. What the engine said
+ * goes to the log (where the write failed); health says only when, and that
+ * the write failed: an engine's message can carry paths, hosts or SQL.
  */
 export class WriteHealth {
   failing = false
   lastError: { at: number; message: string } | null = null
 
-  note(ok: boolean, err?: unknown): void {
+  note(ok: boolean): void {
     this.failing = !ok
-    if (!ok) this.lastError = { at: Date.now(), message: firstLine(err) }
+    if (!ok) this.lastError = { at: Date.now(), message: 'storage refused a write of points (the server log has the cause)' }
   }
 }
 
-/** The cause's first line, short: what failed, without a stack or the SQL. */
-function firstLine(err: unknown): string {
-  let e = err
-  while (e instanceof Error && e.cause !== undefined && /storage is unavailable/.test(e.message)) e = e.cause
-  const text = e instanceof Error ? e.message : String(e)
-  return text.split('\n')[0]!.slice(0, 200)
-}
-
-export function healthRouter(storage: StorageClient, pipeline: IngestPipeline, log: Logger, writes: WriteHealth = new WriteHealth()): Router {
+/**
+ * GET /api/health. Anyone (a load balancer) learns whether the server is up;
+ * the details (storage mode, the last write failure, ingest counters, all of
+ * them the deployment's as a whole) go to those `mayReadDetails` admits: the
+ * admins of the whole tree.
+ */
+export function healthRouter(
+  storage: StorageClient,
+  pipeline: IngestPipeline,
+  log: Logger,
+  writes: WriteHealth = new WriteHealth(),
+  mayReadDetails: (res: Response) => boolean = () => false,
+): Router {
   const router = Router()
   router.get('/health', async (_req, res) => {
     const pinged = await pingWithTimeout(storage, log)
     const ping = pinged.ok && writes.failing ? { ok: false, error: 'writes are failing' } : pinged
     res.setHeader('Cache-Control', 'no-store')
-    // Anyone (a load balancer) learns whether it is up; the details are for signed-in accounts.
-    if (!res.locals.principal) {
+    if (!mayReadDetails(res)) {
       res.status(ping.ok ? 200 : 503).json({ status: ping.ok ? 'ok' : 'degraded' })
       return
     }

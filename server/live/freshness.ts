@@ -10,6 +10,9 @@ import type { TableNames } from '../storage/tables'
  * indicator is stale when none of its sources is fresh. Kept in memory from
  * the ingest bus; filled from storage at start, so a restart does not make
  * every feed look new or dead.
+ *
+ * State is kept per region too, so a report can be of one subtree: a city's
+ * account learns when its city's feeds last spoke, not the province's.
  */
 
 export const STALE_AFTER_CADENCES = 3
@@ -52,8 +55,8 @@ export interface FreshnessReport {
 }
 
 export class FreshnessTracker {
-  /** indicator → source → state. */
-  private readonly feeds = new Map<string, Map<string, SourceState>>()
+  /** indicator → source → region → state. */
+  private readonly feeds = new Map<string, Map<string, Map<string, SourceState>>>()
 
   constructor(private readonly index: CatalogIndex) {
     for (const i of index.catalog.indicators) this.feeds.set(i.code, new Map())
@@ -63,13 +66,16 @@ export class FreshnessTracker {
     const source = batch.source ?? 'unknown'
     const received = batch.received ?? Date.now()
     let lastIndicator = ''
+    let lastRegion = ''
     let state: SourceState | undefined
     for (let i = 0; i < batch.length; i++) {
       const indicator = batch.indicator[i]!
-      // Batches come grouped by indicator more often than not: one lookup per run.
-      if (indicator !== lastIndicator) {
-        state = this.state(indicator, source)
+      const region = batch.region[i]!
+      // Batches come grouped by indicator (and often region) more often than not: one lookup per run.
+      if (indicator !== lastIndicator || region !== lastRegion) {
+        state = this.state(indicator, source, region)
         lastIndicator = indicator
+        lastRegion = region
       }
       if (!state) continue
       const ts = batch.ts[i]!
@@ -86,37 +92,56 @@ export class FreshnessTracker {
    */
   async load(client: ClickHouseClient, tables: TableNames, since: number): Promise<void> {
     const raw = await client.query({
-      query: `SELECT indicator, source, toUnixTimestamp64Milli(max(ts)) AS newest, toUnixTimestamp64Milli(max(received)) AS arrived
-        FROM ${tables.points} WHERE received >= fromUnixTimestamp64Milli({since:Int64}) GROUP BY indicator, source`,
+      query: `SELECT indicator, source, region, toUnixTimestamp64Milli(max(ts)) AS newest, toUnixTimestamp64Milli(max(received)) AS arrived
+        FROM ${tables.points} WHERE received >= fromUnixTimestamp64Milli({since:Int64}) GROUP BY indicator, source, region`,
       query_params: { since },
       format: 'JSONEachRow',
     })
-    for (const r of await raw.json<{ indicator: string; source: string; newest: string | number; arrived: string | number }>()) {
-      this.remember(r.indicator, r.source, Number(r.newest), Number(r.arrived))
+    for (const r of await raw.json<{ indicator: string; source: string; region: string; newest: string | number; arrived: string | number }>()) {
+      this.remember(r.indicator, r.source, r.region, Number(r.newest), Number(r.arrived))
     }
     const latest = await client.query({
-      query: `SELECT indicator, toUnixTimestamp64Milli(max(last_ts)) AS newest FROM ${tables.latest} GROUP BY indicator`,
+      query: `SELECT indicator, region, toUnixTimestamp64Milli(max(last_ts)) AS newest FROM ${tables.latest} GROUP BY indicator, region`,
       format: 'JSONEachRow',
     })
-    for (const r of await latest.json<{ indicator: string; newest: string | number }>()) {
-      const feeds = this.feeds.get(r.indicator)
+    const known = new Set([...this.feeds].filter(([, sources]) => sources.size > 0).map(([indicator]) => indicator))
+    for (const r of await latest.json<{ indicator: string; region: string; newest: string | number }>()) {
       // Only when no source is known: history is what there is to go by.
-      if (feeds && feeds.size === 0) this.remember(r.indicator, STORED_SOURCE, Number(r.newest), Number(r.newest))
+      if (!known.has(r.indicator)) this.remember(r.indicator, STORED_SOURCE, r.region, Number(r.newest), Number(r.newest))
     }
   }
 
-  report(now: number): FreshnessReport {
+  /** The feeds of the regions within `scope` (default: the whole tree), each source's regions taken together. */
+  report(now: number, scope: string = this.index.tree.root.code): FreshnessReport {
+    const whole = scope === this.index.tree.root.code
+    const inScope = new Map<string, boolean>()
+    const within = (region: string) => {
+      let v = inScope.get(region)
+      if (v === undefined) inScope.set(region, (v = whole || this.index.tree.isWithin(region, scope)))
+      return v
+    }
     const indicators: IndicatorFreshness[] = []
     for (const def of this.index.catalog.indicators) {
       const staleAfter = Math.max(MIN_STALE_AFTER_MS, STALE_AFTER_CADENCES * def.cadenceSeconds * 1000)
-      const sources: SourceFreshness[] = [...this.feeds.get(def.code)!].map(([source, s]) => ({
-        source,
-        lastTs: s.lastTs,
-        lastReceived: s.lastReceived,
-        ageSeconds: Math.max(0, Math.round((now - s.lastReceived) / 1000)),
-        points: s.points,
-        stale: now - s.lastReceived > staleAfter,
-      }))
+      const sources: SourceFreshness[] = []
+      for (const [source, regions] of this.feeds.get(def.code)!) {
+        const s: SourceState = { lastTs: -Infinity, lastReceived: -Infinity, points: 0 }
+        for (const [region, r] of regions) {
+          if (!within(region)) continue
+          if (r.lastTs > s.lastTs) s.lastTs = r.lastTs
+          if (r.lastReceived > s.lastReceived) s.lastReceived = r.lastReceived
+          s.points += r.points
+        }
+        if (s.lastReceived === -Infinity) continue
+        sources.push({
+          source,
+          lastTs: s.lastTs,
+          lastReceived: s.lastReceived,
+          ageSeconds: Math.max(0, Math.round((now - s.lastReceived) / 1000)),
+          points: s.points,
+          stale: now - s.lastReceived > staleAfter,
+        })
+      }
       sources.sort((a, b) => b.lastReceived - a.lastReceived)
       indicators.push({
         indicator: def.code,
@@ -130,16 +155,18 @@ export class FreshnessTracker {
     return { asOf: now, staleAfterCadences: STALE_AFTER_CADENCES, stale: indicators.filter((i) => i.stale).length, indicators }
   }
 
-  private state(indicator: string, source: string): SourceState | undefined {
+  private state(indicator: string, source: string, region: string): SourceState | undefined {
     const feeds = this.feeds.get(indicator)
     if (!feeds) return undefined
-    let s = feeds.get(source)
-    if (!s) feeds.set(source, (s = { lastTs: -Infinity, lastReceived: -Infinity, points: 0 }))
+    let regions = feeds.get(source)
+    if (!regions) feeds.set(source, (regions = new Map()))
+    let s = regions.get(region)
+    if (!s) regions.set(region, (s = { lastTs: -Infinity, lastReceived: -Infinity, points: 0 }))
     return s
   }
 
-  private remember(indicator: string, source: string, ts: number, received: number): void {
-    const s = this.state(indicator, source)
+  private remember(indicator: string, source: string, region: string, ts: number, received: number): void {
+    const s = this.state(indicator, source, region)
     if (!s) return
     if (ts > s.lastTs) s.lastTs = ts
     if (received > s.lastReceived) s.lastReceived = received

@@ -4,7 +4,7 @@ import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLES, type Role } from '../../common/auth'
 import { writeTestCatalogDir } from '../fixtures/catalog-dir'
-import { login, ndjson, postIngest, readCredentials, REPO_ROOT, startTestServer, type TestServer } from './harness'
+import { login, ndjson, postIngest, readCredentials, REPO_ROOT, startTestServer, TEST_PASSWORD, type TestServer } from './harness'
 
 /**
  * Who may do what, against the real server: every role against the API's
@@ -321,6 +321,124 @@ describe('a city account', () => {
   })
 })
 
+describe('a city admin', () => {
+  const jiaAdmin = { name: 'jia-boss', role: 'admin' as const, region: '990100' }
+  const provinceLeader = () => server.credentials.accounts.find((a) => a.role === 'leader')!
+  let provinceKeyId = ''
+  beforeAll(async () => {
+    await server.token(jiaAdmin)
+    const key = await status('/api/keys', json('POST', { name: 'province-wide', indicators: ['*'], regions: ['990000'] }))
+    provinceKeyId = (key.body as { view: { id: string } }).view.id
+  })
+
+  const refused = (r: { status: number; body: unknown }, code: string, what: string) => {
+    expect(r.status, what).toBe(code === 'not_found' ? 404 : 403)
+    expect(r.body, what).toMatchObject({ ok: false, error: { code, message: expect.any(String) } })
+  }
+
+  // [what, method, path, body, the error]: everything a city admin might try on accounts and keys outside its city.
+  const outside: Array<[string, string, string, unknown, string]> = [
+    ['a province admin', 'POST', '/api/users', { name: 'jia-up', role: 'admin', region: '990000', password: 'a long enough password' }, 'outside_scope'],
+    ['an account in another city', 'POST', '/api/users', { name: 'jia-side', role: 'leader', region: '990200', password: 'a long enough password' }, 'outside_scope'],
+    ['its own scope raised to the province', 'PATCH', '/api/users/jia-boss', { region: '990000' }, 'outside_scope'],
+    ["the province leader's password", 'PATCH', '/api/users/{leader}', { password: 'taken over password' }, 'not_found'],
+    ['the province admin disabled', 'PATCH', '/api/users/admin', { disabled: true }, 'not_found'],
+    ['a key for every region', 'POST', '/api/keys', { name: 'everywhere', indicators: ['*'], regions: ['*'] }, 'outside_scope'],
+    ['a key for the province', 'POST', '/api/keys', { name: 'province', indicators: ['*'], regions: ['990000'] }, 'outside_scope'],
+    ['a key for its city and another', 'POST', '/api/keys', { name: 'two', indicators: ['*'], regions: ['990100', '990200'] }, 'outside_scope'],
+    ["the province's key revoked", 'POST', '/api/keys/{provinceKey}/revoke', undefined, 'not_found'],
+  ]
+  it.each(outside)('is refused %s, and nothing changes', async (what, method, route, body, code) => {
+    const before = { users: server.auth.listAccounts('990000'), keys: server.auth.listKeys('990000') }
+    const path = route.replace('{leader}', provinceLeader().name).replace('{provinceKey}', provinceKeyId)
+    refused(await status(path, body === undefined ? { method } : json(method, body), jiaAdmin), code, what)
+    expect(server.auth.listAccounts('990000'), what).toEqual(before.users)
+    expect(server.auth.listKeys('990000').map((k) => ({ ...k })), what).toEqual(before.keys)
+  })
+
+  it('lists only the accounts and keys of its city', async () => {
+    await status('/api/users', json('POST', { name: 'jia-clerk', role: 'leader', region: '990101', password: 'a long enough password' }), jiaAdmin)
+    const users = ((await status('/api/users', {}, jiaAdmin)).body as { users: Array<{ name: string; region: string }> }).users
+    expect(users.map((u) => u.name)).toEqual(expect.arrayContaining(['jia-boss', 'jia-clerk']))
+    expect(users.every((u) => u.region.startsWith('9901'))).toBe(true)
+    const keys = ((await status('/api/keys', {}, jiaAdmin)).body as { keys: Array<{ id: string; regions: string[] }> }).keys
+    expect(keys.map((k) => k.id)).not.toContain(provinceKeyId)
+    expect(keys.every((k) => k.regions.every((r) => r.startsWith('9901')))).toBe(true)
+    // The province admin sees them all.
+    const all = ((await status('/api/keys')).body as { keys: Array<{ id: string }> }).keys
+    expect(all.map((k) => k.id)).toContain(provinceKeyId)
+  })
+
+  it('manages accounts and keys within its city, and a key it makes writes only there', async () => {
+    const made = await status('/api/users', json('POST', { name: 'jia-watch', role: 'duty', region: '990100', password: 'a long enough password' }), jiaAdmin)
+    expect(made.status).toBe(201)
+    expect((await status('/api/users/jia-watch', json('PATCH', { region: '990102', role: 'analyst' }), jiaAdmin)).status).toBe(200)
+    // Moving its own account's user out of the city is refused: the new scope counts too.
+    refused(await status('/api/users/jia-watch', json('PATCH', { region: '990200' }), jiaAdmin), 'outside_scope', 'move out')
+    expect(server.auth.account('jia-watch')).toMatchObject({ region: '990102', role: 'analyst' })
+
+    const created = await status('/api/keys', json('POST', { name: 'jia feed', indicators: ['env.aqi'], regions: ['990100'] }), jiaAdmin)
+    expect(created.status).toBe(201)
+    const { key, view } = created.body as { key: string; view: { id: string } }
+    const points = [
+      { ts: NOW - 3000, indicator: 'env.aqi', region: '990101', station: 'AQ-990101-01', value: 51 },
+      { ts: NOW - 3000, indicator: 'env.aqi', region: '990200', station: 'AQ-990200-01', value: 52 },
+    ]
+    const res = await postIngest(server.url, ndjson(points), 'application/x-ndjson', key)
+    expect(res.body).toMatchObject({ accepted: 1, rejected: 1, errors: [{ field: 'region' }] })
+    expect((await status(`/api/keys/${view.id}/revoke`, { method: 'POST' }, jiaAdmin)).status).toBe(200)
+  })
+
+  it('cannot silence another city or end its silence, nor change a rule outside its city', async () => {
+    refused(await status('/api/silences', json('POST', { matchers: { region: '990200' }, durationMinutes: 5, reason: 'no' }), jiaAdmin), 'outside_scope', 'silence')
+    const other = await status('/api/silences', json('POST', { matchers: { region: '990200', indicator: 'env.pm25' }, durationMinutes: 5, reason: 'province' }))
+    const id = (other.body as { id: string }).id
+    refused(await status(`/api/silences/${id}/end`, json('POST', {}), jiaAdmin), 'not_found', 'end')
+    expect(((await status('/api/silences')).body as { silences: Array<{ id: string }> }).silences.map((s) => s.id)).toContain(id)
+    refused(await status('/api/rules/env-aqi-critical', json('PATCH', { enabled: false }), jiaAdmin), 'outside_scope', 'rule')
+  })
+
+  it.each([
+    ['/metrics', 403],
+    ['/api/health', 200],
+  ])('reads no deployment-wide figures: GET %s', async (path, code) => {
+    const r = await status(path, {}, jiaAdmin)
+    expect(r.status).toBe(code)
+    // Health tells it whether the server is up, nothing more.
+    if (code === 200) expect(r.body).toEqual({ status: 'ok' })
+    expect((await status(path)).status).toBe(200)
+  })
+})
+
+describe('deployment-wide figures', () => {
+  it('health details go to admins of the whole tree only, never with the engine’s own words', async () => {
+    for (const who of ['leader', 'analyst', 'duty'] as const) expect((await status('/api/health', {}, who)).body).toEqual({ status: 'ok' })
+    const asKey = await fetch(`${server.url}/api/health`, { headers: { authorization: `Bearer ${server.credentials.ingestKey}` } })
+    expect(await asKey.json()).toEqual({ status: 'ok' })
+    expect((await status('/api/health')).body).toMatchObject({ status: 'ok', storage: { ok: true }, ingest: expect.any(Object) })
+  })
+
+  it('freshness is of the account’s own subtree', async () => {
+    const jia = { name: 'jia-fresh', role: 'analyst' as const, region: '990100' }
+    // A feed that only the other city has.
+    const key = await status('/api/keys', json('POST', { name: 'yi only', indicators: ['env.pm25'], regions: ['990200'] }))
+    const yiKey = (key.body as { key: string }).key
+    expect((await postIngest(server.url, ndjson([{ ts: NOW - 500, indicator: 'env.pm25', region: '990200', station: 'AQ-990200-01', value: 12 }]), 'application/x-ndjson', yiKey)).status).toBe(200)
+    type Report = { indicators: Array<{ indicator: string; lastTs: number | null; sources: Array<{ source: string; points: number }> }> }
+    const province = (await status('/api/freshness')).body as Report
+    const city = (await status('/api/freshness', {}, jia)).body as Report
+    expect(province.indicators.find((i) => i.indicator === 'env.pm25')!.lastTs).toBe(NOW - 500)
+    expect(city.indicators.find((i) => i.indicator === 'env.pm25')).toMatchObject({ lastTs: null, sources: [] })
+    // Its own city's AQI is there, counted for its city alone.
+    const aqiCity = city.indicators.find((i) => i.indicator === 'env.aqi')!
+    const aqiProvince = province.indicators.find((i) => i.indicator === 'env.aqi')!
+    expect(aqiCity.lastTs).not.toBeNull()
+    const points = (r: typeof aqiCity) => r.sources.reduce((n, s) => n + s.points, 0)
+    expect(points(aqiCity)).toBeGreaterThan(0)
+    expect(points(aqiCity)).toBeLessThan(points(aqiProvince))
+  })
+})
+
 describe('ingest keys', () => {
   it('write only their indicators and regions; what they may not write is kept with the reason', async () => {
     const created = await status('/api/keys', json('POST', { name: 'jia air', indicators: ['env.aqi'], regions: ['990100'] }))
@@ -383,6 +501,51 @@ describe('sessions and passwords', () => {
   })
 })
 
+describe('changing one’s own password', () => {
+  it('ends the account’s other sessions and their sockets, and keeps the one that changed it', async () => {
+    const who = { name: 'two-screens', role: 'leader' as const }
+    await server.token(who)
+    const here = await login(server.url, who.name, TEST_PASSWORD)
+    const there = await login(server.url, who.name, TEST_PASSWORD)
+    const socket = io(server.url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token: there } })
+    try {
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve())
+        socket.once('connect_error', reject)
+      })
+      const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve))
+      const res = await fetch(`${server.url}/api/me/password`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${here}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ current: TEST_PASSWORD, password: 'another long passphrase' }),
+      })
+      expect(res.status).toBe(200)
+      expect((await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${there}` } })).status).toBe(401)
+      expect((await fetch(`${server.url}/api/me`, { headers: { authorization: `Bearer ${here}` } })).status).toBe(200)
+      server.live.recheckSessions()
+      expect(await closed).toBe('io server disconnect')
+    } finally {
+      socket.close()
+    }
+  })
+
+  it('is limited per account like signing in, and every attempt is checked through the one hashing queue', async () => {
+    const who = { name: 'guesser', role: 'duty' as const }
+    const headers = { ...(await server.authHeaders(who)), 'content-type': 'application/json' }
+    const attempt = () => fetch(`${server.url}/api/me/password`, { method: 'POST', headers, body: JSON.stringify({ current: 'not the password', password: 'whatever new passphrase' }) })
+    // The test server allows 10,000 sign-ins a minute: the queue, not the limit, answers first.
+    const answers = await Promise.all(Array.from({ length: 40 }, attempt))
+    const codes = answers.map((r) => r.status)
+    expect(codes.every((c) => c === 401 || c === 503), codes.join(',')).toBe(true)
+    // One account gets a few checks in the queue at a time; the rest are refused at once, saying when to retry.
+    const busy = answers.filter((r) => r.status === 503)
+    expect(busy.length).toBeGreaterThan(0)
+    expect(busy[0]!.headers.get('retry-after')).toBe('5')
+    expect(await busy[0]!.json()).toMatchObject({ error: { code: 'busy' } })
+    expect(server.auth.hashingStats.refused).toBeGreaterThanOrEqual(busy.length)
+  })
+})
+
 describe('hardening', () => {
   it('sends a content-security policy with no outside origin and no CORS headers', async () => {
     const res = await fetch(`${server.url}/api/health`, { headers: { origin: 'https://evil.example' } })
@@ -392,6 +555,51 @@ describe('hardening', () => {
     expect(csp).not.toMatch(/https?:/)
     expect(res.headers.get('x-content-type-options')).toBe('nosniff')
     expect(res.headers.get('access-control-allow-origin')).toBeNull()
+  })
+
+  describe('writes from another page of the same host (CSRF)', () => {
+    let cookie = ''
+    let alertId = ''
+    beforeAll(async () => {
+      cookie = `onescreen_session=${await server.token('duty')}`
+      await postIngest(server.url, ndjson([aqiPoint(320, 40, 'AQ-990200-01'), aqiPoint(330, 45, 'AQ-990200-01')]))
+      for (let i = 0; i < 200 && !server.alerting.list({ state: ['firing'] }).some((a) => a.region === '990200'); i++) await new Promise((r) => setTimeout(r, 50))
+      alertId = server.alerting.list({ state: ['firing'] }).find((a) => a.region === '990200')!.id
+    })
+    const host = () => new URL(server.url).host
+    const otherPort = () => `http://127.0.0.1:${Number(new URL(server.url).port) + 1}`
+
+    it.each([
+      ['a text/plain form from another port (Origin and Sec-Fetch-Site say so)', () => ({ 'content-type': 'text/plain', origin: otherPort(), 'sec-fetch-site': 'same-site' }), 403, 'cross_site'],
+      ['an Origin of another port alone', () => ({ 'content-type': 'application/json', origin: otherPort() }), 403, 'cross_site'],
+      ['a cookie with neither Origin nor Sec-Fetch-Site', () => ({ 'content-type': 'application/json' }), 403, 'cross_site'],
+      ['a same-origin text/plain body', () => ({ 'content-type': 'text/plain', origin: `http://${host()}`, 'sec-fetch-site': 'same-origin' }), 415, 'unsupported_media_type'],
+      ['a same-origin form body', () => ({ 'content-type': 'application/x-www-form-urlencoded', origin: `http://${host()}` }), 415, 'unsupported_media_type'],
+    ])('refuses %s and leaves the alert as it was', async (_what, headers, code, error) => {
+      const res = await fetch(`${server.url}/api/alerts/${alertId}/resolve`, { method: 'POST', headers: { cookie, ...headers() }, body: '{"comment":"x"}' })
+      expect(res.status).toBe(code)
+      expect(await res.json()).toMatchObject({ ok: false, error: { code: error } })
+      expect(server.alerting.get(alertId)!.state).toBe('firing')
+    })
+
+    it('takes the same write from its own page, and a JSON write with a bearer token', async () => {
+      const ack = await fetch(`${server.url}/api/alerts/${alertId}/ack`, {
+        method: 'POST',
+        headers: { cookie, 'content-type': 'application/json', origin: `http://${host()}`, 'sec-fetch-site': 'same-origin' },
+        body: '{}',
+      })
+      expect(ack.status).toBe(200)
+      const resolve = await fetch(`${server.url}/api/alerts/${alertId}/resolve`, { method: 'POST', headers: { ...(await server.authHeaders('duty')), 'content-type': 'application/json' }, body: '{}' })
+      expect(resolve.status).toBe(200)
+      expect(server.alerting.get(alertId)!.state).toBe('resolved')
+    })
+
+    it('refuses a sign-in posted from another port', async () => {
+      const admin = server.credentials.accounts.find((a) => a.name === 'admin')!
+      const res = await fetch(`${server.url}/api/login`, { method: 'POST', headers: { 'content-type': 'text/plain', origin: otherPort() }, body: JSON.stringify({ name: admin.name, password: admin.password }) })
+      expect(res.status).toBe(403)
+      expect(res.headers.get('set-cookie')).toBeNull()
+    })
   })
 
   it('refuses a socket opened from another site’s page', async () => {

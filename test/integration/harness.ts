@@ -81,7 +81,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
           return login(server.url, demo.name, demo.password)
         }
         if (!server.auth.account(who.name))
-          await server.auth.createAccount({ name: who.name, role: who.role, region: who.region ?? server.catalog.tree.root.code, password: TEST_PASSWORD }, 'test', '')
+          await server.auth.createAccount({ name: who.name, role: who.role, region: who.region ?? server.catalog.tree.root.code, password: TEST_PASSWORD }, { name: 'test', region: server.catalog.tree.root.code }, '')
         return login(server.url, who.name, TEST_PASSWORD)
       })()
       // A failed sign-in is not remembered: the next call tries again.

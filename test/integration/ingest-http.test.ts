@@ -124,11 +124,12 @@ describe('POST /api/ingest', () => {
 })
 
 describe('GET /api/health and /api/catalog', () => {
-  it('says only whether it is up to anyone, and reports storage and ingest counters to an account', async () => {
+  it('says only whether it is up to anyone, and reports storage and ingest counters to an admin of the whole tree', async () => {
     const anonymous = await fetch(`${server.url}/api/health`)
     expect(anonymous.status).toBe(200)
     expect(await anonymous.json()).toEqual({ status: 'ok' })
-    const res = await server.fetch('/api/health', {}, 'leader')
+    expect(await (await server.fetch('/api/health', {}, 'leader')).json()).toEqual({ status: 'ok' })
+    const res = await server.fetch('/api/health', {}, 'admin')
     expect(res.status).toBe(200)
     const body = (await res.json()) as { status: string; storage: object; ingest: { accepted: number; rejected: number } }
     expect(body.status).toBe('ok')
