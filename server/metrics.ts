@@ -99,6 +99,28 @@ export class Metrics {
     })
   }
 
+  /**
+   * A work queue's figures (password hashing, heavy queries): running and
+   * waiting now, and refused since start, as `onescreen_<name>_running`,
+   * `_queued` and `_refused_total`.
+   */
+  watchQueue(name: string, what: string, read: () => { running: number; queued: number; refused: number }): void {
+    const registers = [this.registry]
+    new Gauge({ name: `onescreen_${name}_running`, help: `${what} running now`, registers, collect() { this.set(read().running) } })
+    new Gauge({ name: `onescreen_${name}_queued`, help: `${what} waiting for their turn`, registers, collect() { this.set(read().queued) } })
+    let last = 0
+    new Counter({
+      name: `onescreen_${name}_refused_total`,
+      help: `${what} refused because their caller's or everyone's queue was full`,
+      registers,
+      collect() {
+        const now = read().refused
+        if (now > last) this.inc(now - last)
+        last = now
+      },
+    })
+  }
+
   router(): Router {
     const router = Router()
     router.get('/metrics', async (_req, res) => {

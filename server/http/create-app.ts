@@ -63,6 +63,8 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps): Express {
   const queries = createQueryGate(deps.limits.queryConcurrency)
+  deps.metrics.watchQueue('query_gate', 'Heavy queries (series, snapshots, rankings, scorecards)', () => queries.stats)
+  deps.metrics.watchQueue('password_hashing', 'Password hashes (sign-ins, password changes)', () => deps.auth.hashingStats)
   const app = express()
   app.disable('x-powered-by')
   app.set('trust proxy', false)

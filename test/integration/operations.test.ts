@@ -70,6 +70,9 @@ describe('GET /metrics', () => {
     expect(last.value('onescreen_sockets')).toBe(0)
     expect(last.value('onescreen_rooms')).toBe(0)
     expect(last.text).toMatch(/^onescreen_process_resident_memory_bytes \d+/m)
+    // The work queues that keep one client from stalling the others (query-gate.ts, HASH_GATE).
+    for (const queue of ['query_gate', 'password_hashing'])
+      for (const figure of ['running', 'queued', 'refused_total']) expect(last.text).toMatch(new RegExp(`^onescreen_${queue}_${figure} \\d+`, 'm'))
   })
 })
 
