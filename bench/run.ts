@@ -16,6 +16,7 @@ const BENCHMARKS = {
   client_tick: 'bench/client-tick-bench.ts',
   anomaly_nab: 'bench/anomaly-nab-bench.ts',
   soak: 'bench/soak-bench.ts',
+  connection_flood: 'bench/connection-flood-bench.ts',
 } as const
 type BenchName = keyof typeof BENCHMARKS
 

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import path from 'node:path'
 import { z } from 'zod'
 import { utcOffsetMinutes } from '../common/local-time'
@@ -51,6 +52,36 @@ const envSchema = z.object({
   READS_PER_MINUTE: z.coerce.number().int().min(1).max(10_000_000).default(1200),
   /** Storage queries (series, snapshots, rankings, scorecards) running at once, for everyone. */
   QUERY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  /**
+   * Open TCP connections at most, for everyone. Never more than the open-file
+   * limit leaves beside storage's reserve (server/http/descriptor-budget.ts),
+   * which is also the default; set it to go lower.
+   */
+  MAX_CONNECTIONS: z.coerce.number().int().min(1).max(10_000_000).optional(),
+  /**
+   * Open TCP connections at most from one address (an IPv4 address, an IPv6
+   * /64), proxies excepted. A browser holds at most 6 connections to a host
+   * plus one socket per open screen: 256 serves a few dozen busy browsers
+   * behind one NAT address, and is all one flooding address can hold.
+   */
+  MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000_000).default(256),
+  /**
+   * socket.io connections at most from one address, proxies excepted. Each
+   * open screen is one: 128 is several control rooms behind one NAT address.
+   */
+  MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(10_000_000).default(128),
+  /**
+   * Reverse proxies in front, comma-separated addresses or subnets ("" for
+   * none): one proxy address carries many clients, so the per-address caps
+   * leave it alone (the proxy limits its clients itself). Default: none —
+   * an exempt address is one whose flood only the total cap stops, so it must
+   * be named on purpose (a proxy on this host: "127.0.0.1,::1").
+   */
+  PROXY_ADDRESSES: z.string().default('').transform((text, ctx) => {
+    const entries = text.split(',').map((e) => e.trim()).filter((e) => e !== '')
+    for (const e of entries) if (!isAddressOrSubnet(e)) ctx.addIssue({ code: 'custom', message: `not an IP address or subnet: ${e}` })
+    return entries
+  }),
   /** Mark the session cookie Secure and send HSTS (when served over HTTPS, e.g. behind a proxy). */
   SECURE_COOKIE: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -100,7 +131,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
       queryConcurrency: e.QUERY_CONCURRENCY,
     },
     secureCookie: e.SECURE_COOKIE,
+    connections: {
+      maxConnections: e.MAX_CONNECTIONS,
+      maxPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
+      maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
+      proxies: e.PROXY_ADDRESSES,
+    },
   }
+}
+
+/** "10.0.0.5", "::1", "10.0.0.0/8", "fd00::/8". */
+function isAddressOrSubnet(entry: string): boolean {
+  const [address = '', prefix, extra] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || extra !== undefined) return false
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128))
 }
 
 function isKnownTimeZone(tz: string): boolean {

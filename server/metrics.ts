@@ -121,6 +121,32 @@ export class Metrics {
     })
   }
 
+  /** TCP connections (open, refused by the per-address or total cap) and socket handshakes refused. */
+  watchConnections(
+    connections: () => { open: number; refusedPerAddress: number; refusedTotal: number },
+    sockets: () => { perAddress: number; unauthenticated: number },
+  ): void {
+    const registers = [this.registry]
+    new Gauge({ name: 'onescreen_connections_open', help: 'Open TCP connections', registers, collect() { this.set(connections().open) } })
+    const refused = (name: string, help: string, read: () => number) => {
+      let last = 0
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          const now = read()
+          if (now > last) this.inc(now - last)
+          last = now
+        },
+      })
+    }
+    refused('onescreen_connections_refused_per_address_total', 'Connections reset because their address held its share already', () => connections().refusedPerAddress)
+    refused('onescreen_connections_refused_total_cap_total', 'Connections dropped because the server held all the connections its descriptors allow', () => connections().refusedTotal)
+    refused('onescreen_sockets_refused_per_address_total', 'Socket handshakes refused because their address held its share already', () => sockets().perAddress)
+    refused('onescreen_sockets_refused_unauthenticated_total', 'Socket handshakes refused for want of a valid credential', () => sockets().unauthenticated)
+  }
+
   router(): Router {
     const router = Router()
     router.get('/metrics', async (_req, res) => {

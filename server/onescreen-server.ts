@@ -16,6 +16,7 @@ import { RuleEngine } from './alerting/rule-engine'
 import { RULES_DIR, RuleStore } from './alerting/rule-store'
 import type { Config } from './config'
 import { createApp } from './http/create-app'
+import { createConnectionGuard, HTTP_SERVER_OPTIONS, type ConnectionGuard } from './http/connection-guard'
 import { WriteHealth } from './http/health-router'
 import type { Logger } from './logger'
 import { migrate, schemaContext } from './storage/migrations'
@@ -55,6 +56,8 @@ export interface RunningServer {
   readonly alerting: AlertService
   readonly metrics: Metrics
   readonly auth: AuthService
+  /** Caps and counts TCP connections: `connections.stats` (open, refused by a cap), for /metrics. */
+  readonly connections: ConnectionGuard
   /** Where a first start on loopback wrote the demo accounts' passwords (undefined on later starts). */
   readonly credentialsFile: string | undefined
   /** Stops accepting, stores what is queued, closes sockets and the engine. */
@@ -185,7 +188,10 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     // What storage remembers of each feed; a monthly feed is judged over three months.
     const longestCadence = Math.max(...catalog.catalog.indicators.map((i) => i.cadenceSeconds)) * 1000
     await freshness.load(storage.client, tables, now() - STALE_AFTER_CADENCES * longestCadence)
+    // Made now that storage is open: its descriptors are counted into the reserve.
+    const connections = createConnectionGuard(config.connections, log)
     const server = http.createServer(
+      HTTP_SERVER_OPTIONS,
       createApp({
         catalog,
         pipeline,
@@ -207,11 +213,19 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         secureCookie: config.secureCookie,
       }),
     )
+    connections.attach(server)
     const live = new LiveServer(
       server,
       { hub, index: catalog, alerts, log, auth },
-      { tickMs: config.tickMs, onTick: metrics.onTick, onDelta: (values) => void alerting.handle(engine.observeAggregates(values)) },
+      {
+        tickMs: config.tickMs,
+        onTick: metrics.onTick,
+        onDelta: (values) => void alerting.handle(engine.observeAggregates(values)),
+        maxSocketsPerAddress: config.connections.maxSocketsPerAddress,
+        addressKey: (address) => connections.limitedKey(address),
+      },
     )
+    metrics.watchConnections(() => connections.stats, () => live.refusals)
     metrics.watch({
       ingest: () => ({ ...pipeline.stats, queueDepth: pipeline.queueDepth }),
       sockets: () => live.counts,
@@ -258,6 +272,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       engine,
       alerting,
       auth,
+      connections,
       credentialsFile: firstRun.credentialsFile,
       close: () =>
         (closing ??= (async () => {

@@ -57,7 +57,32 @@ export interface LiveServerOptions {
   onTick?: (ms: number, values: number) => void
   /** Called with each tick's changed values before they are sent (the rule engine judges region aggregates). */
   onDelta?: (values: HubValues['values']) => void
+  /** socket.io connections at most from one address (default: no cap). */
+  maxSocketsPerAddress?: number
+  /**
+   * The key an address is capped under, or undefined for one the cap leaves
+   * alone (a proxy in front): ConnectionGuard.limitedKey. Default: the address.
+   */
+  addressKey?: (address: string | undefined) => string | undefined
+  /** Time a new connection has to send socket.io's CONNECT (default SOCKET_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number
 }
+
+/** Handshakes refused, for metrics. Counters only grow. */
+export interface SocketRefusals {
+  /** The address already had maxSocketsPerAddress sockets. */
+  perAddress: number
+  /** No valid credential, or no right to view: refused at CONNECT, and the connection closed. */
+  unauthenticated: number
+}
+
+/**
+ * Time a new connection has to send socket.io's CONNECT (socket.io's default:
+ * 45 s, for which every handshake without a credential was held). A client
+ * sends CONNECT as soon as its transport opens; 10 s leaves a slow link and a
+ * busy server (thousands of screens reconnecting at once) plenty.
+ */
+export const SOCKET_CONNECT_TIMEOUT_MS = 10_000
 
 export class LiveServer {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
@@ -66,6 +91,9 @@ export class LiveServer {
   private timer: NodeJS.Timeout | undefined
   private recheck: NodeJS.Timeout | undefined
   private readonly unsubscribeAlerts: () => void
+  /** Open engine connections by address key. */
+  private readonly socketsByAddress = new Map<string, number>()
+  private readonly refused: SocketRefusals = { perAddress: 0, unauthenticated: 0 }
 
   constructor(
     httpServer: http.Server,
@@ -80,20 +108,40 @@ export class LiveServer {
       // of sockets would cost more CPU than the loopback or LAN saves.
       perMessageDeflate: false,
       maxHttpBufferSize: 64 * 1024,
-      // Cookies ride along with a WebSocket from any page, so a socket from another site's page is refused outright.
+      // Our clients (the wall's and every program's) open a WebSocket straight
+      // away. Long-polling would only add sessions held between requests with
+      // buffers of their own — for anyone, before any credential is seen (the
+      // token comes in CONNECT) — so its handshakes are refused (400).
+      transports: ['websocket'],
+      connectTimeout: options.connectTimeoutMs ?? SOCKET_CONNECT_TIMEOUT_MS,
       allowRequest: (req, callback) => {
+        // Cookies ride along with a WebSocket from any page, so a socket from another site's page is refused outright.
         const origin = req.headers.origin
         const host = req.headers.host
-        callback(null, origin === undefined || (host !== undefined && sameHost(origin, host)))
+        if (origin !== undefined && (host === undefined || !sameHost(origin, host))) return callback('cross-origin socket', false)
+        // Cheap, before the WebSocket handshake; the count is checked again once the connection exists.
+        const key = this.addressKeyOf(req.socket.remoteAddress)
+        if (key !== undefined && (this.socketsByAddress.get(key) ?? 0) >= this.maxSocketsPerAddress) {
+          this.refused.perAddress++
+          return callback('too many sockets from this address', false)
+        }
+        callback(null, true)
       },
     })
+    this.io.engine.on('connection', (conn: LiveSocket['conn']) => this.countSocket(conn))
     // The same credentials as HTTP (the session cookie, or a token in the handshake's auth), and the right to view.
     this.io.use((socket, next) => {
+      // The refusal (CONNECT_ERROR) goes out on the next tick; then the connection is closed instead of being held until connectTimeout.
+      const refuse = (message: string) => {
+        this.refused.unauthenticated++
+        next(new Error(message))
+        setImmediate(() => socket.conn.close())
+      }
       const given = (socket.handshake.auth as { token?: unknown } | undefined)?.token
       const credential = typeof given === 'string' ? given : credentialOf(socket.handshake.headers)
       const principal = principalFor(deps.auth, credential)
-      if (!principal || principal.kind !== 'account') return next(new Error('unauthenticated: sign in first'))
-      if (!principal.permissions.has('view')) return next(new Error('forbidden: this account may not view the dashboards'))
+      if (!principal || principal.kind !== 'account') return refuse('unauthenticated: sign in first')
+      if (!principal.permissions.has('view')) return refuse('forbidden: this account may not view the dashboards')
       socket.data.credential = credential!
       socket.data.scope = principal.region
       next()
@@ -120,6 +168,36 @@ export class LiveServer {
   /** Number of connected sockets and of tick rooms, for metrics. */
   get counts(): { sockets: number; rooms: number } {
     return { sockets: this.io.of('/').sockets.size, rooms: this.rooms.size }
+  }
+
+  /** Handshakes refused so far, for metrics. */
+  get refusals(): SocketRefusals {
+    return { ...this.refused }
+  }
+
+  private get maxSocketsPerAddress(): number {
+    return this.options.maxSocketsPerAddress ?? Infinity
+  }
+
+  private addressKeyOf(address: string | undefined): string | undefined {
+    return this.options.addressKey ? this.options.addressKey(address) : address
+  }
+
+  /** Counts an engine connection against its address until it closes; one over the cap (handshakes that raced past allowRequest) is closed. */
+  private countSocket(conn: LiveSocket['conn']): void {
+    const key = this.addressKeyOf(conn.remoteAddress)
+    if (key === undefined) return
+    const open = (this.socketsByAddress.get(key) ?? 0) + 1
+    this.socketsByAddress.set(key, open)
+    conn.once('close', () => {
+      const left = (this.socketsByAddress.get(key) ?? 1) - 1
+      if (left > 0) this.socketsByAddress.set(key, left)
+      else this.socketsByAddress.delete(key)
+    })
+    if (open > this.maxSocketsPerAddress) {
+      this.refused.perAddress++
+      conn.close()
+    }
   }
 
   /** Computes the changes once and sends each room its part. */

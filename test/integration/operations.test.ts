@@ -73,6 +73,9 @@ describe('GET /metrics', () => {
     // The work queues that keep one client from stalling the others (query-gate.ts, HASH_GATE).
     for (const queue of ['query_gate', 'password_hashing'])
       for (const figure of ['running', 'queued', 'refused_total']) expect(last.text).toMatch(new RegExp(`^onescreen_${queue}_${figure} \\d+`, 'm'))
+    expect(last.value('onescreen_connections_open')).toBeGreaterThan(0)
+    for (const name of ['connections_refused_per_address_total', 'connections_refused_total_cap_total', 'sockets_refused_per_address_total', 'sockets_refused_unauthenticated_total'])
+      expect(last.text).toMatch(new RegExp(`^onescreen_${name} \\d+`, 'm'))
   })
 })
 
