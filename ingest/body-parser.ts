@@ -28,6 +28,8 @@ export interface RecordFailure {
   line: number
   raw: string
   reason: string
+  /** The field at fault, when the record was read but one of its fields could not be; absent: the record itself. */
+  field?: string
 }
 
 export interface ParsedBody {
@@ -40,11 +42,19 @@ export function recordsOf(values: unknown[]): ParsedRecords {
   return { values, lines: values.map((_, i) => i + 1), rawOf: (i) => jsonText(values[i]) }
 }
 
+/**
+ * Shown in the dead letter for a value that has no JSON text: nested deeper
+ * than JSON.stringify's recursion reaches (JSON.parse has no such limit, so a
+ * body of `[[[…]]]` parses), or holding a cycle or a BigInt (ingestValues).
+ */
+export const UNPRINTABLE_RAW = '(not shown: the record cannot be written as JSON, e.g. nested too deeply)'
+
 function jsonText(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value)
   } catch {
-    return String(value)
+    // String() recurses as deep as JSON.stringify, and may throw too.
+    return UNPRINTABLE_RAW
   }
 }
 
@@ -146,6 +156,11 @@ function parseCsvBody(text: string): ParsedBody {
       columns: (header: string[]) => checkCsvHeader(header),
       bom: true,
       trim: true,
+      // A quote inside an unquoted cell is kept as text (the validator then
+      // names the field). Refused, each such quote was an error whose message
+      // and raw text held the record so far: a 100 kB body of quotes took the
+      // parser seconds and gigabytes.
+      relax_quotes: true,
       skip_empty_lines: true,
       raw: true,
       info: true,
@@ -159,14 +174,21 @@ function parseCsvBody(text: string): ParsedBody {
     throw new BodyError(`the CSV body cannot be read: ${(err as Error).message}`)
   }
   if (rows.length === 0 && failures.length === 0) throw new BodyError('the CSV body has a header but no rows')
-  return {
-    records: {
-      values: rows.map((r) => csvRecordToPoint(r.record)),
-      lines: rows.map((r) => r.info.lines),
-      rawOf: (i) => rows[i]!.raw.replace(/\r?\n$/, ''),
-    },
-    failures,
-  }
+  const rawOfRow = (r: (typeof rows)[number]) => r.raw.replace(/\r?\n$/, '')
+  const values: unknown[] = []
+  const lines: number[] = []
+  /** The row each value was read from. */
+  const from: number[] = []
+  rows.forEach((r, k) => {
+    const point = csvRecordToPoint(r.record)
+    if (point instanceof CsvFieldError) failures.push({ line: r.info.lines, raw: rawOfRow(r), field: point.field, reason: point.reason })
+    else {
+      values.push(point)
+      lines.push(r.info.lines)
+      from.push(k)
+    }
+  })
+  return { records: { values, lines, rawOf: (i) => rawOfRow(rows[from[i]!]!) }, failures }
 }
 
 function checkCsvHeader(header: string[]): string[] {
@@ -179,24 +201,46 @@ function checkCsvHeader(header: string[]): string[] {
   return names
 }
 
+/** A CSV cell that cannot be the value of its field. */
+class CsvFieldError {
+  constructor(
+    readonly field: string,
+    readonly reason: string,
+  ) {}
+}
+
 /**
- * CSV has no types: numbers arrive as text. Converts what is plainly numeric and
- * leaves the rest as text, so the validator's message says what is wrong
- * ("value must be a number") instead of a silent NaN.
+ * A plain decimal number: optional sign, digits with an optional fraction,
+ * optional exponent. Number() reads much more — hex (0x10), binary, octal,
+ * Infinity, and a blank cell as 0 — none of which a producer means as a
+ * measurement.
  */
-function csvRecordToPoint(record: Record<string, string>): Record<string, unknown> {
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
+/** Epoch milliseconds in a CSV ts cell; any other text is left for the validator to read as ISO-8601. */
+const EPOCH_MS = /^-?\d+(\.\d+)?$/
+
+/**
+ * CSV has no types: numbers arrive as text. A value must be a plain decimal
+ * number; a ts of digits is epoch milliseconds, any other ts stays text for the
+ * validator to read (or refuse, naming it).
+ */
+function csvRecordToPoint(record: Record<string, string>): Record<string, unknown> | CsvFieldError {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(record)) {
     if (v === '') continue
-    if (k === 'value') out[k] = toNumberIfNumeric(v)
-    else if (k === 'ts') out[k] = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v
+    if (k === 'value') {
+      if (!DECIMAL.test(v)) return new CsvFieldError('value', `value ${quoted(v)} is not a decimal number`)
+      const n = Number(v)
+      if (!Number.isFinite(n)) return new CsvFieldError('value', `value ${quoted(v)} is beyond the range of a number`)
+      out[k] = n
+    } else if (k === 'ts') out[k] = EPOCH_MS.test(v) ? Number(v) : v
     else out[k] = v
   }
   return out
 }
 
-function toNumberIfNumeric(v: string): number | string {
-  const n = Number(v)
-  if (!Number.isNaN(n)) return n
-  return /^[+-]?nan$/i.test(v) ? Number.NaN : v
+/** A cell quoted for a reason, cut to 40 characters (never between the halves of one). */
+function quoted(s: string): string {
+  if (s.length <= 40) return `"${s}"`
+  return `"${s.slice(0, /[\ud800-\udbff]/.test(s[39]!) ? 39 : 40)}…"`
 }

@@ -21,35 +21,71 @@ export interface IdHash {
   lo: number
 }
 
-export function hashId(id: string): IdHash {
-  return hashIdInto(id, { hi: 0, lo: 0 })
+/**
+ * Where a producer's ids are hashed from: the hash state after its name. The
+ * same id from two producers is two points, so an id is deduplicated, and
+ * stored, as the hash of (producer, id); a stored hash then carries its
+ * producer, and the dedupe window refilled from storage after a restart keeps
+ * telling producers apart.
+ */
+export interface IdScope {
+  readonly a: number
+  readonly b: number
+}
+
+/** No producer: the hash of the bare id (tests of storage, data stored before ids were scoped). */
+export const UNSCOPED: IdScope = { a: 0x811c9dc5, b: 0x9747b28c }
+
+/** The scope of a producer's ids, computed once per request rather than once per point. */
+export function idScope(producer: string): IdScope {
+  const lanes = { hi: 0, lo: 0 }
+  absorb(producer, UNSCOPED.a, UNSCOPED.b, lanes)
+  // Its length as a word of its own closes the name: ("ab", "c") and ("a", "bc") start apart.
+  const { a, b } = step(lanes.hi, lanes.lo, producer.length)
+  return { a, b }
+}
+
+export function hashId(id: string, scope: IdScope = UNSCOPED): IdHash {
+  return hashIdInto(id, { hi: 0, lo: 0 }, scope)
 }
 
 /** hashId into an object the caller reuses (the ingest hot path: no object per point). */
-export function hashIdInto(id: string, out: IdHash): IdHash {
+export function hashIdInto(id: string, out: IdHash, scope: IdScope = UNSCOPED): IdHash {
+  absorb(id, scope.a, scope.b, out)
+  const n = id.length
+  out.hi = fmix(out.hi ^ n) & LANE_MASK
+  out.lo = fmix(Math.imul(out.lo, 0x1b873593) ^ n) & LANE_MASK
+  return out
+}
+
+/** Both lanes' state after the text, unmixed, into `out` (hi: lane 1, lo: lane 2). */
+function absorb(text: string, a: number, b: number, out: IdHash): void {
   // Two UTF-16 units (two characters of an id) per step, as one 32-bit word.
   // Lane 1: FNV-1a's multiply. Lane 2: multiply then rotate (murmur's constant),
   // so high bits feed low ones. Each step is a bijection of its lane's state, so
   // ids of one length that differ in a single word never collide in either lane.
-  let a = 0x811c9dc5
-  let b = 0x9747b28c
-  const n = id.length
+  const n = text.length
   let i = 0
   for (; i + 1 < n; i += 2) {
-    const w = id.charCodeAt(i) | (id.charCodeAt(i + 1) << 16)
+    const w = text.charCodeAt(i) | (text.charCodeAt(i + 1) << 16)
     a = Math.imul(a ^ w, 0x01000193)
     b = Math.imul(b ^ w, 0xcc9e2d51)
     b = (b << 15) | (b >>> 17)
   }
   if (i < n) {
-    const w = id.charCodeAt(i)
+    const w = text.charCodeAt(i)
     a = Math.imul(a ^ w, 0x01000193)
     b = Math.imul(b ^ w, 0xcc9e2d51)
     b = (b << 15) | (b >>> 17)
   }
-  out.hi = fmix(a ^ n) & LANE_MASK
-  out.lo = fmix(Math.imul(b, 0x1b873593) ^ n) & LANE_MASK
-  return out
+  out.hi = a
+  out.lo = b
+}
+
+/** One step of both lanes over the word `w`, as absorb takes it. */
+function step(a: number, b: number, w: number): IdScope {
+  b = Math.imul(b ^ w, 0xcc9e2d51)
+  return { a: Math.imul(a ^ w, 0x01000193), b: (b << 15) | (b >>> 17) }
 }
 
 function fmix(h: number): number {
@@ -80,7 +116,7 @@ export function idHashFromDecimal(text: string): IdHash {
 }
 
 /** The id hashes of points that carry producer ids, as encodePointsTsv takes them. */
-export function idHashColumns(points: readonly Point[]): IdHashColumns {
+export function idHashColumns(points: readonly Point[], scope: IdScope = UNSCOPED): IdHashColumns {
   const hi = new Array<number>(points.length)
   const lo = new Array<number>(points.length)
   for (let i = 0; i < points.length; i++) {
@@ -89,7 +125,7 @@ export function idHashColumns(points: readonly Point[]): IdHashColumns {
       hi[i] = -1
       lo[i] = -1
     } else {
-      const h = hashId(id)
+      const h = hashId(id, scope)
       hi[i] = h.hi
       lo[i] = h.lo
     }

@@ -4,7 +4,7 @@ import { PointBatch, type PointColumns } from '../common/point-batch'
 import { BatchWriter } from './batch-writer'
 import { BodyErrorWithFailures, parseBody, recordsOf, type BodyFormat, type ParsedBody, type ParsedRecords, type RecordFailure } from './body-parser'
 import { DedupeWindow } from './dedupe-window'
-import { hashIdInto, idHashColumns, type IdHash, type IdHashColumns } from './id-hash'
+import { hashIdInto, idHashColumns, idScope, type IdHash, type IdHashColumns } from './id-hash'
 import type { IngestBus } from './ingest-bus'
 import { createPointValidator, Rejection, type PointValidator } from './point-validator'
 
@@ -57,6 +57,21 @@ export interface IngestResult {
  * Rejection that keeps it out (an ingest key scoped to some indicators or regions).
  */
 export type PointPermit = (point: Point) => Rejection | null
+
+/** Who sent a request: whose ids its points carry, and what it may write. */
+export interface Sender {
+  /**
+   * The producer whose ids these are: the same id from two producers is two
+   * points, from one producer twice is one. An ingest key (`key:<id>`), a
+   * signed-in account (its name); default `source:<source>` (simulators, tests).
+   */
+  producer?: string
+  /** Default: everything. */
+  permit?: PointPermit
+}
+
+/** The producer of points that come from inside the server (simulators, back-fill, tests): their source. */
+export const sourceProducer = (source: IngestSource): string => `source:${source}`
 
 /** The writer is behind: the caller should answer 503 and the producer retry later. */
 export class BackpressureError extends Error {
@@ -118,13 +133,20 @@ export const MAX_REPLY_ERRORS = 1000
 
 /** A request after validation: what waits for storage (no per-point objects). */
 interface Prepared {
-  /**
-   * The accepted points as they are stored. Their id hashes (-1 in `hi`: none)
-   * are also the ids this request added to the dedupe window, forgotten again if it fails.
-   */
-  accepted: PointRows & { ids: IdHashColumns }
+  /** The accepted points as they are stored. */
+  accepted: PointRows
   rejects: RejectInput[]
   duplicates: number
+}
+
+/**
+ * The id hash of each accepted point of a request (-1 in `hi`: none), as number
+ * columns, not an object per point. They are also the ids the request holds in
+ * the dedupe window, released again unless its points are stored.
+ */
+interface RequestIds {
+  hi: number[]
+  lo: number[]
 }
 
 interface PointUnit {
@@ -207,42 +229,60 @@ export class IngestPipeline {
    * wait for storage. (Keeping them alive across the insert made the
    * garbage collector the largest cost of ingest.)
    */
-  ingestBody(text: string, format: BodyFormat, source: IngestSource, permit?: PointPermit): Promise<IngestResult> {
+  ingestBody(text: string, format: BodyFormat, source: IngestSource, sender: Sender = {}): Promise<IngestResult> {
     let parsed: ParsedBody
     try {
       parsed = parseBody(text, format)
     } catch (err) {
       const failures = err instanceof BodyErrorWithFailures ? err.failures : [{ line: 0, raw: text, reason: (err as Error).message }]
       const received = this.now()
-      const kept = this.keepRejects(failures.map((f) => ({ received, source, line: f.line, field: '', reason: f.reason, raw: f.raw })))
+      const kept = this.keepRejects(failures.map((f) => ({ received, source, line: f.line, field: f.field ?? '', reason: f.reason, raw: f.raw })))
       return kept.then(() => Promise.reject(err))
     }
-    return this.ingestRecords(parsed.records, parsed.failures, source, permit)
+    return this.ingestRecords(parsed.records, parsed.failures, source, sender)
   }
 
   /** Ingests values that are already objects (simulators, tests). */
-  ingestValues(values: unknown[], source: IngestSource): Promise<IngestResult> {
-    return this.ingestRecords(recordsOf(values), [], source)
+  ingestValues(values: unknown[], source: IngestSource, sender: Sender = {}): Promise<IngestResult> {
+    return this.ingestRecords(recordsOf(values), [], source, sender)
   }
 
-  ingestRecords(records: ParsedRecords, failures: readonly RecordFailure[], source: IngestSource, permit?: PointPermit): Promise<IngestResult> {
+  /**
+   * Validates, deduplicates and stores records. Everything up to handing the
+   * points to the writer runs before the first await (see ingestBody).
+   */
+  async ingestRecords(records: ParsedRecords, failures: readonly RecordFailure[], source: IngestSource, sender: Sender = {}): Promise<IngestResult> {
     if (!this.pointWriter.canAccept(records.values.length)) {
       this.stats.backpressured++
-      return Promise.reject(new BackpressureError(Math.min(30, Math.max(1, Math.ceil(this.pointWriter.depth / 200_000)))))
+      throw new BackpressureError(Math.min(30, Math.max(1, Math.ceil(this.pointWriter.depth / 200_000))))
     }
-    return this.commit(this.prepare(records, failures, source, permit))
+    const ids: RequestIds = { hi: [], lo: [] }
+    let stored = false
+    try {
+      const prepared = this.prepare(records, failures, source, sender, ids)
+      return await this.commit(prepared, () => (stored = true))
+    } finally {
+      // Whatever failed — a record that made validation throw, storage, a
+      // duplicate's original — the ids this request holds are released unless
+      // its points are stored, so a retry stores them.
+      if (!stored) for (let i = 0; i < ids.hi.length; i++) if (ids.hi[i]! >= 0) this.dedupe.remove({ hi: ids.hi[i]!, lo: ids.lo[i]! })
+    }
   }
 
-  /** Validation, dedupe and encoding: everything that needs the parsed records. */
-  private prepare(records: ParsedRecords, failures: readonly RecordFailure[], source: IngestSource, permit?: PointPermit): Prepared {
+  /**
+   * Validation, dedupe and encoding: everything that needs the parsed records.
+   * Fills `ids` as it holds each one in the dedupe window, so the caller can
+   * release them even when this throws halfway.
+   */
+  private prepare(records: ParsedRecords, failures: readonly RecordFailure[], source: IngestSource, sender: Sender, ids: RequestIds): Prepared {
     const values = records.values
     const n = values.length
     const received = this.now()
-    const rejects: RejectInput[] = failures.map((f) => ({ received, source, line: f.line, field: '', reason: f.reason, raw: f.raw }))
+    const rejects: RejectInput[] = failures.map((f) => ({ received, source, line: f.line, field: f.field ?? '', reason: f.reason, raw: f.raw }))
     // The accepted points go straight into the columns of their batch: no array of point objects.
     const accepted: PointColumns = { length: 0, indicator: [], region: [], station: [], ts: new Float64Array(n), value: new Float64Array(n) }
-    /** The id hash of each accepted point (aligned with `accepted`; -1: none), as number columns, not an object per point. */
-    const hashes = { hi: [] as number[], lo: [] as number[] }
+    const { permit } = sender
+    const scope = idScope(sender.producer ?? sourceProducer(source))
     const id = this.scratchId
     const owned = records.owned === true
     let duplicates = 0
@@ -254,16 +294,16 @@ export class IngestPipeline {
         continue
       }
       if (verdict.id !== undefined) {
-        hashIdInto(verdict.id, id)
+        hashIdInto(verdict.id, id, scope)
         if (!this.dedupe.addIfAbsent(id, received)) {
           duplicates++
           continue
         }
-        hashes.hi.push(id.hi)
-        hashes.lo.push(id.lo)
+        ids.hi.push(id.hi)
+        ids.lo.push(id.lo)
       } else {
-        hashes.hi.push(-1)
-        hashes.lo.push(-1)
+        ids.hi.push(-1)
+        ids.lo.push(-1)
       }
       const k = accepted.length++
       accepted.indicator.push(verdict.indicator)
@@ -272,10 +312,11 @@ export class IngestPipeline {
       accepted.ts[k] = verdict.ts
       accepted.value[k] = verdict.value
     }
-    return { accepted: { batch: new PointBatch(accepted, source, received), source, received, ids: hashes }, rejects, duplicates }
+    return { accepted: { batch: new PointBatch(accepted, source, received), source, received, ids }, rejects, duplicates }
   }
 
-  private async commit(p: Prepared): Promise<IngestResult> {
+  /** `onStored` is called as soon as the request's points are stored, before it waits for anything else. */
+  private async commit(p: Prepared, onStored: () => void): Promise<IngestResult> {
     // A duplicate of a point that may still be on its way to storage is answered
     // only once the writes already under way are done (rare: a producer retrying
     // before its first attempt was answered).
@@ -285,15 +326,17 @@ export class IngestPipeline {
     // Without rejects the points are queued at once, not a microtask later: a
     // batch that fills up goes to the engine while the event loop is still busy
     // reading the requests that arrived together.
-    const { batch, ids } = p.accepted
+    const { batch } = p.accepted
     const storePoints = () => this.pointWriter.write({ rows: p.accepted, publish: true }, batch.length)
     const write = p.rejects.length === 0 ? storePoints() : this.keepRejects(p.rejects).then(storePoints)
     this.pendingWrites.add(write)
     try {
       await write
+      onStored()
+      // If a duplicate's original then fails, this request fails too (the
+      // producer retries it), but its own points stay stored and their ids held.
       await Promise.all(ahead)
     } catch (err) {
-      for (let i = 0; i < batch.length; i++) if (ids.hi[i]! >= 0) this.dedupe.remove({ hi: ids.hi[i]!, lo: ids.lo[i]! })
       throw err instanceof StorageUnavailableError ? err : new StorageUnavailableError(err)
     } finally {
       this.pendingWrites.delete(write)
@@ -312,12 +355,12 @@ export class IngestPipeline {
    * simulators' own models) and does not publish them: they are history, not news.
    */
   async writeHistory(points: readonly Point[], source: IngestSource): Promise<void> {
-    const ids = points.some((p) => p.id !== undefined) ? idHashColumns(points) : undefined
+    const ids = points.some((p) => p.id !== undefined) ? idHashColumns(points, idScope(sourceProducer(source))) : undefined
     const rows: PointRows = { batch: new PointBatch(points), source, received: this.now(), ...(ids && { ids }) }
     await this.pointWriter.write({ rows, publish: false }, points.length)
   }
 
-  /** Refills the dedupe window with ids stored before a restart. */
+  /** Refills the dedupe window with ids stored before a restart (their hashes carry their producers). */
   rememberIds(ids: Iterable<{ id: IdHash; received: number }>): void {
     for (const { id, received } of ids) this.dedupe.add(id, received)
   }

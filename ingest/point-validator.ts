@@ -12,6 +12,19 @@ import type { Point } from '../common/point'
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000
 /** Nothing older is kept anywhere (the daily rollup's retention). */
 export const MAX_AGE_MS = 3650 * 86_400_000
+/**
+ * The earliest and latest ts anything is stored at, whatever the clock says:
+ * the rollups keep time as ClickHouse DateTime, unsigned 32-bit seconds from
+ * 1970 (to 2106-02-07T06:28:15Z); DateTime64 and Date reach further. The
+ * window around now (MAX_AGE_MS, MAX_FUTURE_SKEW_MS) is the narrower check;
+ * this one keeps a number no Date can hold (epoch nanoseconds) out of every
+ * message and computation, even under a wrong clock.
+ */
+const MIN_TS = 0
+const MAX_TS = 0xffff_ffff * 1000
+const MIN_YEAR = 1970
+const MAX_YEAR = 2106
+const TS_RANGE_TEXT = '1970-01-01 to 2106-02-07'
 /** Long enough for a UUID or a composite key, short enough to keep in memory. */
 export const MAX_ID_LENGTH = 128
 
@@ -148,16 +161,73 @@ export function createPointValidator(index: CatalogIndex, now: () => number) {
 
 export type PointValidator = ReturnType<typeof createPointValidator>
 
-/** Epoch milliseconds, or the reason the input is not a timestamp. */
+/**
+ * Epoch milliseconds, or the reason the input is not a timestamp. The text form
+ * is read field by field, so a date that is not on the calendar (30 February,
+ * hour 24) is refused instead of rolling over into the next month or day as
+ * Date.parse would have it.
+ */
 function parseTimestamp(ts: number | string): number | string {
   if (typeof ts === 'number') {
     if (!Number.isFinite(ts)) return 'ts must be a finite number of epoch milliseconds'
-    return Math.floor(ts)
+    const ms = Math.floor(ts)
+    if (ms >= MIN_TS && ms <= MAX_TS) return ms
+    return `ts out of range: ${ts} is not epoch milliseconds from ${TS_RANGE_TEXT}${ms > MAX_TS ? ' (micro- or nanoseconds?)' : ''}`
   }
   if (!ISO_WITH_ZONE.test(ts)) return `ts "${truncate(ts)}" is not an ISO-8601 date-time with a zone (e.g. 2026-11-21T08:00:00+08:00)`
-  const ms = Date.parse(ts)
-  if (Number.isNaN(ms)) return `ts "${truncate(ts)}" is not a valid date-time`
-  return ms
+  // The pattern fixed where each field is: YYYY-MM-DD?hh:mm[:ss[.f…]]zone.
+  const year = digits(ts, 0, 4)
+  const month = digits(ts, 5, 2)
+  const day = digits(ts, 8, 2)
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return `ts "${truncate(ts)}" is not a real calendar date`
+  const hour = digits(ts, 11, 2)
+  const minute = digits(ts, 14, 2)
+  let second = 0
+  let ms = 0
+  let i = 16
+  if (ts.charCodeAt(i) === COLON) {
+    second = digits(ts, i + 1, 2)
+    i += 3
+    if (ts.charCodeAt(i) === DOT) {
+      // Milliseconds: the first three digits, as Date.parse reads them.
+      const start = ++i
+      while (isDigit(ts.charCodeAt(i))) i++
+      const n = Math.min(i - start, 3)
+      ms = digits(ts, start, n) * (n === 1 ? 100 : n === 2 ? 10 : 1)
+    }
+  }
+  // A leap second (:60) is refused too: neither Date nor the engine has one.
+  if (hour > 23 || minute > 59 || second > 59) return `ts "${truncate(ts)}" is not a real time of day (hours 00–23, minutes and seconds 00–59)`
+  let offsetMinutes = 0
+  if (ts.charCodeAt(i) !== Z) {
+    const sign = ts.charCodeAt(i) === MINUS ? -1 : 1
+    const offsetHours = digits(ts, i + 1, 2)
+    const offsetMins = digits(ts, ts.charCodeAt(i + 3) === COLON ? i + 4 : i + 3, 2)
+    if (offsetHours > 23 || offsetMins > 59) return `ts "${truncate(ts)}" has no such zone offset`
+    offsetMinutes = sign * (offsetHours * 60 + offsetMins)
+  }
+  // Checked before Date.UTC, which would read a year below 100 as 19xx.
+  if (year < MIN_YEAR - 1 || year > MAX_YEAR + 1) return `ts out of range: "${truncate(ts)}" is not between ${TS_RANGE_TEXT}`
+  const at = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000
+  return at >= MIN_TS && at <= MAX_TS ? at : `ts out of range: "${truncate(ts)}" is not between ${TS_RANGE_TEXT}`
+}
+
+const COLON = 58
+const DOT = 46
+const MINUS = 45
+const Z = 90
+const isDigit = (c: number) => c >= 48 && c <= 57
+
+/** The decimal number of `n` ASCII digits at `at` (the pattern has checked they are digits). */
+function digits(s: string, at: number, n: number): number {
+  let v = 0
+  for (let k = at; k < at + n; k++) v = v * 10 + s.charCodeAt(k) - 48
+  return v
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month !== 2) return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28
 }
 
 /** The first 40 characters, not cutting a character in two. */

@@ -20,6 +20,7 @@ import { createConnectionGuard, HTTP_SERVER_OPTIONS, type ConnectionGuard } from
 import { WriteHealth } from './http/health-router'
 import type { Logger } from './logger'
 import { migrate, schemaContext } from './storage/migrations'
+import { repairRollups } from './storage/rollup-repair'
 import { AlertFeed } from './live/alert-feed'
 import { FreshnessTracker, STALE_AFTER_CADENCES } from './live/freshness'
 import { Metrics } from './metrics'
@@ -95,6 +96,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const tables = tableNames(storage.database)
     const applied = await migrate(storage.client, schemaContext(storage.database, config.timeZone, config.rawRetentionDays), log)
     if (applied.length > 0) log.info({ applied }, 'schema migrated')
+    // Before anything is accepted: an insert cut short by a crash leaves the rollups short of it.
+    await repairRollups(storage.client, tables, { timeZone: config.timeZone, rawRetentionDays: config.rawRetentionDays }, log)
     const synced = await syncReferenceTables(storage.client, tables, catalog.catalog)
     log.info({ synced }, 'reference tables in line with the catalog')
 

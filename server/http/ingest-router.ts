@@ -39,7 +39,9 @@ export function ingestRouter(pipeline: IngestPipeline, catalog: CatalogIndex): R
       const text: unknown = req.body
       if (typeof text !== 'string') throw new ApiError(400, 'bad_body', 'the body is empty')
       try {
-        res.json(await pipeline.ingestBody(text, format, 'http', permitFor(principalOf(res), catalog)))
+        const principal = principalOf(res)
+        // Ids are the sender's own: an ingest key's (`key:<id>`) or a signed-in account's (its name).
+        res.json(await pipeline.ingestBody(text, format, 'http', { producer: principal.name, permit: permitFor(principal, catalog) }))
       } catch (err) {
         if (err instanceof BodyError) throw new ApiError(400, 'bad_body', err.message)
         if (err instanceof BackpressureError)

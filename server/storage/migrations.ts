@@ -1,5 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { Logger } from '../logger'
+import { rawPointsTtl, reconcileSettings } from './schema-settings'
 import { regionSeriesTable, rollupTable, ROLLUP_STEPS, tableNames, type RollupStep, type TableNames } from './tables'
 
 /**
@@ -128,7 +129,7 @@ export const MIGRATIONS: readonly Migration[] = [
 ) ENGINE = MergeTree
 PARTITION BY toYYYYMM(ts)
 ORDER BY (indicator, region, station, ts)
-TTL toDateTime(ts) + INTERVAL ${rawRetentionDays} DAY
+TTL ${rawPointsTtl(rawRetentionDays)}
 SETTINGS ttl_only_drop_parts = 1`,
         rollupTableDdl(t.points1m, ROLLUP_RETENTION_DAYS['1m']),
         rollupTableDdl(t.points1h, ROLLUP_RETENTION_DAYS['1h']),
@@ -326,7 +327,12 @@ TTL toDateTime(at) + INTERVAL 400 DAY`,
   },
 ]
 
-/** Applies the migrations not yet recorded; returns the versions it applied. */
+/**
+ * Applies the migrations not yet recorded; returns the versions it applied.
+ * First the settings built into the existing schema are reconciled with `ctx`
+ * (see schema-settings.ts): a changed raw retention is applied, a changed time
+ * zone stops the start with a SchemaSettingsError saying what to do.
+ */
 export async function migrate(
   client: ClickHouseClient,
   ctx: SchemaContext,
@@ -341,6 +347,7 @@ export async function migrate(
   })
   const rs = await client.query({ query: `SELECT version FROM ${ctx.tables.migrations}`, format: 'JSONEachRow' })
   const applied = new Set((await rs.json<{ version: number }>()).map((r) => Number(r.version)))
+  await reconcileSettings(client, ctx, log)
   const done: number[] = []
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (applied.has(m.version)) continue

@@ -38,6 +38,7 @@ function expectWellFormed(result: ParsedBody): void {
     expect(Number.isInteger(f.line)).toBe(true)
     expect(typeof f.raw).toBe('string')
     expect(f.reason.length).toBeGreaterThan(0)
+    if (f.field !== undefined) expect(f.field).toBe('value')
   }
 }
 
@@ -54,7 +55,7 @@ const lineBreak = fc.constantFrom('\n', '\r\n', '\n\n', '\r', '\n   \n', '\u2028
 const ndjsonText = fc.array(fc.tuple(jsonish, lineBreak), { maxLength: 12 }).map((parts) => parts.map(([l, b]) => l + b).join(''))
 
 const csvField = fc.oneof(
-  fc.constantFrom('', 'env.aqi', '990101', '42', '-1.5', 'NaN', 'nan', 'Infinity', '1e3', '0x10', '2026-11-21T08:00:00Z', '1763712000000', '1763712000000.5'),
+  fc.constantFrom('', 'env.aqi', '990101', '42', '-1.5', 'NaN', 'nan', 'Infinity', '1e3', '0x10', '0b1', '1e400', '2026-11-21T08:00:00Z', '2026-02-30T00:00:00Z', '1763712000000', '1763712000000.5', '1732000000000000000'),
   anyText({ maxLength: 12 }),
   anyText({ maxLength: 12 }).map((s) => `"${s.replaceAll('"', '""')}"`),
   anyText({ maxLength: 6 }).map((s) => `"${s}`),
@@ -85,6 +86,26 @@ describe('parseBody, fuzzed', () => {
         expectWellFormed(result)
       }),
       fuzzRuns(format === 'csv' ? 2000 : 3000),
+    )
+  })
+
+  // A JSON value nested deeper than JSON.stringify reaches still parses (JSON.parse has no depth
+  // limit); as CSV, such a body is thousands of quotes and brackets in one cell.
+  it.each(FORMATS)('reads a body nested 5 000–100 000 deep as %s, or refuses it, and throws nothing else', (format) => {
+    const depth = fc.integer({ min: 5_000, max: 100_000 })
+    const nested = fc.oneof(
+      depth.map((n) => '['.repeat(n) + ']'.repeat(n)),
+      depth.map((n) => '{"a":'.repeat(n) + '1' + '}'.repeat(n)),
+      depth.map((n) => '['.repeat(n)),
+      depth.map((n) => '[{"ts":' + '['.repeat(n) + ']'.repeat(n) + '}]'),
+    )
+    fc.assert(
+      fc.property(nested, fc.constantFrom('', '{"a":1}\n'), (text, before) => {
+        const result = parse(before + text, format)
+        if (result instanceof BodyError) return
+        expectWellFormed(result)
+      }),
+      fuzzRuns(20),
     )
   })
 
@@ -159,6 +180,7 @@ describe('parseBody, fuzzed', () => {
     // whole characters only (the CSV reader reads UTF-8, where half a surrogate pair cannot be).
     const plain = fc.oneof(
       fc.constantFrom('', 'env.aqi', '42', '-1.5', 'NaN', 'nan', '-NAN', 'Infinity', '1e3', ' ', '2026-11-21T08:00:00Z', '1763712000000', '1763712000000.5', '-7'),
+      fc.constantFrom('0x10', '0b1', '0o7', '+.5', '5.', '1e400', '-1e-400', '1_0', '0X1F', '1e+2', '--1'),
       anyText({ minLength: 1, maxLength: 10 }).filter((s) => s === s.trim() && !/[",\r\n\u2028\u2029]/.test(s) && Buffer.from(s).toString() === s),
     )
     const columns = fc.shuffledSubarray([...CSV_OPTIONAL_COLUMNS]).chain((optional) =>
@@ -171,14 +193,22 @@ describe('parseBody, fuzzed', () => {
         const text = [cols.join(','), ...rows.map((r) => r.join(','))].join('\n')
         const result = parse(text, 'csv')
         if (result instanceof BodyError) throw result
-        expect(result.failures).toEqual([])
+        // A row whose value is not a plain decimal number (Number() would read 0x10 as 16) is a
+        // failure naming the value; the others are records.
+        const valueAt = cols.indexOf('value')
+        const decimal = (v: string) => /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(v) && Number.isFinite(Number(v))
+        const refused = (r: string[]) => r[valueAt]!.trim() !== '' && !decimal(r[valueAt]!.trim())
+        const kept = rows.flatMap((r, i) => (refused(r) ? [] : [{ r, line: i + 2 }]))
+        expect(result.failures).toEqual(
+          rows.flatMap((r, i) => (refused(r) ? [{ line: i + 2, raw: r.join(','), field: 'value', reason: expect.stringMatching(/^value ".*" is (not a decimal number|beyond the range of a number)$/s) }] : [])),
+        )
         expect(result.records.values).toEqual(
-          rows.map((r) => {
+          kept.map(({ r }) => {
             const expected: Record<string, unknown> = {}
             cols.forEach((c, i) => {
               const v = r[i]!.trim()
               if (v === '') return
-              if (c === 'value') expected[c] = !Number.isNaN(Number(v)) ? Number(v) : /^[+-]?nan$/i.test(v) ? Number.NaN : v
+              if (c === 'value') expected[c] = Number(v)
               else if (c === 'ts') expected[c] = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v
               else expected[c] = v
             })
@@ -186,8 +216,8 @@ describe('parseBody, fuzzed', () => {
           }),
         )
         // The header is line 1; each row's raw text is its line.
-        expect(result.records.lines).toEqual(rows.map((_, i) => i + 2))
-        rows.forEach((r, i) => expect(result.records.rawOf(i)).toBe(r.join(',')))
+        expect(result.records.lines).toEqual(kept.map(({ line }) => line))
+        kept.forEach(({ r }, i) => expect(result.records.rawOf(i)).toBe(r.join(',')))
       }),
       fuzzRuns(2000),
     )

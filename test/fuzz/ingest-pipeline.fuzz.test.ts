@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BodyError, type BodyFormat } from '../../ingest/body-parser'
-import type { IngestResult } from '../../ingest/ingest-pipeline'
+import { sourceProducer, type IngestResult } from '../../ingest/ingest-pipeline'
 import { MAX_REJECT_RAW_CHARS } from '../../server/storage/point-store'
 import { idHashes, REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
 import { fuzzRuns } from './fuzz-settings'
@@ -44,7 +44,10 @@ type Item =
   | { kind: 'case'; c: PointCase }
   /** A valid record whose id is one accepted before: a duplicate. */
   | { kind: 'dup'; c: PointCase; pick: number }
-  /** Text that is not a readable record of its format, or holds a number JSON cannot (1e400). */
+  /**
+   * Text that is not a readable record of its format, or holds a number JSON cannot (1e400), a
+   * ts no Date or column can hold, a date not on the calendar, or a CSV value that is not decimal.
+   */
   | { kind: 'text'; text: string; field: string }
 
 const parses = (s: string) => {
@@ -60,18 +63,35 @@ function itemsFor(format: BodyFormat): fc.Arbitrary<Item> {
   const cases = pointCase(options).filter((c) => format !== 'csv' || csvCells(c.record) !== null)
   const dup = fc.tuple(validPoint(options).filter((c) => format !== 'csv' || csvCells(c.record) !== null), fc.nat()).map(([c, pick]): Item => ({ kind: 'dup', c, pick }))
   const huge = validPoint(options).map((c): Item => ({ kind: 'text', text: JSON.stringify(c.record).replace(/"value":[^,}]+/, '"value":1e400'), field: 'value' }))
+  const rowOf = (record: object) => (format === 'csv' ? csvCells(record)!.map(csvCell).join(',') : JSON.stringify(record))
+  const csvable = (c: PointCase) => format !== 'csv' || csvCells(c.record) !== null
+  // Epoch nanoseconds used to make the whole request fail (and leak the ids before them).
+  const badTs = fc
+    .tuple(validPoint(options).filter(csvable), fc.constantFrom<number | string>(1_732_000_000_000_000_000, 8.64e15 + 1, 1e300, -1e300, -1, '2026-02-30T00:00:00Z', '2026-11-20T24:00:00Z', '2026-13-01T00:00:00Z', '0099-01-01T00:00:00Z'))
+    .map(([c, ts]): Item => ({ kind: 'text', text: rowOf({ ...(c.record as object), ts }), field: 'ts' }))
+  // Number() reads all of these; a CSV value is a plain decimal number or refused.
+  const looseValue = fc
+    .tuple(validPoint(options).filter(csvable), fc.constantFrom('0x10', '0b1', '0o7', 'Infinity', '-Infinity', 'NaN', '1e400', ' 12 ', '1_0'))
+    .map(([c, v]): Item => {
+      const cells = csvCells(c.record)!.map(csvCell)
+      cells[CSV_COLUMNS.indexOf('value')] = csvCell(v)
+      return { kind: 'text', text: cells.join(','), field: 'value' }
+    })
   const text: fc.Arbitrary<Item>[] =
     format === 'ndjson'
       ? [
           huge,
+          badTs,
           fc
             .oneof(fc.constantFrom('{"value":NaN}', '{"ts":', 'Infinity', '-Infinity', 'NaN', "{'a':1}", '[1,]', 'undefined', '{"a":1}}'), bmpText({ minLength: 1, maxLength: 40 }))
             .filter((s) => s.trim() !== '' && !/[\r\n]/.test(s) && !parses(s))
             .map((t): Item => ({ kind: 'text', text: t, field: '' })),
         ]
       : format === 'json'
-        ? [huge]
+        ? [huge, badTs]
         : [
+            badTs,
+            looseValue,
             // A row of too many or too few cells.
             fc.tuple(fc.constantFrom(5, 7, 8), bmpText({ maxLength: 6 })).map(([n, s]): Item => ({ kind: 'text', text: Array.from({ length: n }, () => csvCell(s)).join(','), field: '' })),
           ]
@@ -124,7 +144,7 @@ function materialise(spec: BatchSpec): Expectation {
     station: expect.point.station,
     ts: expect.point.ts,
     value: expect.point.value + 0, // -0 is stored as 0
-    id: idHashes([id])[0]!,
+    id: idHashes([id], sourceProducer('test'))[0]!,
   })
   for (const item of spec.items) {
     if (item.kind === 'text') {

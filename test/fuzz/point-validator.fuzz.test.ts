@@ -193,6 +193,86 @@ describe('point validator, fuzzed', () => {
   })
 })
 
+describe('point validator timestamps, fuzzed', () => {
+  const inWindow = (ms: number) => ms >= NOW - MAX_AGE_MS && ms <= NOW + MAX_FUTURE_SKEW_MS
+
+  it('takes any number as ts without throwing: inside the window it is the point\'s ts, outside a rejection naming ts', () => {
+    const anyNumber = fc.oneof(
+      fc.double(),
+      fc.integer({ min: NOW - MAX_AGE_MS - 10, max: NOW + MAX_FUTURE_SKEW_MS + 10 }),
+      // Epoch seconds, micro- and nanoseconds; the edges of Date and of the engine's DateTime.
+      fc.integer({ min: NOW - MAX_AGE_MS, max: NOW }).chain((ms) => fc.constantFrom(ms / 1000, ms * 1000, ms * 1_000_000)),
+      fc.constantFrom(8.64e15, 8.64e15 + 1, -8.64e15 - 1, 2 ** 32 * 1000, Number.MAX_VALUE, -Number.MAX_VALUE, Number.MAX_SAFE_INTEGER, 1_732_000_000_000_000_000),
+    )
+    fc.assert(
+      fc.property(validPoint(options), anyNumber, (c, ts) => {
+        let verdict: Verdict
+        try {
+          verdict = validate({ ...(c.record as object), ts })
+        } catch (err) {
+          throw new Error(`the validator threw ${String(err)} for ts ${ts}`)
+        }
+        if (Number.isFinite(ts) && inWindow(Math.floor(ts))) expect(verdict).toMatchObject({ ts: Math.floor(ts) })
+        else {
+          expectRejection(verdict, c.record)
+          expect(verdict.field).toBe('ts')
+        }
+      }),
+      fuzzRuns(3000),
+    )
+  })
+
+  it('reads an ISO date-time as its fields say, and refuses one that is not on the calendar or the clock, naming ts', () => {
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0')
+    const fields = fc.record({
+      year: fc.oneof(fc.integer({ min: 2016, max: 2027 }), fc.integer({ min: 1, max: 9999 })),
+      month: fc.integer({ min: 0, max: 13 }),
+      day: fc.integer({ min: 0, max: 32 }),
+      hour: fc.integer({ min: 0, max: 25 }),
+      minute: fc.integer({ min: 0, max: 61 }),
+      second: fc.option(fc.integer({ min: 0, max: 61 }), { nil: undefined }),
+      fraction: fc.option(fc.stringMatching(/^\d{1,9}$/), { nil: undefined }),
+      sep: fc.constantFrom('T', ' '),
+      zone: fc.oneof(
+        fc.constant(undefined),
+        fc.record({ sign: fc.constantFrom(1, -1), hours: fc.integer({ min: 0, max: 25 }), minutes: fc.constantFrom(0, 30, 45, 59, 60, 61), colon: fc.boolean() }),
+      ),
+    })
+    fc.assert(
+      fc.property(validPoint(options), fields, (c, f) => {
+        const seconds = f.second === undefined ? '' : `:${pad(f.second)}${f.fraction === undefined ? '' : `.${f.fraction}`}`
+        const zone = f.zone === undefined ? 'Z' : `${f.zone.sign < 0 ? '-' : '+'}${pad(f.zone.hours)}${f.zone.colon ? ':' : ''}${pad(f.zone.minutes)}`
+        const text = `${pad(f.year, 4)}-${pad(f.month)}-${pad(f.day)}${f.sep}${pad(f.hour)}:${pad(f.minute)}${seconds}${zone}`
+        const verdict = validate({ ...(c.record as object), ts: text })
+        // Days in the month, by Date's own arithmetic: day 0 of the next month is the last of this one.
+        const lastDay = f.month >= 1 && f.month <= 12 ? new Date(Date.UTC(2000, f.month, 0)).getUTCDate() - (f.month === 2 && !isLeap(f.year) ? 1 : 0) : 0
+        const real =
+          f.month >= 1 && f.month <= 12 && f.day >= 1 && f.day <= lastDay && f.hour <= 23 && f.minute <= 59 && (f.second ?? 0) <= 59 &&
+          (f.zone === undefined || (f.zone.hours <= 23 && f.zone.minutes <= 59))
+        if (!real) {
+          expectRejection(verdict, c.record)
+          expect({ text, field: verdict.field, reason: verdict.reason }).toEqual({ text, field: 'ts', reason: expect.stringMatching(/not a real calendar date|not a real time of day|no such zone offset/) })
+          return
+        }
+        const ms = f.second === undefined || f.fraction === undefined ? 0 : Number(f.fraction.padEnd(3, '0').slice(0, 3))
+        const offset = f.zone === undefined ? 0 : f.zone.sign * (f.zone.hours * 60 + f.zone.minutes)
+        const at = new Date(0)
+        at.setUTCFullYear(f.year, f.month - 1, f.day)
+        at.setUTCHours(f.hour, f.minute, f.second ?? 0, ms)
+        const expected = at.getTime() - offset * 60_000
+        if (inWindow(expected)) expect({ text, verdict }).toEqual({ text, verdict: expect.objectContaining({ ts: expected }) })
+        else {
+          expectRejection(verdict, c.record)
+          expect({ text, field: verdict.field }).toEqual({ text, field: 'ts' })
+        }
+      }),
+      fuzzRuns(5000),
+    )
+  })
+})
+
+const isLeap = (y: number) => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+
 describe('hasPointShape, fuzzed', () => {
   it('is true only for inputs the schema accepts, whatever the input', () => {
     fc.assert(

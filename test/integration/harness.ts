@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { hashId, idHashToDecimal } from '../../ingest/id-hash'
+import { hashId, idHashToDecimal, idScope } from '../../ingest/id-hash'
 import { loadConfig } from '../../server/config'
 import { createLogger } from '../../server/logger'
 import { startServer, type RunningServer, type StartOptions } from '../../server/onescreen-server'
@@ -177,9 +177,20 @@ export function useIngestKey(url: string, key: string): void {
   ingestKeys.set(url, key)
 }
 
-/** The stored form of producer ids (id_hash), for queries that look points up by id. */
-export function idHashes(ids: readonly string[]): string[] {
-  return ids.map((id) => idHashToDecimal(hashId(id)))
+/**
+ * The stored form of producer ids (id_hash), for queries that look points up
+ * by id. An id is stored hashed with its producer: `keyProducer(key)` for
+ * points posted with an ingest key, `sourceProducer(source)` for points
+ * ingested in-process.
+ */
+export function idHashes(ids: readonly string[], producer: string): string[] {
+  const scope = idScope(producer)
+  return ids.map((id) => idHashToDecimal(hashId(id, scope)))
+}
+
+/** The producer of points posted with an ingest key `osk_<id>_<secret>`: `key:<id>`, as the server names the key. */
+export function keyProducer(key: string): string {
+  return `key:${key.split('_')[1]}`
 }
 
 export const ndjson = (records: readonly unknown[]) => records.map((r) => JSON.stringify(r)).join('\n')

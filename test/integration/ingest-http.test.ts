@@ -1,6 +1,6 @@
 import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { idHashes, ndjson, postIngest, startTestServer, type TestServer } from './harness'
+import { idHashes, keyProducer, ndjson, postIngest, startTestServer, type TestServer } from './harness'
 
 /**
  * POST /api/ingest against the real server and the real embedded engine: every
@@ -14,6 +14,14 @@ const aqi = (value: unknown, extra: object = {}) => ({ ts: now - 60_000, indicat
 async function rows<T>(query: string, params: Record<string, unknown> = {}): Promise<T[]> {
   const rs = await server.storage.client.query({ query, query_params: params, format: 'JSONEachRow' })
   return rs.json<T>()
+}
+
+/** How many points are stored under these ids, as the demo ingest key sent them. */
+async function storedCount(ids: readonly string[]): Promise<number> {
+  const [counted] = await rows<{ n: string }>(`SELECT count() AS n FROM onescreen.points WHERE id_hash IN arrayMap(x -> toUInt64(x), {ids:Array(String)})`, {
+    ids: idHashes(ids, keyProducer(server.credentials.ingestKey)),
+  })
+  return Number(counted!.n)
 }
 
 async function rejectsWithMarker(marker: string) {
@@ -42,7 +50,7 @@ describe('POST /api/ingest', () => {
       { line: 3, field: 'region', reason: 'station AQ-990101-01 stands in region 990101, not 990102' },
     ])
     // Stored before the reply: no waiting, no retrying.
-    const stored = await rows<{ value: number; source: string }>(`SELECT value, source FROM onescreen.points WHERE id_hash IN arrayMap(x -> toUInt64(x), {ids:Array(String)})`, { ids: idHashes(['nd-1']) })
+    const stored = await rows<{ value: number; source: string }>(`SELECT value, source FROM onescreen.points WHERE id_hash IN arrayMap(x -> toUInt64(x), {ids:Array(String)})`, { ids: idHashes(['nd-1'], keyProducer(server.credentials.ingestKey)) })
     expect(stored).toEqual([{ value: 55, source: 'http' }])
     const kept = await rejectsWithMarker('nd-')
     expect(kept.map((r) => [r.line, r.field, r.source])).toEqual([
@@ -61,27 +69,69 @@ describe('POST /api/ingest', () => {
       `${new Date(now - 120_000).toISOString()},env.aqi,990101,AQ-990101-01,70,csv-1`,
       `${now - 60_000},biz.new_entities,990102,,12,csv-2`,
       `${now},biz.new_entities,990102,,NaN,csv-3`,
+      `${now},biz.new_entities,990102,,0x10,csv-4`,
+      `2026-02-30T00:00:00Z,biz.new_entities,990102,,16,csv-5`,
     ].join('\n')
     const res = await postIngest(server.url, csv, 'text/csv; charset=utf-8')
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ accepted: 2, rejected: 1, errors: [{ line: 4, field: 'value', reason: 'value must be a finite number' }] })
+    expect(res.body).toMatchObject({ accepted: 2, rejected: 3 })
+    expect(res.body.errors).toEqual([
+      { line: 4, field: 'value', reason: 'value "NaN" is not a decimal number' },
+      { line: 5, field: 'value', reason: 'value "0x10" is not a decimal number' },
+      { line: 6, field: 'ts', reason: 'ts "2026-02-30T00:00:00Z" is not a real calendar date' },
+    ])
     const stored = await rows<{ value: number }>(`SELECT value FROM onescreen.points WHERE id_hash IN arrayMap(x -> toUInt64(x), {ids:Array(String)}) ORDER BY value`, {
-      ids: idHashes(['csv-1', 'csv-2', 'arr-1', 'arr-2']),
+      ids: idHashes(['csv-1', 'csv-2', 'arr-1', 'arr-2'], keyProducer(server.credentials.ingestKey)),
     })
     expect(stored.map((r) => r.value)).toEqual([12, 60, 61, 70])
-    expect(await rejectsWithMarker('csv-3')).toHaveLength(1)
+    expect(await storedCount(['csv-4', 'csv-5'])).toBe(0)
+    expect((await rejectsWithMarker('csv-')).map((r) => [r.line, r.field])).toEqual([
+      [4, 'value'],
+      [5, 'value'],
+      [6, 'ts'],
+    ])
   })
 
   it('stores a retried id once', async () => {
     const body = ndjson([aqi(80, { id: 'retry-1' }), aqi(81, { id: 'retry-2' })])
     expect((await postIngest(server.url, body)).body).toMatchObject({ accepted: 2, duplicates: 0 })
     expect((await postIngest(server.url, body)).body).toMatchObject({ accepted: 0, duplicates: 2, rejected: 0 })
-    const [counted] = await rows<{ n: string }>(`SELECT count() AS n FROM onescreen.points WHERE id_hash IN arrayMap(x -> toUInt64(x), {ids:Array(String)})`, { ids: idHashes(['retry-1', 'retry-2']) })
-    expect(Number(counted!.n)).toBe(2)
+    expect(await storedCount(['retry-1', 'retry-2'])).toBe(2)
+  })
+
+  it('refuses a ts no Date can hold as one bad line: the points around it are stored and a retry finds them', async () => {
+    const body = ndjson([aqi(82, { id: 'range-1' }), aqi(83, { id: 'range-ns', ts: 1_732_000_000_000_000_000 }), aqi(84, { id: 'range-2', ts: 8.64e15 + 1 })])
+    const res = await postIngest(server.url, body)
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ accepted: 1, rejected: 2, duplicates: 0 })
+    expect(res.body.errors).toEqual([
+      { line: 2, field: 'ts', reason: expect.stringMatching(/^ts out of range: 1732000000000000000 /) },
+      { line: 3, field: 'ts', reason: expect.stringMatching(/^ts out of range/) },
+    ])
+    expect((await rejectsWithMarker('range-')).map((r) => [r.line, r.field])).toEqual([
+      [2, 'ts'],
+      [3, 'ts'],
+    ])
+    // The producer drops the bad lines and retries: the point is there, once.
+    expect((await postIngest(server.url, ndjson([aqi(82, { id: 'range-1' })]))).body).toMatchObject({ accepted: 0, duplicates: 1 })
+    expect(await storedCount(['range-1'])).toBe(1)
+  })
+
+  it.each([
+    ['a JSON array element', `[${JSON.stringify({ id: 'deep-a' })},${'['.repeat(100_000)}${']'.repeat(100_000)}]`, 'application/json'],
+    ['an NDJSON line', `{"id":"deep-n"}\n${'['.repeat(100_000)}${']'.repeat(100_000)}`, 'application/x-ndjson'],
+    ['an NDJSON line of braces', `{"id":"deep-o"}\n${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`, 'application/x-ndjson'],
+  ])('refuses %s nested 100 000 deep as a bad record, not the request', async (_name, body, contentType) => {
+    const res = await postIngest(server.url, body, contentType)
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ accepted: 0, rejected: 2 })
+    expect((res.body.errors as Array<{ line: number }>).map((e) => e.line)).toEqual([1, 2])
   })
 
   it.each([
     ['an unreadable JSON body', '[{"ts":', 'application/json', 400, 'bad_body', /not valid JSON/],
+    ['a JSON array opened 100 000 times', '['.repeat(100_000), 'application/json', 400, 'bad_body', /not valid JSON/],
+    ['an NDJSON line opened 100 000 times', '['.repeat(100_000), 'application/x-ndjson', 400, 'bad_body', /no line .* is valid JSON/],
     ['a JSON object instead of an array', '{"ts":1}', 'application/json', 400, 'bad_body', /must be an array/],
     ['an empty body', '', 'application/x-ndjson', 400, 'bad_body', /empty/],
     ['NDJSON of which no line parses', '{a\n{b', 'application/x-ndjson', 400, 'bad_body', /no line .* is valid JSON/],
@@ -108,8 +158,7 @@ describe('POST /api/ingest', () => {
     const res = await postIngest(server.url, body)
     expect(res.status).toBe(413)
     expect(res.body).toMatchObject({ ok: false, error: { code: 'body_too_large', message: expect.stringMatching(/32 MB limit/) } })
-    const [counted] = await rows<{ n: string }>(`SELECT count() AS n FROM onescreen.points WHERE id_hash IN arrayMap(x -> toUInt64(x), {ids:Array(String)})`, { ids: idHashes(['huge']) })
-    expect(Number(counted!.n)).toBe(0)
+    expect(await storedCount(['huge'])).toBe(0)
   })
 
   it('answers unknown API routes with 404 in the error envelope', async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { idHashes, ndjson, postIngest, startTestServer, type TestServer } from './harness'
+import { idHashes, keyProducer, ndjson, postIngest, startTestServer, type TestServer } from './harness'
 
 /**
  * The same contract against a ClickHouse server: runs when CLICKHOUSE_URL (and
@@ -37,7 +37,7 @@ describe.skipIf(!url)('against a ClickHouse server (CLICKHOUSE_URL)', () => {
     const rs = await server.storage.client.query({
       query: `SELECT (SELECT count() FROM ${database}.points WHERE id_hash IN arrayMap(x -> toUInt64(x), {ids:Array(String)})) AS raw,
         (SELECT sum(count) FROM ${database}.points_1m WHERE station = 'AQ-990101-01') AS minute`,
-      query_params: { ids: idHashes(points.map((p) => p.id)) },
+      query_params: { ids: idHashes(points.map((p) => p.id), keyProducer(server.credentials.ingestKey)) },
       format: 'JSONEachRow',
     })
     expect(await rs.json()).toEqual([{ raw: '3', minute: '3' }])
