@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Point } from '../common/point'
 import { testCatalog } from '../test/fixtures/catalog'
-import { BodyError, UNPRINTABLE_RAW } from './body-parser'
+import { BodyError, MAX_FAILURES_PER_REQUEST, TooManyFailuresError, UNPRINTABLE_RAW } from './body-parser'
 import { hashId, idHashToDecimal, idScope } from './id-hash'
 import { IngestBus } from './ingest-bus'
 import { BackpressureError, IngestPipeline, sourceProducer, StorageUnavailableError, type IngestStore, type RejectInput } from './ingest-pipeline'
@@ -230,5 +230,26 @@ describe('IngestPipeline', () => {
     await p.writeHistory([{ ts: NOW - 86_400_000, indicator: 'env.aqi', region: '990101', station: 'AQ-990101-01', value: 50 }], 'backfill')
     expect(mem.rows).toHaveLength(1)
     expect(published).toEqual([])
+  })
+
+  // A producer gone wrong sends a whole body of bad records; reading on would cost the server without end.
+  it.each([
+    ['unreadable NDJSON lines', 'ndjson', (n: number) => [JSON.stringify(aqi(40)), ...Array.from({ length: n }, () => 'x')].join('\n')],
+    ['records that fail validation', 'ndjson', (n: number) => [JSON.stringify(aqi(40)), ...Array.from({ length: n }, () => JSON.stringify(aqi(900)))].join('\n')],
+    ['malformed CSV values', 'csv', (n: number) => ['ts,indicator,region,station,value', `${NOW},env.aqi,990101,AQ-990101-01,40`, ...Array.from({ length: n }, () => `${NOW},env.aqi,990101,AQ-990101-01,0x10`)].join('\n')],
+  ] as const)('refuses a body with more than the allowed bad records (%s) whole: nothing stored, the first ones kept and the rest said', async (_what, format, body) => {
+    const { p, mem, published } = pipeline()
+    const err = await p.ingestBody(body(MAX_FAILURES_PER_REQUEST + 50), format, 'test').catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(TooManyFailuresError)
+    expect((err as Error).message).toMatch(/more than 10000 records of this body were refused.*nothing of it was stored/)
+    expect(mem.rows).toEqual([])
+    expect(published).toEqual([])
+    expect(mem.rejects).toHaveLength(MAX_FAILURES_PER_REQUEST + 1)
+    expect(mem.rejects.at(-1)!.reason).toMatch(/the rest of the body was not read/)
+    // Just under the limit, the body is read as usual: its good point stored, every bad one kept.
+    const under = pipeline()
+    const result = await under.p.ingestBody(body(MAX_FAILURES_PER_REQUEST), format, 'test')
+    expect(result).toMatchObject({ accepted: 1, rejected: MAX_FAILURES_PER_REQUEST, errorsTruncated: true })
+    expect(under.mem.rows).toHaveLength(1)
   })
 })

@@ -2,7 +2,7 @@ import type { CatalogIndex } from '../common/catalog-index'
 import type { IngestSource, Point } from '../common/point'
 import { PointBatch, type PointColumns } from '../common/point-batch'
 import { BatchWriter } from './batch-writer'
-import { BodyErrorWithFailures, parseBody, recordsOf, type BodyFormat, type ParsedBody, type ParsedRecords, type RecordFailure } from './body-parser'
+import { BodyErrorWithFailures, MAX_FAILURES_PER_REQUEST, parseBody, recordsOf, TooManyFailuresError, type BodyFormat, type ParsedBody, type ParsedRecords, type RecordFailure } from './body-parser'
 import { DedupeWindow } from './dedupe-window'
 import { hashIdInto, idHashColumns, idScope, type IdHash, type IdHashColumns } from './id-hash'
 import type { IngestBus } from './ingest-bus'
@@ -261,6 +261,13 @@ export class IngestPipeline {
     try {
       const prepared = this.prepare(records, failures, source, sender, ids)
       return await this.commit(prepared, () => (stored = true))
+    } catch (err) {
+      // Refused whole for too many bad records: what was read of them is kept, nothing else.
+      if (err instanceof TooManyFailuresError) {
+        const received = this.now()
+        await this.keepRejects(err.failures.map((f) => ({ received, source, line: f.line, field: f.field ?? '', reason: f.reason, raw: f.raw })))
+      }
+      throw err
     } finally {
       // Whatever failed — a record that made validation throw, storage, a
       // duplicate's original — the ids this request holds are released unless
@@ -291,6 +298,7 @@ export class IngestPipeline {
       if (permit && !(verdict instanceof Rejection)) verdict = permit(verdict) ?? verdict
       if (verdict instanceof Rejection) {
         rejects.push({ received, source, line: records.lines[i]!, field: verdict.field, reason: verdict.reason, raw: records.rawOf(i) })
+        if (rejects.length > MAX_FAILURES_PER_REQUEST) throw new TooManyFailuresError(rejects.slice(0, MAX_FAILURES_PER_REQUEST), records.lines[i]!)
         continue
       }
       if (verdict.id !== undefined) {

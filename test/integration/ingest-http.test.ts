@@ -92,6 +92,16 @@ describe('POST /api/ingest', () => {
     ])
   })
 
+  it('refuses whole, with a 400 that says so, a body with more than 10,000 bad records, keeping them in rejects', async () => {
+    const body = [JSON.stringify(aqi(83, { id: 'junk-good' })), ...Array.from({ length: 12_000 }, (_, i) => `junk-${i}`)].join('\n')
+    const res = await postIngest(server.url, body)
+    expect(res.status).toBe(400)
+    expect(res.body).toMatchObject({ ok: false, error: { code: 'bad_body', message: expect.stringMatching(/more than 10000 records .* refused.*nothing of it was stored/) } })
+    expect(await storedCount(['junk-good'])).toBe(0)
+    const kept = await rows<{ n: string }>(`SELECT count() AS n FROM onescreen.rejects WHERE raw LIKE 'junk-%' OR reason LIKE 'the rest of the body was not read%'`)
+    expect(Number(kept[0]!.n)).toBe(10_001)
+  })
+
   it('stores a retried id once', async () => {
     const body = ndjson([aqi(80, { id: 'retry-1' }), aqi(81, { id: 'retry-2' })])
     expect((await postIngest(server.url, body)).body).toMatchObject({ accepted: 2, duplicates: 0 })
