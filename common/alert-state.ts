@@ -74,15 +74,15 @@ export function emptyBook(): AlertBook {
 
 /** Applies one logged event. Unknown or out-of-place events change nothing (the log is the truth, not this code). */
 export function applyEvent(book: AlertBook, { seq, event }: AlertEnvelope): void {
-  const d = event.data
   if (event.type === 'silence-created') {
+    const d = event.data
     book.silences.set(event.alertId, {
       id: event.alertId,
-      matchers: (d.matchers as SilenceMatchers) ?? {},
-      startsAt: Number(d.startsAt),
-      endsAt: Number(d.endsAt),
+      matchers: d.matchers,
+      startsAt: d.startsAt,
+      endsAt: d.endsAt,
       createdBy: event.actor,
-      reason: String(d.reason ?? ''),
+      reason: d.reason,
       createdAt: event.at,
       endedAt: null,
       endedReason: null,
@@ -94,25 +94,26 @@ export function applyEvent(book: AlertBook, { seq, event }: AlertEnvelope): void
     const s = book.silences.get(event.alertId)
     if (s && s.endedAt === null) {
       s.endedAt = event.at
-      s.endedReason = String(d.reason ?? '')
+      s.endedReason = event.data.reason
       for (const a of book.alerts.values()) if (a.silencedBy === s.id) a.silencedBy = null
     }
     return
   }
   if (event.type === 'raised') {
+    const d = event.data
     book.alerts.set(event.alertId, {
       id: event.alertId,
-      ruleId: String(d.ruleId),
+      ruleId: d.ruleId,
       indicator: event.indicator,
       region: event.region,
       station: event.station,
-      severity: d.severity as Severity,
+      severity: d.severity,
       state: 'firing',
       raisedAt: event.at,
-      since: Number(d.since ?? event.at),
-      value: d.value === null || d.value === undefined ? null : Number(d.value),
-      message: d.message as { zh: string; en: string },
-      detail: (d.detail as Record<string, unknown>) ?? {},
+      since: d.since ?? event.at,
+      value: d.value ?? null,
+      message: { zh: d.message.zh, en: d.message.en },
+      detail: d.detail ?? {},
       assignee: null,
       acknowledgedBy: null,
       acknowledgedAt: null,
@@ -133,7 +134,7 @@ export function applyEvent(book: AlertBook, { seq, event }: AlertEnvelope): void
   a.updatedAt = event.at
   switch (event.type) {
     case 'escalated':
-      a.severity = d.to as Severity
+      a.severity = event.data.to
       a.escalations++
       a.lastEscalatedAt = event.at
       break
@@ -143,16 +144,16 @@ export function applyEvent(book: AlertBook, { seq, event }: AlertEnvelope): void
         a.acknowledgedBy = event.actor
         a.acknowledgedAt = event.at
       }
-      if (d.comment) a.comments++
+      if (event.data.comment) a.comments++
       break
     case 'assigned':
-      a.assignee = String(d.assignee)
+      a.assignee = event.data.assignee
       break
     case 'commented':
       a.comments++
       break
     case 'silenced': {
-      a.silencedBy = String(d.silenceId)
+      a.silencedBy = event.data.silenceId
       const s = book.silences.get(a.silencedBy)
       if (s && !s.silenced.includes(a.id)) s.silenced.push(a.id)
       break
@@ -161,7 +162,7 @@ export function applyEvent(book: AlertBook, { seq, event }: AlertEnvelope): void
       a.state = 'resolved'
       a.resolvedAt = event.at
       a.resolvedBy = event.actor
-      if (d.comment) a.comments++
+      if (event.data.comment) a.comments++
       break
   }
 }

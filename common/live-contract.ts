@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { AlertEvent } from './alert-events'
 
 /**
  * The socket contract between the server and every screen: one set of event
@@ -133,32 +134,7 @@ export type SubscribeAck =
 
 export type ResumeAck = { ok: true; replayed: number; lastSeq: number } | AckError
 
-export type AlertEventType =
-  | 'raised'
-  | 'escalated'
-  | 'acknowledged'
-  | 'assigned'
-  | 'commented'
-  | 'silenced'
-  | 'resolved'
-  /** Silences are part of the same log: created, and ended (expired, by hand, or because what they silenced resolved). */
-  | 'silence-created'
-  | 'silence-ended'
-
-/** One entry of the alert log (the alerting service defines what raises them). */
-export interface AlertEvent {
-  alertId: string
-  type: AlertEventType
-  /** When it happened, epoch ms. */
-  at: number
-  region: string
-  indicator: string
-  station: string
-  /** Who did it: a user name, or `system` for the engine. */
-  actor: string
-  /** Whatever else the event carries (severity, value, comment, assignee…). */
-  data: Record<string, unknown>
-}
+export type { AlertEvent, AlertEventType } from './alert-events'
 
 export interface AlertEnvelope {
   seq: number

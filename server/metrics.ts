@@ -12,6 +12,8 @@ export interface MetricSources {
   sockets: () => { sockets: number; rooms: number }
   openAlerts: () => number
   alertEvents: () => number
+  /** Stored alert events left out of the state because they do not parse. */
+  alertEventsRefused: () => number
   staleIndicators: () => number
   /** Active data parts per table: inserts slow down (by the engine's design) when merges fall behind. */
   activeParts: () => Promise<Array<{ table: string; parts: number }>>
@@ -86,6 +88,7 @@ export class Metrics {
     gauge('onescreen_rooms', 'Live rooms (distinct subscriptions)', () => sources.sockets().rooms)
     gauge('onescreen_alerts_open', 'Alerts not resolved', () => sources.openAlerts())
     total('onescreen_alert_events_total', 'Alert events logged', () => sources.alertEvents())
+    total('onescreen_alert_events_refused_total', 'Stored alert events that do not parse, left out of the alert state (see the log)', () => sources.alertEventsRefused())
     gauge('onescreen_indicators_stale', 'Indicators with no fresh source', () => sources.staleIndicators())
     new Gauge({
       name: 'onescreen_storage_active_parts',

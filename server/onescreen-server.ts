@@ -128,7 +128,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     bus.subscribe((batch) => regionSeries.noteBatch(batch))
     const hub = new LiveHub(catalog)
     bus.subscribe((batch) => hub.apply(batch))
-    const alerts = new AlertFeed(storage.client, tables, { ringSize: config.alertRingSize, now })
+    const alerts = new AlertFeed(storage.client, tables, { ringSize: config.alertRingSize, now, log: log.child({ component: 'alert-log' }) })
     await alerts.load()
 
     // Alerting: rules from storage (seeded from the catalog's rules/ on a first start),
@@ -234,6 +234,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       sockets: () => live.counts,
       openAlerts: () => alerting.openCount(),
       alertEvents: () => alerts.lastSeq,
+      alertEventsRefused: () => alerts.rejectedOnLoad,
       staleIndicators: () => freshness.report(now()).stale,
       activeParts: async () => {
         const rs = await storage.client.query({

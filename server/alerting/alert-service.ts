@@ -12,7 +12,8 @@ import {
   type Silence,
   type SilenceMatchers,
 } from '../../common/alert-state'
-import type { AlertEnvelope, AlertEvent, AlertEventType } from '../../common/live-contract'
+import { parseAlertEvent, type AlertEvent, type AlertEventData, type AlertEventType } from '../../common/alert-events'
+import type { AlertEnvelope } from '../../common/live-contract'
 import { SEVERITIES, type Rule, type Severity } from '../../common/rule-schema'
 import type { Logger } from '../logger'
 import type { AlertLog } from '../live/alert-feed'
@@ -273,7 +274,7 @@ export class AlertService {
     return a
   }
 
-  private async append(id: string, type: AlertEventType, actor: string, data: Record<string, unknown>, at = this.deps.now(), where?: Pick<EngineEvent, 'indicator' | 'region' | 'station'>): Promise<void> {
+  private async append<T extends AlertEventType>(id: string, type: T, actor: string, data: AlertEventData<T>, at = this.deps.now(), where?: Pick<EngineEvent, 'indicator' | 'region' | 'station'>): Promise<void> {
     const a = this.get(id)
     const place = where ?? (a ? { indicator: a.indicator, region: a.region, station: a.station } : undefined)
     if (!place) throw new AlertError('not_found', `no alert ${id}`)
@@ -284,8 +285,15 @@ export class AlertService {
     if (type === 'resolved' && after) await this.endSilencesOf(after)
   }
 
-  private event(alertId: string, type: AlertEventType, actor: string, data: Record<string, unknown>, at: number, place: Pick<EngineEvent, 'indicator' | 'region' | 'station'>): AlertEvent {
-    return { alertId, type, at, region: place.region, indicator: place.indicator, station: place.station, actor, data }
+  /**
+   * An event checked against its type's schema before it is logged: a bug
+   * that would write an event the log cannot replay fails here, loudly,
+   * instead of in every server and screen that reads it back.
+   */
+  private event<T extends AlertEventType>(alertId: string, type: T, actor: string, data: AlertEventData<T>, at: number, place: Pick<EngineEvent, 'indicator' | 'region' | 'station'>): AlertEvent {
+    const parsed = parseAlertEvent({ alertId, type, at, region: place.region, indicator: place.indicator, station: place.station, actor, data })
+    if (!parsed.ok) throw new Error(`refusing to log a malformed ${type} event for ${alertId}: ${parsed.reason}`)
+    return parsed.event
   }
 
   /** The rule's message with its placeholders filled, in both languages. */

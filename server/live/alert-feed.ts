@@ -1,5 +1,7 @@
 import type { ClickHouseClient } from '@clickhouse/client'
-import type { AlertEnvelope, AlertEvent, AlertEventType } from '../../common/live-contract'
+import { parseAlertEvent, type AlertEvent } from '../../common/alert-events'
+import type { AlertEnvelope } from '../../common/live-contract'
+import type { Logger } from '../logger'
 import type { TableNames } from '../storage/tables'
 import { StorageUnavailableError } from '../../ingest/ingest-pipeline'
 
@@ -17,6 +19,8 @@ export interface AlertFeedOptions {
   /** Events kept in memory for resumes (older ones are read from storage). */
   ringSize?: number
   now?: () => number
+  /** Where a stored event that does not parse is reported (once per event). */
+  log?: Pick<Logger, 'error'>
 }
 
 /** Most events one resume replays; a client further behind reloads alerts over HTTP. */
@@ -28,6 +32,9 @@ export class AlertFeed implements AlertLog {
   private readonly ringSize: number
   private readonly listeners = new Set<AlertListener>()
   private tail: Promise<unknown> = Promise.resolve()
+  /** Sequence numbers of stored events that did not parse. */
+  private readonly refused = new Set<number>()
+  private readonly log: Pick<Logger, 'error'> | undefined
 
   constructor(
     private readonly client: ClickHouseClient,
@@ -36,6 +43,7 @@ export class AlertFeed implements AlertLog {
   ) {
     this.ringSize = Math.max(1, options.ringSize ?? 10_000)
     this.now = options.now ?? Date.now
+    this.log = options.log
   }
 
   private readonly now: () => number
@@ -45,6 +53,11 @@ export class AlertFeed implements AlertLog {
     return this.seq
   }
 
+  /** Stored events refused because they do not parse (each counted once): for /metrics. */
+  get rejectedOnLoad(): number {
+    return this.refused.size
+  }
+
   /** Continues numbering after what storage holds and refills the ring. */
   async load(): Promise<void> {
     const rs = await this.client.query({
@@ -52,9 +65,30 @@ export class AlertFeed implements AlertLog {
       query_params: { n: this.ringSize },
       format: 'JSONEachRow',
     })
-    const rows = (await rs.json<EventRow>()).map(fromRow)
-    this.ring.splice(0, this.ring.length, ...rows)
-    this.seq = rows.at(-1)?.seq ?? 0
+    const rows = await rs.json<EventRow>()
+    this.ring.splice(0, this.ring.length, ...this.parse(rows))
+    // A refused event still took its number: numbering goes on after it.
+    this.seq = rows.length > 0 ? Number(rows.at(-1)!.seq) : 0
+  }
+
+  /**
+   * Stored rows as events. A row that does not parse as its type's event (a
+   * bug, a hand edit, a newer version's type) is left out, reported once and
+   * counted: replaying it would put a guess into every alert book.
+   */
+  private parse(rows: readonly EventRow[]): AlertEnvelope[] {
+    const out: AlertEnvelope[] = []
+    for (const r of rows) {
+      const read = fromRow(r)
+      if ('envelope' in read) {
+        out.push(read.envelope)
+        continue
+      }
+      if (this.refused.has(read.seq)) continue
+      this.refused.add(read.seq)
+      this.log?.error({ seq: read.seq, alertId: r.alert_id, type: r.type, reason: read.reason }, 'a stored alert event does not parse; it is left out of the alert state')
+    }
+    return out
   }
 
   subscribe(listener: AlertListener): () => void {
@@ -64,6 +98,9 @@ export class AlertFeed implements AlertLog {
 
   /** Stores the event, numbers it, then tells the listeners. Resolves once it is durable. */
   append(event: AlertEvent): Promise<AlertEnvelope> {
+    // The log takes only what it can replay: checked here too, whoever built the event.
+    const checked = parseAlertEvent(event)
+    if (!checked.ok) return Promise.reject(new Error(`refusing to log a malformed ${event.type} event for ${event.alertId}: ${checked.reason}`))
     const run = this.tail.then(async () => {
       const envelope: AlertEnvelope = { seq: this.seq + 1, event }
       await this.client
@@ -106,7 +143,7 @@ export class AlertFeed implements AlertLog {
       query_params: { id: alertId },
       format: 'JSONEachRow',
     })
-    return (await rs.json<EventRow>()).map(fromRow)
+    return this.parse(await rs.json<EventRow>())
   }
 
   /**
@@ -122,7 +159,7 @@ export class AlertFeed implements AlertLog {
       query_params: { since },
       format: 'JSONEachRow',
     })
-    return (await rs.json<EventRow>()).map(fromRow)
+    return this.parse(await rs.json<EventRow>())
   }
 
   /** Resolves once every append asked for so far has been stored (or failed). */
@@ -153,10 +190,10 @@ export class AlertFeed implements AlertLog {
         query_params: { after, n: MAX_REPLAY },
         format: 'JSONEachRow',
       })
-      const page = (await rs.json<EventRow>()).map(fromRow)
-      if (page.length === 0) break
-      for (const e of page) if (keep(e.event) && out.length < MAX_REPLAY) out.push(e)
-      after = page.at(-1)!.seq
+      const rows = await rs.json<EventRow>()
+      if (rows.length === 0) break
+      for (const e of this.parse(rows)) if (keep(e.event) && out.length < MAX_REPLAY) out.push(e)
+      after = Number(rows.at(-1)!.seq)
     }
     return out
   }
@@ -187,18 +224,14 @@ function selectEvents(t: TableNames): string {
   return `SELECT seq, toUnixTimestamp64Milli(at) AS at, alert_id, type, region, indicator, station, actor, data FROM ${t.alertEvents}`
 }
 
-function fromRow(r: EventRow): AlertEnvelope {
-  return {
-    seq: Number(r.seq),
-    event: {
-      alertId: r.alert_id,
-      type: r.type as AlertEventType,
-      at: Number(r.at),
-      region: r.region,
-      indicator: r.indicator,
-      station: r.station,
-      actor: r.actor,
-      data: JSON.parse(r.data) as Record<string, unknown>,
-    },
+function fromRow(r: EventRow): { envelope: AlertEnvelope } | { seq: number; reason: string } {
+  const seq = Number(r.seq)
+  let data: unknown
+  try {
+    data = JSON.parse(r.data)
+  } catch (err) {
+    return { seq, reason: `data is not JSON: ${(err as Error).message}` }
   }
+  const parsed = parseAlertEvent({ alertId: r.alert_id, type: r.type, at: Number(r.at), region: r.region, indicator: r.indicator, station: r.station, actor: r.actor, data })
+  return parsed.ok ? { envelope: { seq, event: parsed.event } } : { seq, reason: parsed.reason }
 }

@@ -51,7 +51,16 @@ describe('GET /metrics', () => {
     expect(res.body).toMatchObject({ accepted: 2, rejected: 1 })
     const socket = io(server.url, { transports: ['websocket'], reconnection: false, auth: { token: await server.token() } })
     await new Promise<void>((resolve) => socket.emit('subscribe', { region: '990100' }, () => resolve()))
-    await server.alerts.append({ alertId: 'ops-1', type: 'raised', at: clock, region: '990101', indicator: 'env.aqi', station: '', actor: 'system', data: {} })
+    await server.alerts.append({
+      alertId: 'ops-1',
+      type: 'raised',
+      at: clock,
+      region: '990101',
+      indicator: 'env.aqi',
+      station: '',
+      actor: 'system',
+      data: { ruleId: 'ops', severity: 'warning', value: 1, message: { zh: '运维', en: 'ops' } },
+    })
     await new Promise((r) => setTimeout(r, 300)) // a few ticks
     const after = await metrics()
     expect(after.value('onescreen_points_accepted_total') - before.value('onescreen_points_accepted_total')).toBe(2)
@@ -62,7 +71,7 @@ describe('GET /metrics', () => {
     expect(after.value('onescreen_sockets')).toBe(1)
     expect(after.value('onescreen_rooms')).toBe(1)
     expect(after.value('onescreen_alerts_open')).toBe(1)
-    await server.alerts.append({ alertId: 'ops-1', type: 'resolved', at: clock, region: '990101', indicator: 'env.aqi', station: '', actor: 'system', data: {} })
+    await server.alerts.append({ alertId: 'ops-1', type: 'resolved', at: clock, region: '990101', indicator: 'env.aqi', station: '', actor: 'system', data: { auto: true } })
     socket.disconnect()
     await new Promise((r) => setTimeout(r, 100))
     const last = await metrics()

@@ -1,0 +1,98 @@
+import { z } from 'zod'
+import { SEVERITIES } from './rule-schema'
+
+/**
+ * The alert log's events, one schema per type: what each carries is checked
+ * when it is written and when it is read back, so the state every server and
+ * screen rebuilds from the log (alert-state.ts) never meets a field it has to
+ * guess at. A stored row that does not parse (written by a bug, by hand, or by
+ * a newer version with a type this one does not know) is refused with its
+ * reason, not replayed.
+ *
+ * Every event may carry `value`: the series' value when it happened. Objects
+ * are loose (extra fields pass through): a field a later version adds must
+ * not make this version refuse the event.
+ */
+
+const severity = z.enum(SEVERITIES)
+const value = z.number().nullable().optional()
+const text = z.string().max(10_000)
+const epochMs = z.number().int().min(0)
+
+export const SilenceMatchersSchema = z.object({
+  ruleId: z.string().optional(),
+  indicator: z.string().optional(),
+  region: z.string().optional(),
+  station: z.string().optional(),
+  severity: severity.optional(),
+})
+
+/** What each type of event carries beyond who, when and where. */
+export const ALERT_EVENT_DATA = {
+  raised: z.looseObject({
+    ruleId: z.string().min(1),
+    severity,
+    since: epochMs.optional(),
+    value,
+    message: z.looseObject({ zh: z.string(), en: z.string() }),
+    detail: z.record(z.string(), z.unknown()).optional(),
+  }),
+  escalated: z.looseObject({ from: severity, to: severity, unacknowledgedForMs: z.number().optional(), value }),
+  acknowledged: z.looseObject({ comment: text.optional(), value }),
+  assigned: z.looseObject({ assignee: z.string().min(1), value }),
+  commented: z.looseObject({ text, value }),
+  silenced: z.looseObject({ silenceId: z.string().min(1), until: epochMs.optional(), value }),
+  resolved: z.looseObject({ auto: z.boolean().optional(), comment: text.optional(), clearSince: z.number().optional(), value }),
+  'silence-created': z.looseObject({ matchers: SilenceMatchersSchema, startsAt: epochMs, endsAt: epochMs, reason: z.string(), value }),
+  'silence-ended': z.looseObject({ reason: z.string(), value }),
+} as const
+
+export type AlertEventType = keyof typeof ALERT_EVENT_DATA
+export const ALERT_EVENT_TYPES = Object.keys(ALERT_EVENT_DATA) as AlertEventType[]
+
+/** What an event of type T carries. */
+export type AlertEventData<T extends AlertEventType> = z.output<(typeof ALERT_EVENT_DATA)[T]>
+
+const base = {
+  alertId: z.string().min(1),
+  /** When it happened, epoch ms. */
+  at: epochMs,
+  region: z.string(),
+  indicator: z.string(),
+  station: z.string(),
+  /** Who did it: a user name, or `system` for the engine. */
+  actor: z.string(),
+}
+
+function eventOf<T extends AlertEventType>(type: T) {
+  return z.object({ ...base, type: z.literal(type), data: ALERT_EVENT_DATA[type] })
+}
+
+export const AlertEventSchema = z.discriminatedUnion('type', [
+  eventOf('raised'),
+  eventOf('escalated'),
+  eventOf('acknowledged'),
+  eventOf('assigned'),
+  eventOf('commented'),
+  eventOf('silenced'),
+  eventOf('resolved'),
+  eventOf('silence-created'),
+  eventOf('silence-ended'),
+])
+
+/** One entry of the alert log (the alerting service defines what raises them). */
+export type AlertEvent = z.output<typeof AlertEventSchema>
+
+/** An event as it is built before it is checked: its type and the data that type carries. */
+export type AlertEventOf<T extends AlertEventType> = Extract<AlertEvent, { type: T }>
+
+/** An event, or why it cannot be one: the first problems, each naming its field. */
+export function parseAlertEvent(input: unknown): { ok: true; event: AlertEvent } | { ok: false; reason: string } {
+  const parsed = AlertEventSchema.safeParse(input)
+  if (parsed.success) return { ok: true, event: parsed.data }
+  const reason = parsed.error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || 'event'}: ${i.message}`)
+    .join('; ')
+  return { ok: false, reason }
+}
