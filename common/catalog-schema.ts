@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { RUNNING_PERIODS } from './running-period'
 
 /**
  * Reference data — domains, regions, indicators, stations — as zod schemas.
@@ -110,6 +111,13 @@ export const indicatorSchema = z
     range: z.tuple([z.number(), z.number()]),
     /** Set when the indicator is measured at stations of this kind. */
     stationKind: stationKindSchema.optional(),
+    /**
+     * Set when a value is a running figure over the current local period — today
+     * so far, month to date — that starts again at the period's beginning
+     * (common/running-period.ts). Such a value stands on little early in its
+     * period: rules wait (`minPeriodShare`) and screens say it is running.
+     */
+    running: z.enum(RUNNING_PERIODS).optional(),
     description: localizedTextSchema.optional(),
   })
   .refine((i) => i.range[0] < i.range[1], { message: 'range must be [min, max] with min < max', path: ['range'] })

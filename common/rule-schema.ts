@@ -121,6 +121,12 @@ export const RuleSchema = z.strictObject({
   forPoints: z.number().int().min(1).max(1000).optional(),
   /** How long the condition must be clear before the alert resolves. */
   keepFiringFor: seconds('keepFiringFor').default(0),
+  /**
+   * For a rule over running values (today so far, month to date): the share of
+   * the period that must lie behind a value before it is judged at all. A rate
+   * over the first two samples after midnight neither fires nor clears an alert.
+   */
+  minPeriodShare: z.number({ error: 'minPeriodShare must be a number between 0 and 1' }).gt(0, 'minPeriodShare must be above 0').lt(1, 'minPeriodShare must be below 1').optional(),
   severity: z.enum(SEVERITIES),
   /** A firing alert nobody acknowledges within this time is escalated (severity up). */
   escalateAfter: seconds('escalateAfter').optional(),

@@ -135,7 +135,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     // the engine judging every stored batch, alerts rebuilt from the log.
     const rules = new RuleStore({ client: storage.client, tables, index: catalog, seedDir: path.join(config.catalogDir, RULES_DIR), log: log.child({ component: 'rules' }), now })
     log.info(await rules.load(), 'alert rules loaded')
-    const engine = new RuleEngine(catalog)
+    const engine = new RuleEngine(catalog, [], { timeZone: config.timeZone })
     const alerting = new AlertService({ feed: alerts, engine, index: catalog, now, log: log.child({ component: 'alerts' }), currentValue: (i, r, s) => hub.current(i, r, s) })
     alerting.setRules(rules.list())
     rules.subscribe((list) => alerting.setRules(list))

@@ -187,3 +187,43 @@ describe('RuleEngine scopes and state', () => {
     expect(engine.evaluations).toBe(1)
   })
 })
+
+describe('running values early in their period (minPeriodShare)', () => {
+  // env.water_compliance is today's compliance so far: a rate over the day's samples, which restarts at local midnight.
+  const water = (minPeriodShare?: number) =>
+    rule({
+      indicator: 'env.water_compliance',
+      scope: { level: 'leaf' },
+      condition: { kind: 'threshold', op: 'below', value: 80, recover: 85 },
+      forPoints: 2,
+      ...(minPeriodShare !== undefined && { minPeriodShare }),
+    })
+  const at = (hhmm: string, day = '2026-12-04') => Date.parse(`${day}T${hhmm}:00+08:00`)
+  const feed = (r: Rule, points: Array<[number, number]>) => {
+    const engine = new RuleEngine(index, [r], { timeZone: 'Asia/Shanghai' })
+    return points.flatMap(([ts, v]) => engine.observe('env.water_compliance', '990101', '', ts, v).map((e) => `${e.kind}@${new Date(ts).toISOString()}`))
+  }
+
+  it.each([
+    // The midnight storm: 00:05–00:25 the day's rate stands on one or two samples.
+    ['does not fire on the first samples after midnight', [['00:05', 50], ['00:15', 60], ['00:25', 70], ['06:30', 95], ['07:00', 96]], []],
+    ['fires once enough of the day is behind it', [['00:05', 50], ['00:15', 60], ['07:00', 70], ['07:10', 72]], ['fire@2026-12-03T23:10:00.000Z']],
+  ] as const)('%s', (_what, points, expected) => {
+    expect(feed(water(0.25), points.map(([hhmm, v]) => [at(hhmm), v]))).toEqual(expected)
+  })
+
+  it('fires at 00:15 without the setting (what it prevents)', () => {
+    expect(feed(water(), [[at('00:05'), 50], [at('00:15'), 60]])).toEqual(['fire@2026-12-03T16:15:00.000Z'])
+  })
+
+  it('neither fires nor clears on a new day’s first samples: an alert from yesterday stays until the day says otherwise', () => {
+    const events = feed(water(0.25), [
+      [at('20:00', '2026-12-03'), 60],
+      [at('20:10', '2026-12-03'), 61],
+      [at('00:05'), 99],
+      [at('00:15'), 99],
+      [at('06:10'), 97],
+    ])
+    expect(events).toEqual(['fire@2026-12-03T12:10:00.000Z', 'resolve@2026-12-03T22:10:00.000Z'])
+  })
+})

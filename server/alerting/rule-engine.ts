@@ -3,6 +3,7 @@ import type { Indicator } from '../../common/catalog-schema'
 import type { LiveValue } from '../../common/live-contract'
 import type { PointBatch } from '../../common/point-batch'
 import type { Condition, Rule } from '../../common/rule-schema'
+import { PeriodClock, type RunningPeriod } from '../../common/running-period'
 import { BaselineDetector } from './baseline-detector'
 
 /**
@@ -67,6 +68,13 @@ interface CompiledRule {
   aggregateApplies: (region: string) => boolean
   /** ms the series may be silent before a stale rule holds. */
   staleAfter: number
+  /** The running periods of the rule's indicators that must be `minPeriodShare` done before a value is judged. */
+  partialPeriods: RunningPeriod[]
+}
+
+export interface RuleEngineOptions {
+  /** Where a local day and month begin, for running values (today so far). Default: China's zone. */
+  timeZone?: string
 }
 
 interface Series {
@@ -88,10 +96,14 @@ export class RuleEngine {
   /** (rule, point) evaluations so far. */
   evaluations = 0
 
+  private readonly periods: PeriodClock
+
   constructor(
     private readonly index: CatalogIndex,
     rules: readonly Rule[] = [],
+    options: RuleEngineOptions = {},
   ) {
+    this.periods = new PeriodClock(options.timeZone ?? 'Asia/Shanghai')
     this.setRules(rules)
   }
 
@@ -257,6 +269,12 @@ export class RuleEngine {
       if (ts < st.lastTs) continue
       this.evaluations++
       const rule = c.rule
+      // A running value early in its period stands on too little to fire or clear anything.
+      if (c.partialPeriods.length > 0 && this.tooEarly(c, ts)) {
+        st.lastTs = ts
+        st.lastValue = value
+        continue
+      }
       const holds = this.holds(c, st, ts, value, s.region)
       st.lastTs = ts
       st.lastValue = value
@@ -343,7 +361,15 @@ export class RuleEngine {
     }
     const aggregateApplies = (r: string): boolean => !stationKind && !reportsAlone(r) && regionMatches(r)
     const staleAfter = rule.condition.kind === 'stale' ? rule.condition.cadences * indicator.cadenceSeconds * 1000 : Infinity
-    return { rule, indicator, rawApplies, aggregateApplies, staleAfter }
+    const judged = [indicator, ...(rule.condition.kind === 'crossCheck' ? rule.condition.with.map((w) => this.index.indicator(w.indicator)) : [])]
+    const partialPeriods = rule.minPeriodShare === undefined ? [] : [...new Set(judged.flatMap((i) => (i?.running ? [i.running] : [])))]
+    return { rule, indicator, rawApplies, aggregateApplies, staleAfter, partialPeriods }
+  }
+
+  /** Whether less of a running period than the rule asks for lies behind `ts`. */
+  private tooEarly(c: CompiledRule, ts: number): boolean {
+    const need = c.rule.minPeriodShare ?? 0
+    return c.partialPeriods.some((p) => this.periods.shareOf(ts, p) < need)
   }
 
   private event(kind: EngineEvent['kind'], rule: Rule, s: Series, at: number, value: number | null, since: number, detail: EngineEvent['detail']): EngineEvent {

@@ -379,6 +379,11 @@ export function validateRuleAgainstCatalog(rule: Rule, index: CatalogIndex): str
   if (level !== undefined && (region === undefined || scopeRegion) && regionsOfLevel(level).length === 0)
     out.push(scopeRegion ? `scope.level: ${scopeRegion.code} is a ${scopeRegion.level} with no ${level} regions within it` : `scope.level: the catalog has no ${level} regions`)
 
+  if (rule.minPeriodShare !== undefined) {
+    const judged = [rule.indicator, ...(rule.condition.kind === 'crossCheck' ? rule.condition.with.map((w) => w.indicator) : [])]
+    if (judged.every((code) => index.indicator(code) !== undefined && index.indicator(code)!.running === undefined))
+      out.push(`minPeriodShare: ${judged.join(', ')} ${judged.length > 1 ? 'are' : 'is'} not a running value (today so far, month to date); the setting applies only to those`)
+  }
   const c = rule.condition
   if (indicator) {
     if (c.kind === 'threshold') {

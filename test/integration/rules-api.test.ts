@@ -275,6 +275,8 @@ describe('validation', () => {
   it.each<[string, string, unknown, RegExp[]]>([
     ['a recovery level on the wrong side', 'test-invalid', bad({ condition: { kind: 'threshold', op: 'above', value: 150, recover: 170 } }), [/condition\.recover: recover must be on the clear side of value/]],
     ['an unknown indicator', 'test-invalid', bad({ indicator: 'env.nope' }), [/indicator: unknown indicator env\.nope/]],
+    ['a period share on a value that is not running', 'test-invalid', bad({ minPeriodShare: 0.3 }), [/minPeriodShare: env\.aqi is not a running value/]],
+    ['a period share of more than all of it', 'test-invalid', bad({ minPeriodShare: 1.5 }), [/minPeriodShare: minPeriodShare must be below 1/]],
     ['a scope that does not fit the indicator', 'test-invalid', bad({ scope: { stationKind: 'traffic' } }), [/scope\.stationKind: env\.aqi is measured at air stations, not traffic/]],
     ['a bad id', 'Bad_Id', bad({ id: 'Bad_Id' }), [/(^|; )id: id must be 2–64 lowercase letters, digits or dashes/]],
     ['an id that does not match the path', 'test-invalid', bad({ id: 'test-other-id' }), [/id: the body's id "test-other-id" does not match the path's "test-invalid"/]],
