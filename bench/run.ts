@@ -17,6 +17,7 @@ const BENCHMARKS = {
   anomaly_nab: 'bench/anomaly-nab-bench.ts',
   soak: 'bench/soak-bench.ts',
   connection_flood: 'bench/connection-flood-bench.ts',
+  password_flood: 'bench/password-flood-bench.ts',
 } as const
 type BenchName = keyof typeof BENCHMARKS
 
