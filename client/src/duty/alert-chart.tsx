@@ -7,7 +7,7 @@ import { useI18n } from '../i18n/i18n'
 import type { SeriesBody } from '../../../common/series-csv'
 import { CHART_COLORS, TIME_LABELS, type ChartOption } from '../charts/echarts'
 import { useChart } from '../charts/use-chart'
-import { alertLevels, levelValues } from './alert-levels'
+import { alertLevels, levelLabelPositions, levelValues, type LevelLabelPosition } from './alert-levels'
 import { localeOf } from './duty-format'
 
 /**
@@ -22,6 +22,8 @@ const LEAD_MS = 6 * 3_600_000
 const LEAD_READINGS = 6
 /** An open alert's chart is re-read this often (the minute rollup's resolution). */
 const REFRESH_MS = 60_000
+/** Up to this many points the chart marks each reading: about one per 20 pixels of the console's chart. */
+const FEW_POINTS = 48
 /** The server's longest series (10 years); an old alert's chart ends there. */
 const MAX_SPAN_MS = 3_650 * 86_400_000
 
@@ -62,11 +64,12 @@ export function AlertChart({ alert, indicator, rule }: { alert: Alert; indicator
     const levels = alertLevels(alert, rule)
     const extra = [...levelValues(levels), ...(alert.value !== null ? [alert.value] : [])]
     const lines: Array<Record<string, unknown>> = []
-    const line = (value: number, label: string, color: string, type: 'solid' | 'dashed' | 'dotted') =>
-      lines.push({ yAxis: value, name: label, lineStyle: { color, type, width: 1.5 }, label: { formatter: `${label} ${fmt(value)}`, color, position: 'insideEndTop' } })
-    if (levels.threshold !== undefined) line(levels.threshold, t('duty.threshold'), CHART_COLORS.bad, 'dashed')
-    if (levels.recover !== undefined) line(levels.recover, t('duty.recover'), CHART_COLORS.warn, 'dotted')
-    if (levels.expected !== undefined) line(levels.expected, t('duty.expected'), CHART_COLORS.good, 'dashed')
+    const at = levelLabelPositions(levels)
+    const line = (value: number, label: string, color: string, type: 'solid' | 'dashed' | 'dotted', position: LevelLabelPosition) =>
+      lines.push({ yAxis: value, name: label, lineStyle: { color, type, width: 1.5 }, label: { formatter: `${label} ${fmt(value)}`, color, position } })
+    if (levels.threshold !== undefined) line(levels.threshold, t('duty.threshold'), CHART_COLORS.bad, 'dashed', at.threshold)
+    if (levels.recover !== undefined) line(levels.recover, t('duty.recover'), CHART_COLORS.warn, 'dotted', at.recover)
+    if (levels.expected !== undefined) line(levels.expected, t('duty.expected'), CHART_COLORS.good, 'dashed', at.expected)
     const marks = (at: number, label: string, color: string) => ({ xAxis: at, name: label, lineStyle: { color, type: 'solid', width: 1 }, label: { formatter: label, color, position: 'end' } })
     lines.push(marks(alert.raisedAt, t('duty.raisedMark'), CHART_COLORS.bad))
     if (alert.resolvedAt !== null) lines.push(marks(alert.resolvedAt, t('alerts.state.resolved'), CHART_COLORS.good))
@@ -100,7 +103,8 @@ export function AlertChart({ alert, indicator, rule }: { alert: Alert; indicator
           type: 'line',
           data: (points ?? []).map((p) => [p.ts, p.value]),
           sampling: 'lttb',
-          showSymbol: false,
+          // A few readings (an hourly series over hours) show as dots: a lone reading is no line at all.
+          showSymbol: (points?.length ?? 0) <= FEW_POINTS,
           lineStyle: { color: CHART_COLORS.accent, width: 2 },
           itemStyle: { color: CHART_COLORS.accent },
           markLine: { silent: true, symbol: 'none', data: lines as never },

@@ -37,3 +37,24 @@ export function alertLevels(alert: Pick<Alert, 'detail'>, rule: Rule | null): Al
 export function levelValues(l: AlertLevels): number[] {
   return [l.threshold, l.recover, l.expected, ...(l.band ?? [])].filter((v): v is number => v !== undefined)
 }
+
+/** Where a horizontal markLine's label sits (ECharts' names): at which end of the line, and above or below it. */
+export type LevelLabelPosition = 'insideEndTop' | 'insideEndBottom' | 'insideStartTop' | 'insideStartBottom'
+
+/**
+ * Where the labels of the threshold, the recover line and the expected value
+ * go. The threshold and the recover line are often close (200 and 180): their
+ * labels go at opposite ends of the chart, each on the side of its line away
+ * from the other line, so they cannot cover each other however close the
+ * lines are. The expected value (a baseline rule) has no threshold beside it;
+ * its band's label is at the band's top left, so it goes at the right end.
+ */
+export function levelLabelPositions(l: Pick<AlertLevels, 'threshold' | 'recover'>): { threshold: LevelLabelPosition; recover: LevelLabelPosition; expected: LevelLabelPosition } {
+  // A rule firing above (recover ≤ threshold) or below (recover ≥ threshold) the threshold.
+  const above = l.threshold === undefined || l.recover === undefined || l.threshold >= l.recover
+  return {
+    threshold: above ? 'insideEndTop' : 'insideEndBottom',
+    recover: above ? 'insideStartBottom' : 'insideStartTop',
+    expected: 'insideEndTop',
+  }
+}

@@ -5,8 +5,12 @@ import { useI18n } from '../i18n/i18n'
 import { formatAgo, formatTime } from './duty-format'
 
 /**
- * The live alert list: one row per alert, most urgent first; a click selects.
- * A critical alert that has just arrived flashes until someone looks at it.
+ * The live alert list: one compact card per alert (two lines, so a 1080-pixel
+ * screen shows fifteen and more), most urgent first; a click selects. The
+ * message is cut to its line here and shown whole in the detail (and on
+ * hover). Firing is the usual state and goes unsaid; acknowledged and
+ * resolved are marked. A critical alert that has just arrived flashes until
+ * someone looks at it.
  */
 
 interface Props {
@@ -56,19 +60,23 @@ export function AlertList({ alerts, selected, fresh, now, onSelect }: Props) {
           >
             <div className="duty-row-top">
               <span className={`sev-badge sev-${a.severity}`}>{t(`alerts.severity.${a.severity}`)}</span>
-              <span className={`state-badge state-${a.state}`}>{t(`alerts.state.${a.state}`)}</span>
-              {a.silencedBy && <span className="tag">{t('alerts.silenced')}</span>}
-              {a.assignee && <span className="tag">{t('duty.assignedTo', { name: a.assignee })}</span>}
+              {a.state !== 'firing' && <span className={`state-badge state-${a.state}`}>{t(`alerts.state.${a.state}`)}</span>}
+              <span className="duty-row-message" title={name(a.message)}>
+                {name(a.message)}
+              </span>
               <span className="duty-row-time" title={formatTime(a.raisedAt, lang)}>
                 {formatAgo(a.raisedAt, now, lang)}
               </span>
             </div>
-            <div className="duty-row-message">{name(a.message)}</div>
             <div className="duty-row-where muted">
-              {name(catalog.region(a.region)?.name) || a.region}
-              {station && ` · ${name(station.name)}`}
-              {indicator && ` · ${name(indicator.name)}`}
-              {a.value !== null && indicator && ` · ${num(a.value, indicator.precision)} ${name(indicator.unit)}`}
+              <span className="duty-row-place">
+                {name(catalog.region(a.region)?.name) || a.region}
+                {station && ` · ${name(station.name)}`}
+                {indicator && ` · ${name(indicator.name)}`}
+                {a.value !== null && indicator && ` · ${num(a.value, indicator.precision)} ${name(indicator.unit)}`}
+              </span>
+              {a.silencedBy && <span className="tag">{t('alerts.silenced')}</span>}
+              {a.assignee && <span className="tag">{t('duty.assignedTo', { name: a.assignee })}</span>}
             </div>
           </li>
         )

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Alert } from '../../../common/alert-state'
 import { testAlert } from '../../../test/fixtures/alerts'
-import { alertLevels } from './alert-levels'
+import { alertLevels, levelLabelPositions } from './alert-levels'
 import { dutySearch, mergeAlerts, parseDutyUrl, visibleAlerts, type AlertLookups, type DutyUrlState } from './duty-filters'
 
 function alert(over: Partial<Alert> = {}): Alert {
@@ -85,5 +85,18 @@ describe('alertLevels', () => {
 
   it('reads the baseline band', () => {
     expect(alertLevels({ detail: { score: 7, expected: 40, band: [52, 28] } }, null)).toEqual({ expected: 40, band: [28, 52] })
+  })
+})
+
+describe('levelLabelPositions', () => {
+  it.each([
+    ['above the threshold (recover below it)', { threshold: 200, recover: 180 }, 'insideEndTop', 'insideStartBottom'],
+    ['below the threshold (recover above it)', { threshold: 20, recover: 25 }, 'insideEndBottom', 'insideStartTop'],
+    ['lines one unit apart', { threshold: 200, recover: 199 }, 'insideEndTop', 'insideStartBottom'],
+    ['a threshold alone', { threshold: 200 }, 'insideEndTop', 'insideStartBottom'],
+  ] as const)('%s: at opposite ends, each on the side away from the other line', (_, levels, threshold, recover) => {
+    const at = levelLabelPositions(levels)
+    expect([at.threshold, at.recover]).toEqual([threshold, recover])
+    expect(at.threshold.startsWith('insideEnd')).not.toBe(at.recover.startsWith('insideEnd'))
   })
 })

@@ -1,6 +1,7 @@
-import { SEVERITY_ORDER, type Alert } from '../../../common/alert-state'
+import type { Alert } from '../../../common/alert-state'
 import { DOMAINS, type Domain } from '../../../common/catalog-schema'
 import { SEVERITIES, type Severity } from '../../../common/rule-schema'
+import { compareAlerts } from './alert-order'
 
 /**
  * The duty console's filters and selection, kept in the URL (so a console
@@ -89,11 +90,6 @@ export function matchesFilters(a: Alert, f: DutyFilters, lookups: AlertLookups):
     (f.domain === 'all' || lookups.domainOf(a.indicator) === f.domain) &&
     (f.region === null || lookups.isWithin(a.region, f.region))
   )
-}
-
-/** The server's order: open first, then most severe, then newest. */
-export function compareAlerts(x: Alert, y: Alert): number {
-  return Number(x.state === 'resolved') - Number(y.state === 'resolved') || SEVERITY_ORDER[y.severity] - SEVERITY_ORDER[x.severity] || y.raisedAt - x.raisedAt
 }
 
 /**

@@ -50,7 +50,8 @@ function DutyConsole() {
   const commentRef = useRef<HTMLTextAreaElement>(null)
   const [now, setNow] = useState(() => Date.now())
   // Alerts come as events, not ticks: the list is behind only while the socket is down (resume fills the gap).
-  const stale = useConnection() !== 'live'
+  const connection = useConnection()
+  const stale = connection !== 'live'
   const [dialog, setDialog] = useState<'silence' | 'help' | null>(null)
 
   useEffect(() => {
@@ -80,6 +81,17 @@ function DutyConsole() {
   const selected = selectedId ? alerts.get(selectedId) : undefined
   const needActor = useCallback(() => actorRef.current?.focus(), [])
   const actions = useAlertActions({ alert: selected, actor, needActor, onAlert: addAlert, onSilence: silences.add })
+
+  // Opened without an alert in the URL: the most severe open one is selected once the open alerts are in
+  // (the socket goes live only after they are read). Only at opening: an alert arriving later is not
+  // selected for the officer (selecting it would also stop its flashing as unseen).
+  const picked = useRef(selectedId !== null)
+  useEffect(() => {
+    if (picked.current || connection !== 'live') return
+    picked.current = true
+    const top = list.find((a) => a.state !== 'resolved')
+    if (top) select(top.id)
+  }, [connection, list, select])
 
   const { seen } = alarm
   useEffect(() => {

@@ -113,7 +113,7 @@ export const dutyEn: Record<keyof typeof dutyZh, string> = {
   'duty.system': 'System',
   'duty.assignedTo': 'assigned to {name}',
   'duty.threshold': 'Threshold',
-  'duty.recover': 'Recovers below',
+  'duty.recover': 'Recovery level',
   'duty.expected': 'Expected',
   'duty.band': 'Usual range (when raised)',
   'duty.raisedMark': 'Raised',

@@ -148,15 +148,27 @@ export class MapController {
    * Moves the camera to show `bounds` whole; animated except on the first view.
    * The legend's corner (bottom left) is kept clear: beside it when the map is
    * wide, above it otherwise, giving up at most 30 % of the map either way.
+   * With a `focus` (a station inside the bounds), the camera takes the zoom
+   * that fits the bounds but centres on the focus.
    */
-  fit(bounds: Bounds, animate: boolean, legend = { width: 0, height: 0 }): void {
+  fit(bounds: Bounds, animate: boolean, legend = { width: 0, height: 0 }, focus: Position | null = null): void {
     const { clientWidth: w, clientHeight: h } = this.map.getContainer()
     if (w === 0 || h === 0) return
     const pad = Math.round(Math.min(w, h) * FIT_PADDING)
     const wide = w > h * 1.25
     const left = wide ? Math.min(legend.width, w * 0.3) : 0
     const bottom = wide ? 0 : Math.min(legend.height, h * 0.3)
-    this.map.fitBounds(bounds, { padding: { top: pad, bottom: pad + bottom, right: pad, left: pad + left }, duration: animate ? FIT_DURATION_MS : 0, maxZoom: 12 })
+    const options = { padding: { top: pad, bottom: pad + bottom, right: pad, left: pad + left }, maxZoom: 12 }
+    const duration = animate ? FIT_DURATION_MS : 0
+    const camera = focus ? this.map.cameraForBounds(bounds, options) : undefined
+    if (focus && camera?.zoom !== undefined) this.map.easeTo({ center: focus, zoom: camera.zoom, duration })
+    else this.map.fitBounds(bounds, { ...options, duration })
+  }
+
+  /** The camera's centre, [longitude, latitude]. */
+  center(): Position {
+    const c = this.map.getCenter()
+    return [c.lng, c.lat]
   }
 
   /**

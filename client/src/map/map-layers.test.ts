@@ -7,7 +7,7 @@ const view = (region: string): RegionView => ({ region, shown: EMPTY, children: 
 const column = <T>(value: T, revision: number) => ({ at: () => value, revision })
 
 function inputs(overrides: Partial<MapLayerInputs> = {}): MapLayerInputs {
-  return { land: EMPTY, view: view('440000'), fill: column<[number, number, number, number]>([0, 0, 0, 255], 1), air: null, traffic: null, pulses: [], ...overrides }
+  return { land: EMPTY, view: view('440000'), fill: column<[number, number, number, number]>([0, 0, 0, 255], 1), air: null, traffic: null, pulses: [], focus: null, ...overrides }
 }
 
 describe('onlyValuesChanged (what a CPU renderer may put off)', () => {
@@ -15,9 +15,10 @@ describe('onlyValuesChanged (what a CPU renderer may put off)', () => {
   it('is true when only the live columns moved', () => {
     expect(onlyValuesChanged(base, { ...base, fill: column([255, 0, 0, 255], 2) })).toBe(true)
   })
-  it('is false for a drill, new alert pulses, or stations shown or hidden', () => {
+  it('is false for a drill, new alert pulses, a ringed station, or stations shown or hidden', () => {
     expect(onlyValuesChanged(base, { ...base, view: view('440100') })).toBe(false)
     expect(onlyValuesChanged(base, { ...base, pulses: [{ code: '440100', position: [113, 23], severity: 'critical', count: 1 }] })).toBe(false)
+    expect(onlyValuesChanged(base, { ...base, focus: [113.3, 23.1] })).toBe(false)
     expect(onlyValuesChanged(base, { ...base, air: { stations: [], color: column([0, 0, 0, 255], 1) } })).toBe(false)
   })
 })

@@ -20,6 +20,7 @@ export const LAYER_IDS = {
   traffic: 'traffic-detectors',
   air: 'air-stations',
   pulse: 'alert-pulse',
+  focus: 'alert-focus',
 } as const
 
 /** One ring per open alert's region, coloured by its worst severity. */
@@ -45,6 +46,8 @@ export interface MapLayerInputs {
   air: { stations: Station[]; color: Column<Rgba> } | null
   traffic: { stations: Station[]; radius: Column<number>; color: Column<Rgba> } | null
   pulses: PulseTarget[]
+  /** Where an opened alert's station stands: ringed, so the eye finds it among the dots. */
+  focus: Position | null
 }
 
 const LAND = hexToRgba(MAP_COLORS.land, 255)
@@ -141,8 +144,27 @@ export function buildLayers(inputs: MapLayerInputs, phase: number): Layer[] {
       )
     }
   }
+  if (inputs.focus) {
+    layers.push(
+      new ScatterplotLayer<Position>({
+        id: LAYER_IDS.focus,
+        data: [inputs.focus],
+        radiusUnits: 'pixels',
+        getRadius: FOCUS_RADIUS,
+        filled: false,
+        stroked: true,
+        lineWidthUnits: 'pixels',
+        getLineWidth: 4,
+        getPosition: (p) => p,
+        getLineColor: [255, 255, 255, 255],
+      }),
+    )
+  }
   return layers
 }
+
+/** The focus ring's radius in pixels: around a station's dot (7 px) with room to spare, inside the pulse's sweep. */
+const FOCUS_RADIUS = 18
 
 /** Whether two inputs differ only in live values (the same region, stations and alert pulses). */
 export function onlyValuesChanged(a: MapLayerInputs, b: MapLayerInputs): boolean {
@@ -150,6 +172,7 @@ export function onlyValuesChanged(a: MapLayerInputs, b: MapLayerInputs): boolean
     a.view === b.view &&
     a.land === b.land &&
     a.pulses === b.pulses &&
+    a.focus === b.focus &&
     (a.air === null) === (b.air === null) &&
     a.air?.stations === b.air?.stations &&
     (a.traffic === null) === (b.traffic === null) &&

@@ -81,7 +81,7 @@ export function MapLegend({ indicator, scale, air, traffic, openAlerts, compact 
         </section>
       )}
       {openAlerts > 0 && (
-        <div className="rm-legend__row rm-legend__alerts">
+        <div className="rm-legend__row rm-legend__alerts" data-testid="region-map-legend-alerts" data-count={openAlerts}>
           <i className="rm-legend__ring" />
           {t('map.alerts.open', { count: openAlerts })}
         </div>

@@ -1,6 +1,7 @@
 import 'maplibre-gl/dist/maplibre-gl.css'
 import './region-map.css'
 import { useEffect, useMemo, useRef, useState, type JSX } from 'react'
+import type { Alert } from '../../../common/alert-state'
 import type { CatalogIndex } from '../../../common/catalog-index'
 import type { Station } from '../../../common/catalog-schema'
 import { useCatalog } from '../data/catalog'
@@ -9,7 +10,7 @@ import { useAlerts, useLive, useLiveVersion } from '../live/live'
 import { choroplethScale, type Rgba } from './color-scale'
 import { MapController, type PickEvent } from './map-controller'
 import { LAYER_IDS, type PulseTarget } from './map-layers'
-import { pulseTargets } from './pulse-targets'
+import { isOnMap, pulseTargets } from './pulse-targets'
 import { MapLegend } from './map-legend'
 import { MapTooltip, type HoverTarget, type TooltipHandle } from './map-tooltip'
 import { loadRegionGeo, type RegionGeo, type RegionView } from './region-geo'
@@ -44,16 +45,25 @@ export interface RegionMapProps {
   softwareRefreshMs?: number
   /** A legend of the choropleth and the alerts only (the wall, where the map shares the screen). */
   compactLegend?: boolean
+  /**
+   * The alerts to pulse and to count in the legend, for a page that lists
+   * alerts beside the map from the same list (the wall's ticker), so the two
+   * agree. Only open, unsilenced ones within the region count. @default the live store's
+   */
+  alerts?: readonly Alert[]
+  /** A station to centre on and ring (an alert's, opened on the wall), once the shown region holds it. */
+  focusStation?: string | null
 }
 
 const ALL_OVERLAYS: readonly MapOverlay[] = ['air', 'traffic', 'alerts']
 
-export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS, softwareRefreshMs, compactLegend = false }: RegionMapProps): JSX.Element {
+export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS, softwareRefreshMs, compactLegend = false, alerts: givenAlerts, focusStation = null }: RegionMapProps): JSX.Element {
   const catalog = useCatalog()
   const { t } = useI18n()
   const { store } = useLive()
   const version = useLiveVersion()
-  const alerts = useAlerts()
+  const storeAlerts = useAlerts()
+  const alerts = givenAlerts ?? storeAlerts
   const boxRef = useRef<HTMLDivElement>(null)
   const canvasRef = useRef<HTMLDivElement>(null)
   const tooltipRef = useRef<TooltipHandle>(null)
@@ -113,6 +123,13 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
     // eslint-disable-next-line react-hooks/exhaustive-deps -- the column's revision stands for its values
     [fillRevision, ind],
   )
+
+  // The station asked for, only once its region's view is the one shown (not the previous region's on the way there).
+  const focus = useMemo(() => {
+    const station = focusStation ? catalog.station(focusStation) : undefined
+    return station && view && view.region === region && catalog.tree.isWithin(station.region, region) ? station : null
+  }, [focusStation, catalog, view, region])
+  const focusAt = focus?.location ?? null
 
   const pulses = useMemo(
     () => (geo && view && overlays.includes('alerts') ? pulseTargets(alerts, view, catalog.tree, (code) => geo.anchor(code)) : []),
@@ -176,35 +193,41 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
           }
         : null,
       pulses,
+      focus: focusAt,
     })
   })
 
-  // A new region: outline it, fit the camera, and be ready once drawn.
+  // A new region: outline it.
+  useEffect(() => {
+    if (!controller || !styleLoaded || !view) return
+    controller.setSource('counties', view.counties)
+    controller.setSource('focus', view.outline)
+  }, [controller, styleLoaded, view])
+
+  // A new region or focus: fit the camera (centred on the focus, if any), and be ready once drawn.
   const fitted = useRef(false)
   useEffect(() => {
     if (!controller || !styleLoaded || !view) return
     setReadyRegion(null)
     controller.setAnimating(false)
     tooltipRef.current?.show(null)
-    controller.setSource('counties', view.counties)
-    controller.setSource('focus', view.outline)
     const legend = () => {
       const el = boxRef.current?.querySelector<HTMLElement>('.region-map__legend')
       return { width: el?.offsetWidth ?? 0, height: el?.offsetHeight ?? 0 }
     }
-    if (view.bounds) controller.fit(view.bounds, fitted.current, legend())
+    if (view.bounds) controller.fit(view.bounds, fitted.current, legend(), focusAt)
     fitted.current = true
     controller.whenIdle(() => {
       setReadyRegion(view.region)
       controller.setAnimating(true)
     })
     // Keep the region framed when the box changes size (a panel resized, the window).
-    const refit = () => view.bounds && controller.fit(view.bounds, false, legend())
+    const refit = () => view.bounds && controller.fit(view.bounds, false, legend(), focusAt)
     controller.map.on('resize', refit)
     return () => {
       controller.map.off('resize', refit)
     }
-  }, [controller, styleLoaded, view])
+  }, [controller, styleLoaded, view, focusAt])
 
   // Pointer handlers read the latest render's values without re-subscribing deck.gl.
   const handlers = useRef({ hover: (_p: PickEvent | null) => {}, click: (_p: PickEvent) => {} })
@@ -229,8 +252,8 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
     const i = view?.indexOf.get(code)
     return i === undefined ? null : scale.color(columns.fill.at(i))
   }
-  const hookState = useRef({ fillOf, pulses })
-  hookState.current = { fillOf, pulses }
+  const hookState = useRef({ fillOf, pulses, focus })
+  hookState.current = { fillOf, pulses, focus }
   useEffect(() => {
     if (!controller || !geo || !view) return
     return installTestHook({
@@ -244,10 +267,13 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
       regions: () => [...view.children],
       pulsing: () => hookState.current.pulses.map((p) => p.code),
       fill: (code) => hookState.current.fillOf(code),
+      center: () => controller.center(),
+      focus: () => hookState.current.focus?.code ?? null,
     })
   }, [controller, geo, view, readyRegion, region])
 
-  const openAlerts = pulses.reduce((n, p) => n + p.count, 0)
+  // Counted from the alerts, not from the rings: the same number a list of them beside the map shows.
+  const openAlerts = useMemo(() => alerts.filter((a) => isOnMap(a) && catalog.tree.isWithin(a.region, region)).length, [alerts, catalog, region])
   return (
     <div className="region-map" data-testid="region-map" data-ready={readyRegion === region && view?.region === region ? 'true' : 'false'} ref={boxRef}>
       <div className="region-map__canvas" ref={canvasRef} />

@@ -1,16 +1,18 @@
 import type { Alert } from '../../../common/alert-state'
+import { compareAlerts } from '../duty/alert-order'
+import { isOnMap } from '../map/pulse-targets'
 
 /** The API's largest answer (GET /api/alerts?limit=); a full answer cannot tell which alerts are missing from it. */
 export const LIST_LIMIT = 500
 
 /**
- * The store's alerts (live events) and the API's list, merged: for an alert
- * in both, the one with the later event wins; an alert the store still holds
- * as open but the API's list no longer has, though the list is newer than
- * the alert's last event, was resolved while the screen was not told (it
- * looked at another region). Resolved ones and those outside the region go.
+ * The store's alerts (live events) and the API's list, merged, by id: for an
+ * alert in both, the one with the later event wins; an alert the store still
+ * holds as open but the API's list no longer has, though the list is newer
+ * than the alert's last event, was resolved while the screen was not told (it
+ * looked at another region), and is left out.
  */
-export function openAlerts(live: readonly Alert[], listed: readonly Alert[] | null, inRegion: (region: string) => boolean, listLimit = LIST_LIMIT): Alert[] {
+export function latestAlerts(live: readonly Alert[], listed: readonly Alert[] | null, listLimit = LIST_LIMIT): Map<string, Alert> {
   const byId = new Map<string, Alert>()
   let horizon = 0
   const complete = listed !== null && listed.length < listLimit
@@ -26,5 +28,14 @@ export function openAlerts(live: readonly Alert[], listed: readonly Alert[] | nu
       byId.set(a.id, a)
     }
   }
-  return [...byId.values()].filter((a) => a.state !== 'resolved' && inRegion(a.region)).sort((x, y) => y.raisedAt - x.raisedAt || y.seq - x.seq)
+  return byId
+}
+
+/**
+ * What the wall shows as its open alerts, in the ticker and on the map alike
+ * (one list, so their counts agree): open and not silenced (isOnMap), within
+ * the region; critical first, then newest (compareAlerts).
+ */
+export function openAlerts(alerts: Iterable<Alert>, inRegion: (region: string) => boolean): Alert[] {
+  return [...alerts].filter((a) => isOnMap(a) && inRegion(a.region)).sort(compareAlerts)
 }

@@ -4,14 +4,16 @@ import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import { useConnection, useLive } from '../live/live'
 import { AccountBadge } from '../auth/auth'
+import type { SoundState } from './alert-sound'
 
 /**
  * The wall's header: title, the local time, "data as of", the connection,
- * the language switch, the tour, and the breadcrumb of the selected region.
+ * the language switch, the tour, whether the alert sound can play, and the
+ * breadcrumb of the selected region.
  * Its parts read the store separately, so a tick re-renders the "as of" time
  * and nothing else.
  */
-export const WallHeader = memo(function WallHeader({ region, onSelect, touring }: { region: string; onSelect(region: string): void; touring: Domain | null }) {
+export const WallHeader = memo(function WallHeader({ region, onSelect, touring, sound }: { region: string; onSelect(region: string): void; touring: Domain | null; sound: SoundState }) {
   const { t, lang, setLang } = useI18n()
   return (
     <header className="panel wall-header">
@@ -22,6 +24,7 @@ export const WallHeader = memo(function WallHeader({ region, onSelect, touring }
       <Breadcrumb region={region} onSelect={onSelect} />
       <div className="wall-status">
         {touring && <span className="wall-pill wall-pill--tour">{t('wall.touring', { domain: t(`domain.${touring}`) })}</span>}
+        <SoundNote sound={sound} />
         <AsOf />
         <Clock />
         <ConnectionState />
@@ -33,6 +36,26 @@ export const WallHeader = memo(function WallHeader({ region, onSelect, touring }
     </header>
   )
 })
+
+/**
+ * Whether the critical-alert chime can sound: a hint to click (an attended
+ * wall), or a warning that the browser refused (a kiosk started without the
+ * autoplay flag: the hint says what to do). Nothing while it can.
+ */
+function SoundNote({ sound }: { sound: SoundState }) {
+  const { t } = useI18n()
+  const text = sound === 'locked' ? t('wall.sound.locked') : sound === 'blocked' ? t('wall.sound.blocked') : null
+  return (
+    <span
+      className={text ? `wall-pill wall-sound wall-sound--${sound}` : 'wall-sound'}
+      data-testid="wall-sound"
+      data-sound={sound}
+      title={sound === 'blocked' ? t('wall.sound.blockedHow') : undefined}
+    >
+      {text}
+    </span>
+  )
+}
 
 function Breadcrumb({ region, onSelect }: { region: string; onSelect(region: string): void }) {
   const { t, name } = useI18n()

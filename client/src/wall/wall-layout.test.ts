@@ -4,7 +4,7 @@ import type { Region } from '../../../common/catalog-schema'
 import { rankingScope } from './ranking-panel'
 import { fitStage } from './stage-fit'
 import { WALL_DOMAINS } from './wall-domains'
-import { tourSecondsOf } from './wall-location'
+import { kioskOf, tourSecondsOf } from './wall-location'
 import { tourSteps } from './wall-tour'
 
 describe('fitStage', () => {
@@ -28,6 +28,19 @@ describe('tourSecondsOf', () => {
     ['?tour=99999', 3600],
   ])('%s → %s', (search, seconds) => {
     expect(tourSecondsOf(search)).toBe(seconds)
+  })
+})
+
+describe('kioskOf', () => {
+  it.each([
+    ['', false],
+    ['?kiosk=1', true],
+    ['?kiosk', true],
+    ['?tour=30&kiosk=yes', true],
+    ['?kiosk=0', false],
+    ['?kiosk=false', false],
+  ])('%s → %s', (search, kiosk) => {
+    expect(kioskOf(search)).toBe(kiosk)
   })
 })
 

@@ -2,9 +2,9 @@ import { useCallback, useEffect, useState } from 'react'
 import type { RegionTree } from '../../../common/region-tree'
 
 /**
- * The wall's state in the URL: the selected region (`?region=440100`) and the
- * tour (`?tour=30`), so a wall restarts where it was and a drilled view can be
- * shared. A drill pushes a history entry (browser back returns); a tour's
+ * The wall's state in the URL: the selected region (`?region=440100`), the
+ * tour (`?tour=30`) and kiosk mode (`?kiosk=1`), so a wall restarts where it
+ * was and a drilled view can be shared. A drill pushes a history entry (browser back returns); a tour's
  * steps replace it, so a wall touring for days does not pile up history.
  */
 
@@ -25,6 +25,16 @@ export function tourSecondsOf(search: string): number | null {
   const n = Number(raw)
   if (raw.trim() === '' || !Number.isFinite(n)) return TOUR_DEFAULT_SECONDS
   return Math.min(TOUR_MAX_SECONDS, Math.max(TOUR_MIN_SECONDS, Math.round(n)))
+}
+
+/**
+ * `?kiosk=1`: an unattended wall, where nobody will click to let the page
+ * make sound, so the critical-alert chime is enabled at once (alert-sound.ts).
+ * `?kiosk=0` or no `kiosk` is an attended wall.
+ */
+export function kioskOf(search: string): boolean {
+  const raw = new URLSearchParams(search).get('kiosk')
+  return raw !== null && raw !== '0' && raw !== 'false'
 }
 
 export interface WallRegion {

@@ -1,19 +1,23 @@
 import './wall.css'
 import './wall-panels.css'
 import { useCallback, useMemo, useState } from 'react'
+import type { Alert } from '../../../common/alert-state'
 import type { ScorecardReply } from '../../../common/scorecard-schema'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import { LiveProvider } from '../live/live'
 import { RegionMap } from '../map/region-map'
+import { AlertDetailPanel } from './alert-detail-panel'
+import { useAlertChime } from './alert-sound'
 import { AlertTicker } from './alert-ticker'
 import { DomainColumn } from './domain-column'
 import { ScorecardPanel } from './scorecard-panel'
 import { usePolledJson } from './use-polled-json'
+import { useWallAlerts } from './use-wall-alerts'
 import { SCORECARD_RELOAD_MS } from './wall-api'
 import { DEFAULT_MAP_INDICATOR, WALL_DOMAINS } from './wall-domains'
 import { ReconnectBanner, WallHeader } from './wall-header'
-import { tourSecondsOf, useWallRegion } from './wall-location'
+import { kioskOf, tourSecondsOf, useWallRegion } from './wall-location'
 import { WallStage } from './wall-stage'
 import { WallTimeProvider } from './wall-time'
 import { useTour } from './wall-tour'
@@ -42,10 +46,25 @@ function Wall({ region, select }: { region: string; select(code: string, options
   const { t, name } = useI18n()
   const catalog = useCatalog()
   const [tourSeconds] = useState(() => tourSecondsOf(location.search))
+  const [kiosk] = useState(() => kioskOf(location.search))
+  const { chime, sound } = useAlertChime(kiosk)
   const tour = useTour(tourSeconds, WALL_DOMAINS, catalog, select)
   const [picked, setPicked] = useState(DEFAULT_MAP_INDICATOR)
   const mapIndicator = tour.indicator ?? picked
   const drill = useCallback((code: string) => select(code), [select])
+  // One list for the ticker and the map, so the ticker's count and the legend's agree.
+  const alerts = useWallAlerts(region)
+  // The alert opened from the ticker: the wall drills to its region and the map centres on its station.
+  const [opened, setOpened] = useState<Alert | null>(null)
+  const openAlert = useCallback(
+    (a: Alert) => {
+      setOpened(a)
+      select(a.region)
+    },
+    [select],
+  )
+  const closeAlert = useCallback(() => setOpened(null), [])
+  const detail = opened ? (alerts.byId.get(opened.id) ?? opened) : null
   const scorecard = usePolledJson<ScorecardReply>(`/api/scorecard?region=${encodeURIComponent(region)}`, SCORECARD_RELOAD_MS)
   const domainScores = scorecard.data?.regions[0]?.domains
   const column = (i: number) => {
@@ -64,7 +83,7 @@ function Wall({ region, select }: { region: string; select(code: string, options
   }
   return (
     <>
-      <WallHeader region={region} onSelect={drill} touring={tour.domain} />
+      <WallHeader region={region} onSelect={drill} touring={tour.domain} sound={sound} />
       <ReconnectBanner />
       <main className="wall-body">
         <div className="wall-side">
@@ -78,12 +97,13 @@ function Wall({ region, select }: { region: string; select(code: string, options
               <span className="wall-map-hint wall-ellipsis">{t('wall.map.hint')}</span>
             </header>
             <div className="wall-map-box">
-              <RegionMap region={region} indicator={mapIndicator} onSelect={drill} compactLegend />
+              <RegionMap region={region} indicator={mapIndicator} onSelect={drill} compactLegend alerts={alerts.open} focusStation={detail?.station || null} />
             </div>
           </section>
           <div className="wall-centre-lower">
             <ScorecardPanel polled={scorecard} />
-            <AlertTicker region={region} />
+            <AlertTicker region={region} alerts={alerts} chime={chime} selected={detail?.id ?? null} onOpen={openAlert} />
+            {detail && <AlertDetailPanel alert={detail} onClose={closeAlert} />}
           </div>
         </div>
         <div className="wall-side">
