@@ -9,9 +9,12 @@ import { SEVERITIES } from './rule-schema'
  * a newer version with a type this one does not know) is refused with its
  * reason, not replayed.
  *
- * Every event may carry `value`: the series' value when it happened. Objects
- * are loose (extra fields pass through): a field a later version adds must
- * not make this version refuse the event.
+ * Every event may carry `value`: the series' value when it happened.
+ *
+ * Forward compatibility: a field this version does not know (one a later
+ * version added) is dropped, not refused, so the event still replays; a type
+ * this version does not know is refused, because guessing what it does to an
+ * alert would put that guess into every alert book.
  */
 
 const severity = z.enum(SEVERITIES)
@@ -29,22 +32,22 @@ export const SilenceMatchersSchema = z.object({
 
 /** What each type of event carries beyond who, when and where. */
 export const ALERT_EVENT_DATA = {
-  raised: z.looseObject({
+  raised: z.object({
     ruleId: z.string().min(1),
     severity,
     since: epochMs.optional(),
     value,
-    message: z.looseObject({ zh: z.string(), en: z.string() }),
+    message: z.object({ zh: z.string(), en: z.string() }),
     detail: z.record(z.string(), z.unknown()).optional(),
   }),
-  escalated: z.looseObject({ from: severity, to: severity, unacknowledgedForMs: z.number().optional(), value }),
-  acknowledged: z.looseObject({ comment: text.optional(), value }),
-  assigned: z.looseObject({ assignee: z.string().min(1), value }),
-  commented: z.looseObject({ text, value }),
-  silenced: z.looseObject({ silenceId: z.string().min(1), until: epochMs.optional(), value }),
-  resolved: z.looseObject({ auto: z.boolean().optional(), comment: text.optional(), clearSince: z.number().optional(), value }),
-  'silence-created': z.looseObject({ matchers: SilenceMatchersSchema, startsAt: epochMs, endsAt: epochMs, reason: z.string(), value }),
-  'silence-ended': z.looseObject({ reason: z.string(), value }),
+  escalated: z.object({ from: severity, to: severity, unacknowledgedForMs: z.number().optional(), value }),
+  acknowledged: z.object({ comment: text.optional(), value }),
+  assigned: z.object({ assignee: z.string().min(1), value }),
+  commented: z.object({ text, value }),
+  silenced: z.object({ silenceId: z.string().min(1), until: epochMs.optional(), value }),
+  resolved: z.object({ auto: z.boolean().optional(), comment: text.optional(), clearSince: z.number().optional(), value }),
+  'silence-created': z.object({ matchers: SilenceMatchersSchema, startsAt: epochMs, endsAt: epochMs, reason: z.string(), value }),
+  'silence-ended': z.object({ reason: z.string(), value }),
 } as const
 
 export type AlertEventType = keyof typeof ALERT_EVENT_DATA
@@ -60,8 +63,8 @@ const base = {
   region: z.string(),
   indicator: z.string(),
   station: z.string(),
-  /** Who did it: a user name, or `system` for the engine. */
-  actor: z.string(),
+  /** Who did it: a user name, or `system` for the engine (never empty: "acknowledged by nobody" is not a state). */
+  actor: z.string().min(1),
 }
 
 function eventOf<T extends AlertEventType>(type: T) {
@@ -88,6 +91,10 @@ export type AlertEventOf<T extends AlertEventType> = Extract<AlertEvent, { type:
 
 /** An event, or why it cannot be one: the first problems, each naming its field. */
 export function parseAlertEvent(input: unknown): { ok: true; event: AlertEvent } | { ok: false; reason: string } {
+  const type = typeof input === 'object' && input !== null && 'type' in input ? input.type : undefined
+  if (typeof type === 'string' && !isAlertEventType(type)) {
+    return { ok: false, reason: `type: unknown event type ${JSON.stringify(type.slice(0, 64))} (written by a newer version?); this version knows ${ALERT_EVENT_TYPES.join(', ')}` }
+  }
   const parsed = AlertEventSchema.safeParse(input)
   if (parsed.success) return { ok: true, event: parsed.data }
   const reason = parsed.error.issues
@@ -95,4 +102,8 @@ export function parseAlertEvent(input: unknown): { ok: true; event: AlertEvent }
     .map((i) => `${i.path.join('.') || 'event'}: ${i.message}`)
     .join('; ')
   return { ok: false, reason }
+}
+
+function isAlertEventType(type: string): type is AlertEventType {
+  return Object.hasOwn(ALERT_EVENT_DATA, type)
 }

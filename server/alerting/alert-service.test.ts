@@ -114,8 +114,8 @@ describe('AlertService lifecycle', () => {
     expect(service.get(id)).toMatchObject({ severity: 'critical', escalations: 2 })
     await service.tick(T0 + 60 * MIN)
     expect(service.get(id)!.escalations).toBe(2)
-    const escalations = log.events.filter((e) => e.event.type === 'escalated').map((e) => e.event.data)
-    expect(escalations.map((d) => [d.from, d.to])).toEqual([
+    const escalations = log.events.flatMap(({ event: e }) => (e.type === 'escalated' ? [[e.data.from, e.data.to]] : []))
+    expect(escalations).toEqual([
       ['info', 'warning'],
       ['warning', 'critical'],
     ])

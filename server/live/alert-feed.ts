@@ -1,4 +1,4 @@
-import type { ClickHouseClient } from '@clickhouse/client'
+import { z } from 'zod'
 import { parseAlertEvent, type AlertEvent } from '../../common/alert-events'
 import type { AlertEnvelope } from '../../common/live-contract'
 import type { Logger } from '../logger'
@@ -14,6 +14,16 @@ import { StorageUnavailableError } from '../../ingest/ingest-pipeline'
  */
 
 export type AlertListener = (envelope: AlertEnvelope) => void
+
+/**
+ * What the feed needs of storage (the ClickHouse client is one): rows back as
+ * JSON, and an insert. Rows come back `unknown`: the feed checks them itself,
+ * and a unit test can hand it stored rows as they are, bad ones included.
+ */
+export interface AlertEventStorage {
+  query(params: { query: string; query_params: Record<string, unknown>; format: 'JSONEachRow' }): Promise<{ json(): Promise<unknown[]> }>
+  insert(params: { table: string; values: Array<Record<string, unknown>>; format: 'JSONEachRow' }): Promise<unknown>
+}
 
 export interface AlertFeedOptions {
   /** Events kept in memory for resumes (older ones are read from storage). */
@@ -37,7 +47,7 @@ export class AlertFeed implements AlertLog {
   private readonly log: Pick<Logger, 'error'> | undefined
 
   constructor(
-    private readonly client: ClickHouseClient,
+    private readonly client: AlertEventStorage,
     private readonly tables: TableNames,
     options: AlertFeedOptions = {},
   ) {
@@ -53,7 +63,11 @@ export class AlertFeed implements AlertLog {
     return this.seq
   }
 
-  /** Stored events refused because they do not parse (each counted once): for /metrics. */
+  /**
+   * Stored events refused because they do not parse, each counted once
+   * however often it is read (at load, for a rebuild, a resume or a history):
+   * for /metrics.
+   */
   get rejectedOnLoad(): number {
     return this.refused.size
   }
@@ -65,30 +79,33 @@ export class AlertFeed implements AlertLog {
       query_params: { n: this.ringSize },
       format: 'JSONEachRow',
     })
-    const rows = await rs.json<EventRow>()
-    this.ring.splice(0, this.ring.length, ...this.parse(rows))
+    const { events, lastSeq } = this.read(await rs.json())
+    this.ring.splice(0, this.ring.length, ...events)
     // A refused event still took its number: numbering goes on after it.
-    this.seq = rows.length > 0 ? Number(rows.at(-1)!.seq) : 0
+    this.seq = lastSeq ?? 0
   }
 
   /**
-   * Stored rows as events. A row that does not parse as its type's event (a
-   * bug, a hand edit, a newer version's type) is left out, reported once and
-   * counted: replaying it would put a guess into every alert book.
+   * Stored rows as events, and the last row's number. A row that does not
+   * parse as its type's event (a bug, a hand edit, a newer version's type) is
+   * left out, reported once and counted: replaying it would put a guess into
+   * every alert book.
    */
-  private parse(rows: readonly EventRow[]): AlertEnvelope[] {
-    const out: AlertEnvelope[] = []
-    for (const r of rows) {
-      const read = fromRow(r)
-      if ('envelope' in read) {
-        out.push(read.envelope)
+  private read(rows: readonly unknown[]): { events: AlertEnvelope[]; lastSeq: number | undefined } {
+    const events: AlertEnvelope[] = []
+    let lastSeq: number | undefined
+    for (const row of rows) {
+      const read = fromRow(row)
+      lastSeq = read.seq
+      if ('event' in read) {
+        events.push({ seq: read.seq, event: read.event })
         continue
       }
       if (this.refused.has(read.seq)) continue
       this.refused.add(read.seq)
-      this.log?.error({ seq: read.seq, alertId: r.alert_id, type: r.type, reason: read.reason }, 'a stored alert event does not parse; it is left out of the alert state')
+      this.log?.error({ seq: read.seq, alertId: read.alertId, type: read.type, reason: read.reason }, 'a stored alert event does not parse; it is left out of the alert state')
     }
-    return out
+    return { events, lastSeq }
   }
 
   subscribe(listener: AlertListener): () => void {
@@ -97,10 +114,12 @@ export class AlertFeed implements AlertLog {
   }
 
   /** Stores the event, numbers it, then tells the listeners. Resolves once it is durable. */
-  append(event: AlertEvent): Promise<AlertEnvelope> {
+  append(input: AlertEvent): Promise<AlertEnvelope> {
     // The log takes only what it can replay: checked here too, whoever built the event.
-    const checked = parseAlertEvent(event)
-    if (!checked.ok) return Promise.reject(new Error(`refusing to log a malformed ${event.type} event for ${event.alertId}: ${checked.reason}`))
+    const checked = parseAlertEvent(input)
+    if (!checked.ok) return Promise.reject(new Error(`refusing to log a malformed ${input.type} event for ${input.alertId}: ${checked.reason}`))
+    // What is stored, kept and sent is the parsed event: exactly what a later load reads back.
+    const event = checked.event
     const run = this.tail.then(async () => {
       const envelope: AlertEnvelope = { seq: this.seq + 1, event }
       await this.client
@@ -143,7 +162,7 @@ export class AlertFeed implements AlertLog {
       query_params: { id: alertId },
       format: 'JSONEachRow',
     })
-    return this.parse(await rs.json<EventRow>())
+    return this.read(await rs.json()).events
   }
 
   /**
@@ -159,7 +178,7 @@ export class AlertFeed implements AlertLog {
       query_params: { since },
       format: 'JSONEachRow',
     })
-    return this.parse(await rs.json<EventRow>())
+    return this.read(await rs.json()).events
   }
 
   /** Resolves once every append asked for so far has been stored (or failed). */
@@ -190,10 +209,10 @@ export class AlertFeed implements AlertLog {
         query_params: { after, n: MAX_REPLAY },
         format: 'JSONEachRow',
       })
-      const rows = await rs.json<EventRow>()
-      if (rows.length === 0) break
-      for (const e of this.parse(rows)) if (keep(e.event) && out.length < MAX_REPLAY) out.push(e)
-      after = Number(rows.at(-1)!.seq)
+      const { events, lastSeq } = this.read(await rs.json())
+      if (lastSeq === undefined) break
+      for (const e of events) if (keep(e.event) && out.length < MAX_REPLAY) out.push(e)
+      after = lastSeq
     }
     return out
   }
@@ -208,30 +227,44 @@ export interface AlertLog {
   eventsForRebuild(since: number): Promise<AlertEnvelope[]>
 }
 
-interface EventRow {
-  seq: string | number
-  at: string | number
-  alert_id: string
-  type: string
-  region: string
-  indicator: string
-  station: string
-  actor: string
-  data: string
-}
+/** 64-bit integers (UInt64, Int64) arrive as strings, so they stay exact in JSON. */
+const int64 = z.union([z.number().int(), z.string().regex(/^-?\d+$/).transform(Number)])
+
+/** A row as `selectEvents` returns it; `data` is the event's own JSON, checked by its type's schema. */
+const StoredRowSchema = z.object({
+  seq: int64.pipe(z.number().min(1)),
+  at: int64,
+  alert_id: z.string(),
+  type: z.string(),
+  region: z.string(),
+  indicator: z.string(),
+  station: z.string(),
+  actor: z.string(),
+  data: z.string(),
+})
 
 function selectEvents(t: TableNames): string {
   return `SELECT seq, toUnixTimestamp64Milli(at) AS at, alert_id, type, region, indicator, station, actor, data FROM ${t.alertEvents}`
 }
 
-function fromRow(r: EventRow): { envelope: AlertEnvelope } | { seq: number; reason: string } {
-  const seq = Number(r.seq)
+type ReadRow = { seq: number; event: AlertEvent } | { seq: number; alertId?: string; type?: string; reason: string }
+
+function fromRow(raw: unknown): ReadRow {
+  const row = StoredRowSchema.safeParse(raw)
+  if (!row.success) {
+    const seq = int64.safeParse(typeof raw === 'object' && raw !== null && 'seq' in raw ? raw.seq : undefined)
+    // Without its number a row cannot be skipped in order: storage itself is broken, not one event.
+    if (!seq.success) throw new Error(`an alert_events row without a sequence number: ${row.error.issues[0]?.message ?? 'unreadable'}`)
+    return { seq: seq.data, reason: `row: ${row.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` }
+  }
+  const r = row.data
+  const refuse = (reason: string): ReadRow => ({ seq: r.seq, alertId: r.alert_id, type: r.type, reason })
   let data: unknown
   try {
     data = JSON.parse(r.data)
   } catch (err) {
-    return { seq, reason: `data is not JSON: ${(err as Error).message}` }
+    return refuse(`data is not JSON: ${err instanceof Error ? err.message : String(err)}`)
   }
-  const parsed = parseAlertEvent({ alertId: r.alert_id, type: r.type, at: Number(r.at), region: r.region, indicator: r.indicator, station: r.station, actor: r.actor, data })
-  return parsed.ok ? { envelope: { seq, event: parsed.event } } : { seq, reason: parsed.reason }
+  const parsed = parseAlertEvent({ alertId: r.alert_id, type: r.type, at: r.at, region: r.region, indicator: r.indicator, station: r.station, actor: r.actor, data })
+  return parsed.ok ? { seq: r.seq, event: parsed.event } : refuse(parsed.reason)
 }

@@ -238,7 +238,7 @@ describe('alert events', () => {
     indicator: 'env.aqi',
     station: '',
     actor: 'system',
-    data: { n, ruleId: 'test-rule', severity: 'warning', value: n, message: { zh: `测试 ${n}`, en: `test ${n}` } },
+    data: { ruleId: 'test-rule', severity: 'warning', value: n, message: { zh: `测试 ${n}`, en: `test ${n}` } },
   })
 
   it('delivers every event in order and loses none across a reconnect, from the ring and from storage', async () => {

@@ -41,15 +41,13 @@ export function AlertHistory({ alert, indicator }: { alert: Alert; indicator: In
       )}
       <ol className="duty-history" data-testid="duty-history">
         {list.map(({ seq, event: e }) => {
-          const d = e.data
-          const v = value(d.value)
+          const v = value(e.data.value)
           const extra: string[] = []
-          if (e.type === 'escalated' && typeof d.from === 'string' && typeof d.to === 'string')
-            extra.push(t('duty.event.escalatedTo', { from: t(`alerts.severity.${d.from as 'info'}`), to: t(`alerts.severity.${d.to as 'info'}`) }))
-          if (e.type === 'assigned' && typeof d.assignee === 'string') extra.push(t('duty.assignedTo', { name: d.assignee }))
-          if (e.type === 'silenced' && typeof d.until === 'number') extra.push(t('duty.silence.until', { time: formatTime(d.until, lang) }))
-          if (e.type === 'resolved' && d.auto === true) extra.push(t('duty.event.auto'))
-          const text = typeof d.comment === 'string' ? d.comment : typeof d.text === 'string' ? d.text : null
+          if (e.type === 'escalated') extra.push(t('duty.event.escalatedTo', { from: t(`alerts.severity.${e.data.from}`), to: t(`alerts.severity.${e.data.to}`) }))
+          if (e.type === 'assigned') extra.push(t('duty.assignedTo', { name: e.data.assignee }))
+          if (e.type === 'silenced' && e.data.until !== undefined) extra.push(t('duty.silence.until', { time: formatTime(e.data.until, lang) }))
+          if (e.type === 'resolved' && e.data.auto === true) extra.push(t('duty.event.auto'))
+          const text = e.type === 'commented' ? e.data.text : e.type === 'acknowledged' || e.type === 'resolved' ? (e.data.comment ?? null) : null
           return (
             <li key={seq} className={`duty-event ev-${e.type}`} data-testid="duty-event" data-type={e.type}>
               <time dateTime={new Date(e.at).toISOString()}>{formatTime(e.at, lang)}</time>
