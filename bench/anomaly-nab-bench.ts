@@ -5,6 +5,7 @@ import type { Rule } from '../common/rule-schema'
 import { BaselineDetector } from '../server/alerting/baseline-detector'
 import { defaultDetectRule, detect } from '../server/alerting/offline-detect'
 import { loadCatalog } from '../server/catalog/load-catalog'
+import { corpusReport } from './anomaly-corpus'
 import { report, round } from './bench-env'
 import { normalisedNabScore, scoreNabFile, type NabFileScore, type NabWindow } from './nab-score'
 
@@ -15,7 +16,11 @@ import { normalisedNabScore, scoreNabFile, type NabFileScore, type NabWindow } f
  * engine, so "one alert raised = one detection" is the engine's own lifecycle:
  * a detection is a `fire` event (the condition held for `for`), and the series
  * cannot fire again until the alert has resolved (clear for `keepFiringFor`).
- * One parameter set for every file. Target: normalised score ≥ 80.
+ * One parameter set for every file. Target: normalised score ≥ 85.
+ *
+ * In the same run, `anomaly_corpus`: the same rule over the generated corpus
+ * of other kinds of series (bench/anomaly-corpus.ts), so a change that helps
+ * these 8 files and hurts everything else shows at once.
  */
 
 const NAB_DIR = 'sample-data/nab'
@@ -30,7 +35,7 @@ const FILES = [
   'realTraffic/speed_t4013.csv',
   'realKnownCause/nyc_taxi.csv',
 ] as const
-const MIN_SCORE = 80
+const MIN_SCORE = 85
 /**
  * NAB's published detectors on exactly these 8 files, rescored with their
  * corpus-wide thresholds (the issue's table).
@@ -127,6 +132,7 @@ function main() {
     files: Object.fromEntries(scores.map((s) => [s.file, { raw: round(s.raw, 3), windows_detected: s.tp, windows_missed: s.fn, false_positives: s.fp, detections: s.detections, rows: s.rows }])),
     detector_ns_per_update: round(detectorCost(series, rule.condition), 0),
   })
+  report(corpusReport(index, rule))
 }
 
 main()

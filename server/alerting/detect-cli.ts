@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { readTimestamp } from '../../ingest/replay-plan'
 import { RuleSchema, RulesFileSchema, type Rule } from '../../common/rule-schema'
 import { loadCatalog } from '../catalog/load-catalog'
-import { DEFAULT_DETECT_RULE_ID, defaultDetectRule, detect, seriesFor } from './offline-detect'
+import { DEFAULT_DETECT_RULE_ID, defaultDetectRule, detect, lateRows, seriesFor } from './offline-detect'
 import { RULES_DIR, validateRuleAgainstCatalog } from './rule-store'
 
 /**
@@ -19,7 +19,9 @@ import { RULES_DIR, validateRuleAgainstCatalog } from './rule-store'
 const HELP = `usage: npm run detect -- FILE.csv [options]
 
 Runs an alert rule over a timestamp,value CSV in event time and prints one JSON
-line per alert the rule would have raised.
+line per alert the rule would have raised. Rows older than a row before them
+(a clock stepping back, late or re-sent points) are passed over, as the live
+engine passes over late points, and counted on stderr.
 
 options:
   --rule RULE.json        the rule to run (a rule object, or {"rules": [one rule]});
@@ -100,11 +102,18 @@ function main(): void {
     const v = Number(row.value)
     if (!Number.isFinite(t)) fail(`${file}: row ${i + 2}: timestamp ${JSON.stringify(row.timestamp)} is not a date-time or epoch milliseconds`)
     if (row.value === '' || !Number.isFinite(v)) fail(`${file}: row ${i + 2}: value ${JSON.stringify(row.value)} is not a number`)
-    if (i > 0 && t < ts[i - 1]!) fail(`${file}: row ${i + 2}: timestamps must be in order (event time)`)
     ts.push(t)
     values.push(v)
   })
 
+  const late = lateRows(ts)
+  if (late.first) {
+    const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`
+    console.error(
+      `detect: ${late.count} row(s) older than a row before them were not judged, as the live engine does with late points ` +
+        `(first: row ${late.first.row + 2}, ${minutes(late.first.backMs)} back; furthest back: ${minutes(late.maxBackMs)})`,
+    )
+  }
   const { region, station } = seriesFor(index, rule)
   for (const r of detect(index, rule, ts, values)) {
     console.log(

@@ -42,16 +42,52 @@ export function seriesFor(index: CatalogIndex, rule: Rule): { region: string; st
   return { region: target.code, station: '' }
 }
 
-/** Runs the rule over (ts, value) rows in event time; rows must be in time order. */
+/**
+ * Runs the rule over (ts, value) rows in file order, in event time as the
+ * live engine does: a row older than the newest one before it (a clock
+ * stepping back, a late point, a batch sent again) is history, not news, and
+ * the engine passes over it without judging it (see `lateRows`).
+ */
 export function detect(index: CatalogIndex, rule: Rule, ts: readonly number[], values: readonly number[]): Raised[] {
   const { region, station } = seriesFor(index, rule)
   const engine = new RuleEngine(index, [{ ...rule, enabled: true }])
   const raised: Raised[] = []
+  let newest = -Infinity
   for (let i = 0; i < ts.length; i++) {
-    for (const e of engine.sweep(ts[i]!)) if (e.kind === 'fire') raised.push({ row: i, ts: e.at, value: e.value, since: e.since, detail: e.detail })
+    // Silence is measured up to the newest time seen; a late row does not turn the clock back.
+    if (ts[i]! > newest) {
+      newest = ts[i]!
+      for (const e of engine.sweep(newest)) if (e.kind === 'fire') raised.push({ row: i, ts: e.at, value: e.value, since: e.since, detail: e.detail })
+    }
     for (const e of engine.observe(rule.indicator, region, station, ts[i]!, values[i]!)) {
       if (e.kind === 'fire') raised.push({ row: i, ts: e.at, value: e.value, since: e.since, detail: e.detail })
     }
   }
   return raised
+}
+
+export interface LateRows {
+  /** Rows older than a row before them: the engine does not judge them. */
+  count: number
+  /** The first such row (0-based), and how far it stepped back from the newest time before it, in ms. */
+  first?: { row: number; backMs: number }
+  /** The furthest any row stepped back, in ms. */
+  maxBackMs: number
+}
+
+/** The rows `detect` passes over because they are older than a row before them. */
+export function lateRows(ts: readonly number[]): LateRows {
+  const out: LateRows = { count: 0, maxBackMs: 0 }
+  let newest = -Infinity
+  for (let i = 0; i < ts.length; i++) {
+    const t = ts[i]!
+    if (t >= newest) {
+      newest = t
+      continue
+    }
+    out.count++
+    out.first ??= { row: i, backMs: newest - t }
+    out.maxBackMs = Math.max(out.maxBackMs, newest - t)
+  }
+  return out
 }

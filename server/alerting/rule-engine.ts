@@ -319,7 +319,14 @@ export class RuleEngine {
       case 'baseline': {
         st.detector ??= new BaselineDetector(cond.params)
         const r = st.detector.update(ts, value)
-        st.detail = { score: r.score, ...(r.expected !== undefined ? { expected: r.expected } : {}), ...(r.band ? { band: r.band } : {}) }
+        // The detail is read only by a fire or a resolve, which need the point to be anomalous or an alert under way:
+        // most points are neither, and this rule runs on every point of every series it watches.
+        if (r.anomalous || st.phase !== INACTIVE) {
+          st.detail =
+            r.expected === undefined
+              ? { score: r.score }
+              : { score: r.score, expected: r.expected, band: [r.lower!, r.upper!], ...(r.evidence ? { evidence: r.evidence } : {}) }
+        }
         return r.anomalous
       }
       case 'stale':
