@@ -39,12 +39,25 @@ export const ALERT_EVENT_DATA = {
     value,
     message: z.object({ zh: z.string(), en: z.string() }),
     detail: z.record(z.string(), z.unknown()).optional(),
+    /** Raised as a member of this grouped alert: it is shown, acknowledged and counted through the group. */
+    groupId: z.string().min(1).optional(),
+    /**
+     * This alert is a group (storm control): one alert for many series of one
+     * rule — `storm` when they fired together within one region subtree,
+     * `flood` when the rule had raised its hourly limit of alerts and the rest
+     * were gathered here instead.
+     */
+    group: z.object({ reason: z.enum(['storm', 'flood']) }).optional(),
   }),
   escalated: z.object({ from: severity, to: severity, unacknowledgedForMs: z.number().optional(), value }),
   acknowledged: z.object({ comment: text.optional(), value }),
   assigned: z.object({ assignee: z.string().min(1), value }),
   commented: z.object({ text, value }),
   silenced: z.object({ silenceId: z.string().min(1), until: epochMs.optional(), value }),
+  /** An open alert folded into a group that formed after it: from now on it is shown through the group. */
+  grouped: z.object({ groupId: z.string().min(1), value }),
+  /** On a flood group: one more alert of the rule was gathered here instead of raised on its own ("N more suppressed"). */
+  suppressed: z.object({ count: z.number().int().min(1), memberId: z.string().min(1), value }),
   resolved: z.object({ auto: z.boolean().optional(), comment: text.optional(), clearSince: z.number().optional(), value }),
   'silence-created': z.object({ matchers: SilenceMatchersSchema, startsAt: epochMs, endsAt: epochMs, reason: z.string(), value }),
   'silence-ended': z.object({ reason: z.string(), value }),
@@ -78,6 +91,8 @@ export const AlertEventSchema = z.discriminatedUnion('type', [
   eventOf('assigned'),
   eventOf('commented'),
   eventOf('silenced'),
+  eventOf('grouped'),
+  eventOf('suppressed'),
   eventOf('resolved'),
   eventOf('silence-created'),
   eventOf('silence-ended'),

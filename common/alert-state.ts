@@ -35,6 +35,14 @@ export interface Alert {
   escalations: number
   lastEscalatedAt: number | null
   comments: number
+  /** The grouped alert it belongs to (storm control), or null: a member is shown, acknowledged and escalated through its group. */
+  groupId: string | null
+  /** For a grouped alert: why it groups (many series at once, or over the rule's hourly limit); null for a single alert. */
+  group: 'storm' | 'flood' | null
+  /** For a grouped alert: its members' ids, in the order they joined. */
+  members: string[]
+  /** For a flood group: how many alerts it gathered instead of raising them ("N more suppressed"). */
+  suppressed: number
   /** Sequence number of its latest event. */
   seq: number
   updatedAt: number
@@ -128,9 +136,14 @@ export function applyEvent(book: AlertBook, { seq, event }: AlertEnvelope): void
       escalations: 0,
       lastEscalatedAt: null,
       comments: 0,
+      groupId: d.groupId ?? null,
+      group: d.group?.reason ?? null,
+      members: [],
+      suppressed: 0,
       seq,
       updatedAt: event.at,
     })
+    if (d.groupId) joinGroup(book, d.groupId, event.alertId)
     return
   }
   const a = book.alerts.get(event.alertId)
@@ -157,6 +170,13 @@ export function applyEvent(book: AlertBook, { seq, event }: AlertEnvelope): void
     case 'commented':
       a.comments++
       break
+    case 'grouped':
+      a.groupId = event.data.groupId
+      joinGroup(book, a.groupId, a.id)
+      break
+    case 'suppressed':
+      a.suppressed = Math.max(a.suppressed, event.data.count)
+      break
     case 'silenced': {
       a.silencedBy = event.data.silenceId
       const s = book.silences.get(a.silencedBy)
@@ -175,6 +195,47 @@ export function applyEvent(book: AlertBook, { seq, event }: AlertEnvelope): void
       return unhandled
     }
   }
+}
+
+function joinGroup(book: AlertBook, groupId: string, memberId: string): void {
+  const g = book.alerts.get(groupId)
+  if (g && !g.members.includes(memberId)) g.members.push(memberId)
+}
+
+/**
+ * The alerts a list shows as rows: a member of a group is shown through its
+ * group, unless that group is not among `alerts` (a screen of a city sees the
+ * members in its city of a group that spans the province).
+ */
+export function topLevelAlerts<A extends Pick<Alert, 'id' | 'groupId'>>(alerts: Iterable<A>): A[] {
+  const all = [...alerts]
+  const ids = new Set(all.map((a) => a.id))
+  return all.filter((a) => a.groupId === null || !ids.has(a.groupId))
+}
+
+/** A group's members that are still open. */
+export function openMembers(group: Pick<Alert, 'members'>, alerts: ReadonlyMap<string, Alert>): Alert[] {
+  return group.members.flatMap((id) => {
+    const m = alerts.get(id)
+    return m && m.state !== 'resolved' ? [m] : []
+  })
+}
+
+/**
+ * The one order of alerts on every screen (the wall's ticker, the duty
+ * console's list) and in the API's list: open before resolved, then critical
+ * before warning before info, then newest first. Ties (alerts raised in the
+ * same millisecond, as a burst from one reading is) go by the later event,
+ * then by id, so two screens never disagree on a row.
+ */
+export function compareAlerts(x: Alert, y: Alert): number {
+  return (
+    Number(x.state === 'resolved') - Number(y.state === 'resolved') ||
+    SEVERITY_ORDER[y.severity] - SEVERITY_ORDER[x.severity] ||
+    y.raisedAt - x.raisedAt ||
+    y.seq - x.seq ||
+    (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)
+  )
 }
 
 /** Whether a silence is in force at `now`. */

@@ -128,6 +128,30 @@ export const RuleSchema = z.strictObject({
    */
   minPeriodShare: z.number({ error: 'minPeriodShare must be a number between 0 and 1' }).gt(0, 'minPeriodShare must be above 0').lt(1, 'minPeriodShare must be below 1').optional(),
   severity: z.enum(SEVERITIES),
+  /**
+   * Storm control, grouping: when `min` series under one region of level `by`
+   * have fired this rule within `windowSeconds`, they become one grouped alert
+   * for that region (acknowledged once, resolved when its last member clears).
+   * `false` keeps every series' alert on its own. Default: by city, 3 within
+   * 15 minutes (DEFAULT_GROUPING).
+   */
+  group: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        by: z.enum(['province', 'city', 'county'], { error: 'group.by must be province, city or county' }).optional(),
+        min: z.number({ error: 'group.min must be a whole number from 2 to 1000' }).int('group.min must be a whole number').min(2, 'group.min must be at least 2').max(1000, 'group.min must be at most 1000').optional(),
+        windowSeconds: seconds('group.windowSeconds').optional(),
+      }),
+    ])
+    .optional(),
+  /**
+   * Storm control, flood limit: at most this many alerts of the rule (single
+   * or grouped) are raised on their own in any hour; beyond it, further
+   * series are gathered into one alert that says how many it holds. Default
+   * DEFAULT_FLOOD_LIMIT.
+   */
+  floodLimit: z.number({ error: 'floodLimit must be a whole number from 1 to 10000' }).int('floodLimit must be a whole number').min(1, 'floodLimit must be at least 1').max(10_000, 'floodLimit must be at most 10000').optional(),
   /** A firing alert nobody acknowledges within this time is escalated (severity up). */
   escalateAfter: seconds('escalateAfter').optional(),
   /**
@@ -138,5 +162,10 @@ export const RuleSchema = z.strictObject({
 })
 export type Rule = z.infer<typeof RuleSchema>
 export type RuleInput = z.input<typeof RuleSchema>
+
+/** Grouping when a rule says nothing: a city's worth of series firing together is one incident to a duty officer. */
+export const DEFAULT_GROUPING = { by: 'city', min: 3, windowSeconds: 900 } as const
+/** Alerts a rule raises on its own per hour when it says nothing; more than a duty officer can read one by one. */
+export const DEFAULT_FLOOD_LIMIT = 10
 
 export const RulesFileSchema = z.strictObject({ rules: z.array(RuleSchema) })

@@ -11,6 +11,8 @@ export interface SeriesPoint {
 export interface SeriesBody {
   indicator: string
   region: string
+  /** Set when the series is one station's own readings rather than the region's. */
+  station?: string
   step: '1m' | '1h' | '1d'
   from: number
   to: number

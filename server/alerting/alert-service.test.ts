@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { AlertEnvelope, AlertEvent } from '../../common/live-contract'
+import { topLevelAlerts } from '../../common/alert-state'
 import { RuleSchema, type Rule, type RuleInput } from '../../common/rule-schema'
 import { testCatalog } from '../../test/fixtures/catalog'
 import { createLogger } from '../logger'
@@ -172,5 +173,87 @@ describe('AlertService restart', () => {
     expect(after.service.list()).toHaveLength(2)
     await after.point(100, T0 + 3 * MIN)
     expect(after.service.get(id)!.state).toBe('resolved')
+  })
+})
+
+describe('AlertService storm control', () => {
+  const province = rule({ group: { by: 'province', min: 2 } })
+  const YI = ['AQ-990200-01', '990200'] as const
+
+  it('a grouped alert: raised when a second series fires, lists its members, is acknowledged once, and resolves when the last member clears', async () => {
+    const { service, point, log } = setup(new MemoryLog(), [province])
+    await point(250)
+    const first = service.list()[0]!
+    expect(first.groupId).toBeNull()
+    await point(260, T0 + MIN, ...YI)
+
+    const group = service.list().find((a) => a.group === 'storm')!
+    expect(group).toMatchObject({ region: '990000', station: '', state: 'firing', severity: 'warning', value: null, groupId: null })
+    expect(group.message.zh).toBe('测试省多处AQI 过高（成组告警）')
+    expect(group.members).toHaveLength(2)
+    expect(group.members[0]).toBe(first.id)
+    for (const m of group.members) expect(service.get(m)!.groupId).toBe(group.id)
+    // The wall and the console show one row.
+    expect(topLevelAlerts(service.list({ state: ['firing', 'acknowledged'] })).map((a) => a.id)).toEqual([group.id])
+    expect(log.events.map((e) => [e.event.type, e.event.alertId])).toEqual([
+      ['raised', first.id],
+      ['raised', group.id],
+      ['grouped', first.id],
+      ['raised', group.members[1]],
+    ])
+
+    await service.acknowledge(group.id, 'duty-wang')
+    expect(service.get(group.id)).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'duty-wang' })
+    // Members are escalated through their group, never on their own.
+    await service.tick(T0 + 60 * MIN)
+    expect(log.events.filter((e) => e.event.type === 'escalated')).toEqual([])
+
+    await point(100, T0 + 61 * MIN) // the first member clears; the group stays
+    expect(service.get(first.id)!.state).toBe('resolved')
+    expect(service.get(group.id)!.state).toBe('acknowledged')
+    await point(100, T0 + 62 * MIN, ...YI) // the last one clears: the group resolves with it
+    expect(service.get(group.id)).toMatchObject({ state: 'resolved', resolvedBy: 'system' })
+    expect(log.events.at(-2)!.event).toMatchObject({ type: 'resolved', alertId: group.members[1] })
+    expect(log.events.at(-1)!.event).toMatchObject({ type: 'resolved', alertId: group.id, data: { auto: true } })
+  })
+
+  it('resolving a group by hand resolves its open members; the next firing starts afresh', async () => {
+    const { service, point } = setup(new MemoryLog(), [province])
+    await point(250)
+    await point(260, T0 + MIN, ...YI)
+    const group = service.list().find((a) => a.group === 'storm')!
+    await service.resolve(group.id, 'duty-wang', 'pollution episode over')
+    for (const m of group.members) expect(service.get(m)).toMatchObject({ state: 'resolved', resolvedBy: 'duty-wang' })
+    expect(service.get(group.id)).toMatchObject({ state: 'resolved', resolvedBy: 'duty-wang' })
+    await point(100, T0 + 2 * MIN)
+    await point(300, T0 + 3 * MIN)
+    expect(service.list({ state: ['firing'] })).toEqual([expect.objectContaining({ groupId: null, group: null, station: 'AQ-990101-01' })])
+  })
+
+  it('over the flood limit, further alerts are gathered in one alert with an "N more suppressed" event each', async () => {
+    const { service, point, log } = setup(new MemoryLog(), [rule({ group: false, floodLimit: 1 })])
+    await point(250)
+    await point(260, T0 + MIN, ...YI)
+    const flood = service.list().find((a) => a.group === 'flood')!
+    expect(flood).toMatchObject({ region: '990000', suppressed: 1, members: [expect.any(String)] })
+    expect(flood.message.zh).toBe('AQI 过高：一小时内已单独告警 1 条，其余告警合并在此')
+    const suppressed = log.events.filter((e) => e.event.type === 'suppressed')
+    expect(suppressed.map((e) => e.event)).toEqual([expect.objectContaining({ alertId: flood.id, data: expect.objectContaining({ count: 1, memberId: flood.members[0] }) })])
+    expect(topLevelAlerts(service.list({ state: ['firing'] })).map((a) => a.group)).toEqual(['flood', null])
+  })
+
+  it('after a restart, a group keeps its members, takes new ones, and resolves with the last', async () => {
+    const log = new MemoryLog()
+    const before = setup(log, [province])
+    await before.point(250)
+    await before.point(260, T0 + MIN, ...YI)
+    const group = before.service.list().find((a) => a.group === 'storm')!
+
+    const after = setup(log, [province])
+    await after.service.load()
+    expect(after.service.get(group.id)!.members).toEqual(group.members)
+    await after.point(100, T0 + 2 * MIN)
+    await after.point(100, T0 + 3 * MIN, ...YI)
+    expect(after.service.get(group.id)!.state).toBe('resolved')
   })
 })

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { CatalogIndex } from '../../common/catalog-index'
 import {
   applyEvent,
+  compareAlerts,
   emptyBook,
   SEVERITY_ORDER,
   silenceActive,
@@ -14,10 +15,11 @@ import {
 } from '../../common/alert-state'
 import { parseAlertEvent, type AlertEvent, type AlertEventData, type AlertEventType } from '../../common/alert-events'
 import type { AlertEnvelope } from '../../common/live-contract'
-import { SEVERITIES, type Rule, type Severity } from '../../common/rule-schema'
+import { DEFAULT_FLOOD_LIMIT, DEFAULT_GROUPING, SEVERITIES, type Rule, type Severity } from '../../common/rule-schema'
 import type { Logger } from '../logger'
 import type { AlertLog } from '../live/alert-feed'
 import type { EngineEvent, RuleEngine } from './rule-engine'
+import { StormControl, type Placement } from './storm-control'
 
 /**
  * The duty officer's workflow over the alert log. The engine says when a
@@ -55,6 +57,9 @@ export class AlertService {
   /** Open alert per dedupe key (rule|region|station), decided synchronously so two fires never raise two alerts. */
   private readonly openByKey = new Map<string, string>()
   private rules = new Map<string, Rule>()
+  private readonly storms: StormControl
+  /** Where each open alert this service decided on is, known before its raise reaches the log (a fold or a group's resolve may follow it at once). */
+  private readonly places = new Map<string, Place>()
 
   constructor(
     private readonly deps: {
@@ -68,6 +73,7 @@ export class AlertService {
     },
   ) {
     deps.feed.subscribe((envelope) => applyEvent(this.book, envelope))
+    this.storms = new StormControl(deps.index.tree, () => `al-${randomUUID()}`)
   }
 
   setRules(rules: readonly Rule[]): void {
@@ -78,11 +84,17 @@ export class AlertService {
   /** Rebuilds alerts and silences from the log, and tells the engine which alerts are firing. */
   async load(): Promise<void> {
     for (const envelope of await this.deps.feed.eventsForRebuild(this.deps.now() - RECENT_MS)) applyEvent(this.book, envelope)
+    const open: Alert[] = []
     for (const a of this.book.alerts.values()) {
       if (a.state === 'resolved') continue
+      open.push(a)
+      this.places.set(a.id, { indicator: a.indicator, region: a.region, station: a.station })
+      if (a.group !== null) continue
       this.openByKey.set(dedupeKey(a.ruleId, a.region, a.station), a.id)
       this.deps.engine.markFiring(a.ruleId, a.indicator, a.region, a.station, a.since)
     }
+    const hourAgo = this.deps.now() - 3_600_000
+    this.storms.rebuild(open, [...this.book.alerts.values()].filter((a) => a.raisedAt >= hourAgo), this.rules)
   }
 
   /** Acts on what the engine decided. Appends are queued in order; the promise settles when all are stored. */
@@ -94,11 +106,15 @@ export class AlertService {
         if (this.openByKey.has(key)) continue
         const id = `al-${randomUUID()}`
         this.openByKey.set(key, id)
+        const placement = this.storms.place(e.rule, e.region, e.at, id)
         writes.push(
-          this.raise(id, e).catch((err: unknown) => {
+          this.raisePlaced(id, e, placement).catch((err: unknown) => {
             // Not in the log, so not raised: the engine fires it again on the next point that still qualifies.
             if (this.openByKey.get(key) === id && !this.book.alerts.has(id)) {
               this.openByKey.delete(key)
+              this.places.delete(id)
+              const emptied = this.storms.unplace(id)
+              if (emptied && this.book.alerts.has(emptied)) void this.resolveGroup(emptied, 'system', { auto: true }).catch(() => {})
               this.deps.engine.markUnfired(e.rule.id, e.indicator, e.region, e.station, e.since)
             }
             throw err
@@ -120,6 +136,10 @@ export class AlertService {
             throw err
           }),
         )
+        // A group resolves with its last member, after it (appends keep their order).
+        const emptied = this.storms.cleared(id)
+        this.places.delete(id)
+        if (emptied) writes.push(this.resolveGroup(emptied, 'system', { auto: true, clearSince: e.since }, e.at))
       }
     }
     const all = Promise.all(writes)
@@ -137,13 +157,8 @@ export class AlertService {
         (!filter.domain || this.deps.index.indicator(a.indicator)?.domain === filter.domain) &&
         (!filter.region || tree.isWithin(a.region, filter.region)),
     )
-    // Open first, most severe first, newest first.
-    out.sort(
-      (x, y) =>
-        Number(x.state === 'resolved') - Number(y.state === 'resolved') ||
-        SEVERITY_ORDER[y.severity] - SEVERITY_ORDER[x.severity] ||
-        y.raisedAt - x.raisedAt,
-    )
+    // The screens' order: open first, most severe first, newest first.
+    out.sort(compareAlerts)
     return out.slice(0, filter.limit ?? 500)
   }
 
@@ -186,10 +201,27 @@ export class AlertService {
     return this.get(id)!
   }
 
+  /** Resolves an alert by hand; a group resolves with its open members, and a member's group with its last member. */
   async resolve(id: string, actor: string, comment?: string): Promise<Alert> {
     const a = this.open(id, 'resolve')
-    this.openByKey.delete(dedupeKey(a.ruleId, a.region, a.station))
-    await this.append(id, 'resolved', actor, { auto: false, ...(comment ? { comment } : {}) })
+    const data = { auto: false, ...(comment ? { comment } : {}) }
+    const writes: Array<Promise<void>> = []
+    if (a.group !== null) {
+      for (const m of this.storms.groupResolved(id)) {
+        const member = this.get(m)
+        if (member) this.openByKey.delete(dedupeKey(member.ruleId, member.region, member.station))
+        writes.push(this.append(m, 'resolved', actor, data, undefined, this.places.get(m)))
+        this.places.delete(m)
+      }
+      writes.push(this.resolveGroup(id, actor, data))
+    } else {
+      this.openByKey.delete(dedupeKey(a.ruleId, a.region, a.station))
+      writes.push(this.append(id, 'resolved', actor, data))
+      const emptied = this.storms.cleared(id)
+      this.places.delete(id)
+      if (emptied) writes.push(this.resolveGroup(emptied, 'system', { auto: true }))
+    }
+    await Promise.all(writes)
     return this.get(id)!
   }
 
@@ -217,7 +249,8 @@ export class AlertService {
    */
   async tick(now: number): Promise<void> {
     for (const a of this.book.alerts.values()) {
-      if (a.state !== 'firing') continue
+      // A member is escalated through its group.
+      if (a.state !== 'firing' || a.groupId !== null) continue
       const rule = this.rules.get(a.ruleId)
       if (!rule?.escalateAfter || a.severity === 'critical') continue
       const from = a.lastEscalatedAt ?? a.raisedAt
@@ -228,19 +261,77 @@ export class AlertService {
     for (const s of this.book.silences.values()) {
       if (s.endedAt === null && now >= s.endsAt) await this.endSilenceEvent(s, 'system', 'expired', now)
     }
+    // A group whose last member cleared while the server was down.
+    for (const g of this.storms.emptyGroups()) {
+      this.storms.groupResolved(g)
+      if (this.get(g)?.state !== 'resolved') await this.resolveGroup(g, 'system', { auto: true }, now)
+    }
     await this.applySilences(now)
   }
 
-  private async raise(id: string, e: EngineEvent): Promise<void> {
-    await this.append(
-      id,
-      'raised',
-      'system',
-      { ruleId: e.rule.id, severity: e.rule.severity, value: e.value, since: e.since, detail: e.detail, message: this.message(e) },
-      e.at,
-      e,
-    )
+  /**
+   * Raises a fired series' alert where storm control placed it. Every event
+   * is handed to the log before the first is awaited, so they keep their
+   * order with the events of the rest of the batch.
+   */
+  private async raisePlaced(id: string, e: EngineEvent, placement: Placement): Promise<void> {
+    const place: Place = { indicator: e.indicator, region: e.region, station: e.station }
+    this.places.set(id, place)
+    const raised = { ruleId: e.rule.id, severity: e.rule.severity, value: e.value, since: e.since, detail: e.detail, message: this.message(e) }
+    const writes: Array<Promise<void>> = []
+    if (placement.kind === 'single') {
+      writes.push(this.append(id, 'raised', 'system', raised, e.at, place))
+    } else {
+      const { groupId } = placement
+      if (placement.kind === 'form' || (placement.kind === 'flood' && placement.create)) {
+        const reason = placement.kind === 'form' ? 'storm' : 'flood'
+        const groupPlace: Place = { indicator: e.rule.indicator, region: placement.region, station: '' }
+        this.places.set(groupId, groupPlace)
+        writes.push(
+          this.append(
+            groupId,
+            'raised',
+            'system',
+            { ruleId: e.rule.id, severity: e.rule.severity, value: null, since: e.since, detail: this.groupDetail(e.rule, reason), message: this.groupMessage(e.rule, placement.region, reason), group: { reason } },
+            e.at,
+            groupPlace,
+          ),
+        )
+      }
+      if (placement.kind === 'form') {
+        for (const folded of placement.fold) writes.push(this.append(folded, 'grouped', 'system', { groupId, value: null }, e.at, this.places.get(folded)))
+      }
+      writes.push(this.append(id, 'raised', 'system', { ...raised, groupId }, e.at, place))
+      if (placement.kind === 'flood') writes.push(this.append(groupId, 'suppressed', 'system', { count: placement.count, memberId: id, value: e.value }, e.at, this.places.get(groupId)))
+    }
+    await Promise.all(writes)
     await this.applySilences(this.deps.now())
+  }
+
+  /** A group resolves: by its last member clearing (`system`), or by hand with its open members. */
+  private async resolveGroup(groupId: string, actor: string, data: AlertEventData<'resolved'>, at = this.deps.now()): Promise<void> {
+    const place = this.places.get(groupId)
+    this.places.delete(groupId)
+    await this.append(groupId, 'resolved', actor, { ...data, value: null }, at, place)
+  }
+
+  private groupDetail(rule: Rule, reason: 'storm' | 'flood'): Record<string, number | string> {
+    if (reason === 'flood') return { floodLimit: rule.floodLimit ?? DEFAULT_FLOOD_LIMIT }
+    const g = { ...DEFAULT_GROUPING, ...(rule.group || {}) }
+    return { groupBy: g.by, groupMin: g.min, groupWindowSeconds: g.windowSeconds }
+  }
+
+  /** A group's message names the rule and where; the screens add how many members it holds now. */
+  private groupMessage(rule: Rule, region: string, reason: 'storm' | 'flood'): { zh: string; en: string } {
+    const r = this.deps.index.region(region)
+    if (reason === 'flood') {
+      const limit = rule.floodLimit ?? DEFAULT_FLOOD_LIMIT
+      return {
+        zh: `${rule.name.zh}：一小时内已单独告警 ${limit} 条，其余告警合并在此`,
+        en: `${rule.name.en}: ${limit} alerts raised on their own within the hour; further ones are gathered here`,
+      }
+    }
+    return { zh: `${r?.name.zh ?? region}多处${rule.name.zh}（成组告警）`, en: `${rule.name.en} at several places in ${r?.name.en ?? region} (grouped)` }
   }
 
   /** Silences every open alert that an active silence covers and that is not silenced yet. */
@@ -322,6 +413,8 @@ export class AlertService {
     return { zh: fill(e.rule.message.zh, 'zh'), en: fill(e.rule.message.en, 'en') }
   }
 }
+
+type Place = Pick<EngineEvent, 'indicator' | 'region' | 'station'>
 
 export function dedupeKey(ruleId: string, region: string, station: string): string {
   return `${ruleId}|${region}|${station}`

@@ -126,7 +126,7 @@ describe('GET /api/series', () => {
     ['a span over 10 years', `from=${NOW - 3700 * DAY}&to=${NOW}&step=1d`, 400, 'bad_query', /at most 10 years/],
     ['an unknown step', 'step=5m', 400, 'bad_query', /step must be one of 1m, 1h, 1d \(got "5m"\)/],
     ['a time without a zone', 'from=2026-11-21T08:00:00', 400, 'bad_query', /from must be epoch milliseconds or an ISO-8601 date-time with a zone/],
-    ['a misspelt parameter', 'stpe=1h', 400, 'bad_query', /unknown query parameter "stpe" \(allowed: indicator, region, from, to, step, format\)/],
+    ['a misspelt parameter', 'stpe=1h', 400, 'bad_query', /unknown query parameter "stpe" \(allowed: indicator, region, station, from, to, step, format\)/],
     ['a repeated step', 'step=1h&step=1d', 400, 'bad_query', /step may be given only once/],
   ])('refuses %s', async (_name, extra, status, code, message) => {
     const res = await get(`/api/series?indicator=env.aqi&region=990100&${extra}`)
@@ -145,6 +145,26 @@ describe('GET /api/series', () => {
     const res = await get(`/api/series?${query}`)
     expect(res.status).toBe(status)
     expect(res.body).toEqual({ ok: false, error: { code, message } })
+  })
+
+  it("asks storage for a station's own series, and says whose it is", async () => {
+    const res = await get(`/api/series?indicator=env.aqi&region=990100&station=AQ-990101-01&from=${NOW - DAY}&to=${NOW}`)
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ indicator: 'env.aqi', region: '990100', station: 'AQ-990101-01', step: '1m' })
+    expect(calls).toEqual([{ method: 'series', args: { indicator: 'env.aqi', region: '990100', station: 'AQ-990101-01', from: NOW - DAY, to: NOW, step: '1m' } }])
+  })
+
+  it.each([
+    ['an unknown station', 'indicator=env.aqi&region=990101&station=AQ-000000-09', 404, 'unknown_station', 'unknown station AQ-000000-09 (station); GET /api/catalog lists the stations'],
+    ['a station outside the region', 'indicator=env.aqi&region=990200&station=AQ-990101-01', 400, 'station_outside_region', 'station AQ-990101-01 stands in region 990101, which is not within region 990200'],
+    ['a station of another kind', 'indicator=env.aqi&region=990101&station=TD-990101-001', 400, 'bad_query', 'station TD-990101-001 is one of the traffic stations; env.aqi is measured at air stations'],
+    ['a station for a region-reported indicator', 'indicator=biz.online_rate&region=990101&station=AQ-990101-01', 400, 'bad_query', 'indicator biz.online_rate is reported by regions, not measured at stations; leave station out'],
+    ['a station that is not a code', 'indicator=env.aqi&region=990101&station=a%20b', 400, 'bad_query', 'station must be a catalog code (letters, digits, "_", ".", ":" or "-")'],
+  ])('refuses %s naming it', async (_name, query, status, code, message) => {
+    const res = await get(`/api/series?${query}`)
+    expect(res.status).toBe(status)
+    expect(res.body).toEqual({ ok: false, error: { code, message } })
+    expect(calls).toEqual([])
   })
 
   it('hands a storage failure to the error handler as a generic 500', async () => {

@@ -2,14 +2,15 @@ import { Router, type Response } from 'express'
 import { inScope, principalOf, requireInScope, scopeOf } from '../auth/http-auth'
 import { z } from 'zod'
 import type { CatalogIndex } from '../../common/catalog-index'
-import { CODE_PATTERN, REGION_LEVELS, type Indicator, type LocalizedText, type RegionLevel } from '../../common/catalog-schema'
+import { CODE_PATTERN, REGION_LEVELS, type Indicator, type LocalizedText, type RegionLevel, type Station } from '../../common/catalog-schema'
 import type { IndicatorQueries, RankingRow, SeriesPoint, SnapshotValue } from '../storage/indicator-queries'
 import { ROLLUP_STEPS, type RollupStep } from '../storage/tables'
 import { ApiError } from './api-error'
 import { seriesCsv } from '../../common/series-csv'
 
 /**
- * The wall's reads over HTTP: GET /api/series, /api/snapshot and /api/ranking.
+ * The wall's reads over HTTP: GET /api/series (a region's, or with `station`
+ * one station's own readings), /api/snapshot and /api/ranking.
  * Every query is checked here — parameters, catalog codes, the time range —
  * so nothing unchecked reaches the queries (and their SQL), and a mistake
  * comes back as a 400/404 that names the parameter.
@@ -48,6 +49,8 @@ const COARSEST_STEP = ROLLUP_STEPS[ROLLUP_STEPS.length - 1]!
 export interface SeriesBody {
   indicator: string
   region: string
+  /** Set when the series is one station's own readings rather than the region's. */
+  station?: string
   step: RollupStep
   from: number
   to: number
@@ -94,7 +97,9 @@ export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options
     const q = parseQuery(seriesQuerySchema, req.query)
     const indicator = requireIndicator(catalog, q.indicator)
     const region = requireRegion(catalog, q.region, 'region')
+    const station = q.station === undefined ? undefined : requireStation(catalog, q.station)
     requireInScope(catalog, res, region, 'region')
+    if (station) requireStationOf(catalog, res, station, indicator, region)
     // CSV is the analyst's export: the same points, for a spreadsheet.
     const who = principalOf(res)
     if (q.format === 'csv' && !who.permissions.has('explore'))
@@ -112,12 +117,12 @@ export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options
         'step_too_fine',
         `step=${step} over this range gives ${buckets} points, more than the ${MAX_SERIES_BUCKETS} a series may have; use step=${finestStep(to - from)} or leave step out to have it chosen`,
       )
-    const points = await queries.series({ indicator: indicator.code, region, from, to, step })
-    const body: SeriesBody = { indicator: indicator.code, region, step, from, to, points }
+    const points = await queries.series({ indicator: indicator.code, region, ...(station && { station: station.code }), from, to, step })
+    const body: SeriesBody = { indicator: indicator.code, region, ...(station && { station: station.code }), step, from, to, points }
     res.setHeader('Cache-Control', 'no-cache')
     if (q.format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8')
-      res.setHeader('Content-Disposition', `attachment; filename="${indicator.code}_${region}_${step}.csv"`)
+      res.setHeader('Content-Disposition', `attachment; filename="${indicator.code}_${station?.code ?? region}_${step}.csv"`)
       res.send(seriesCsv(points))
       return
     }
@@ -225,6 +230,7 @@ export function parseInstant(text: string): number | undefined {
 const seriesQuerySchema = z.strictObject({
   indicator: codeParam('indicator'),
   region: codeParam('region'),
+  station: codeParam('station').optional(),
   from: instantParam('from').optional(),
   to: instantParam('to').optional(),
   step: z.enum(ROLLUP_STEPS, { error: (i) => `step must be one of ${ROLLUP_STEPS.join(', ')}${i.input === undefined ? '' : ` (got ${shown(i.input)})`}` }).optional(),
@@ -305,6 +311,31 @@ function requireIndicators(catalog: CatalogIndex, codes: readonly string[]): str
 export function requireRegion(catalog: CatalogIndex, code: string, param: string): string {
   if (!catalog.region(code)) throw new ApiError(404, 'unknown_region', `unknown region ${code} (${param}); GET /api/regions lists the codes`)
   return code
+}
+
+/** An unknown station is a 404, as an unknown region is. */
+function requireStation(catalog: CatalogIndex, code: string): Station {
+  const station = catalog.station(code)
+  if (!station) throw new ApiError(404, 'unknown_station', `unknown station ${code} (station); GET /api/catalog lists the stations`)
+  return station
+}
+
+/**
+ * A station's series is read only where its region could be: inside the
+ * account's scope (refused as a region outside it is), within the region asked
+ * for, and for an indicator measured at stations of its kind — otherwise the
+ * chart would be silently empty.
+ */
+function requireStationOf(catalog: CatalogIndex, res: Response, station: Station, indicator: Indicator, region: string): void {
+  if (!inScope(catalog, res, station.region)) {
+    const scope = scopeOf(res)
+    throw new ApiError(403, 'outside_scope', `station: station ${station.code} stands in region ${station.region}, outside this account's region ${scope} (${catalog.region(scope)?.name.zh ?? scope})`)
+  }
+  if (!catalog.tree.isWithin(station.region, region))
+    throw new ApiError(400, 'station_outside_region', `station ${station.code} stands in region ${station.region}, which is not within region ${region}`)
+  if (indicator.stationKind === undefined) throw new ApiError(400, 'bad_query', `indicator ${indicator.code} is reported by regions, not measured at stations; leave station out`)
+  if (indicator.stationKind !== station.kind)
+    throw new ApiError(400, 'bad_query', `station ${station.code} is one of the ${station.kind} stations; ${indicator.code} is measured at ${indicator.stationKind} stations`)
 }
 
 function iso(ms: number): string {

@@ -99,8 +99,13 @@ export class IndicatorQueries {
    * One region's series for buckets starting in [from, to) at `step`: closed
    * buckets from the region series, the open ones (above the watermark, or
    * older than the region series keep) computed from the rollups.
+   *
+   * With `station`, that station's own readings instead (the caller has
+   * checked that it stands within `region`): its series alone, by the
+   * indicator's temporal rule in each bucket, never combined with others.
    */
-  async series(opts: { indicator: string; region: string; from: number; to: number; step: RollupStep; source?: QuerySource }): Promise<SeriesPoint[]> {
+  async series(opts: { indicator: string; region: string; station?: string; from: number; to: number; step: RollupStep; source?: QuerySource }): Promise<SeriesPoint[]> {
+    if (opts.station !== undefined) return this.stationSeries({ ...opts, station: opts.station }, opts.source ?? 'rollup')
     const code = this.indicator(opts.indicator).code
     const { stored, computed } = this.split(opts.source ?? 'rollup', opts.step, [[opts.from, opts.to]])
     const [fromStore, fromRollups] = await Promise.all([
@@ -151,13 +156,45 @@ export class IndicatorQueries {
       timeZone: this.timeZone,
     })
     const spatial = spatialSql([indicator])
-    const rs = await this.client.query({
-      query: `SELECT toUnixTimestamp(b) * 1000 AS ts, ${spatial.sql} AS value, min(lo) AS min, max(hi) AS max, sum(n) AS count
+    return this.points(
+      `SELECT toUnixTimestamp(b) * 1000 AS ts, ${spatial.sql} AS value, min(lo) AS min, max(hi) AS max, sum(n) AS count
         FROM (${inner.sql}) AS s
         GROUP BY b ORDER BY b`,
-      query_params: { ...inner.params, ...windowParams(names, windows) },
-      format: 'JSONEachRow',
+      { ...inner.params, ...windowParams(names, windows) },
+    )
+  }
+
+  /**
+   * A station's series from the rollups (or raw points): the region series
+   * hold regions only. Its own region and code pick out one series, so each
+   * bucket is one row and its value is the station's, with no spatial rule
+   * applied (a weighted mean of one series would only add rounding).
+   */
+  private async stationSeries(opts: { indicator: string; station: string; from: number; to: number; step: RollupStep }, source: QuerySource): Promise<SeriesPoint[]> {
+    const indicator = this.indicator(opts.indicator)
+    const station = this.index.station(opts.station)
+    if (!station) throw new Error(`unknown station ${opts.station}`)
+    const inner = perSeriesSql({
+      targets: [indicator],
+      weightOf: (code) => this.indicator(code),
+      tables: this.tables,
+      source,
+      step: opts.step,
+      windows: [['from', 'to']],
+      regions: [station.region],
+      station: station.code,
+      timeZone: this.timeZone,
     })
+    return this.points(
+      `SELECT toUnixTimestamp(b) * 1000 AS ts, v AS value, lo AS min, hi AS max, n AS count
+        FROM (${inner.sql}) AS s
+        ORDER BY b`,
+      { ...inner.params, from: opts.from, to: opts.to },
+    )
+  }
+
+  private async points(query: string, params: Record<string, unknown>): Promise<SeriesPoint[]> {
+    const rs = await this.client.query({ query, query_params: params, format: 'JSONEachRow' })
     return (await rs.json<Record<keyof SeriesPoint, string | number>>()).map((r) => ({
       ts: Number(r.ts),
       value: Number(r.value),

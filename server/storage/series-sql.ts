@@ -42,7 +42,8 @@ export interface PerSeriesQuery {
  * Per series and bucket, for every indicator in `targets`: the series' value v,
  * its min/max/count, its last event time lt and its weight w (0 when none), for
  * buckets starting inside any of the windows (pairs of epoch-ms parameter names)
- * and, when `regions` is set, series standing in those regions.
+ * and, when `regions` is set, series standing in those regions (and when
+ * `station` is, that station's series only).
  */
 export function perSeriesSql(opts: {
   targets: readonly Indicator[]
@@ -52,6 +53,8 @@ export function perSeriesSql(opts: {
   step: RollupStep
   windows: ReadonlyArray<readonly [string, string]>
   regions?: readonly string[]
+  /** Only this station's series (with `regions`, its own region: a station code names one series there). */
+  station?: string
   /** IANA zone whose midnight starts a day (raw points bucketed by day). */
   timeZone: string
 }): PerSeriesQuery {
@@ -71,6 +74,10 @@ export function perSeriesSql(opts: {
   if (opts.regions) {
     regionFilter = ' AND region IN {regions:Array(String)}'
     params.regions = opts.regions
+  }
+  if (opts.station !== undefined) {
+    regionFilter += ' AND station = {station:String}'
+    params.station = opts.station
   }
   const perSeries = (as: string) => `SELECT indicator${as}, region AS rg, station, ${bucket} AS b, ${temporal.sql} AS v, ${lo} AS lo, ${hi} AS hi, ${n} AS n, ${lt} AS lt
       FROM ${table}

@@ -197,10 +197,15 @@ describe('a city account', () => {
   it('reads and exports its own city, and nothing of another by any route', async () => {
     expect((await status(series('990101'), {}, jia)).status).toBe(200)
     expect((await status(series('990101', '&format=csv'), {}, jia)).status).toBe(200)
+    expect((await status(series('990101', '&station=AQ-990101-01'), {}, jia)).status).toBe(200)
     for (const path of [
       series('990200'),
       series('990200', '&format=csv'),
       series('990000'),
+      // A station outside the city is refused as its region is, whichever region is asked with it.
+      series('990200', '&station=AQ-990200-01'),
+      series('990100', '&station=AQ-990200-01'),
+      series('990000', '&station=AQ-990101-01'),
       '/api/snapshot?level=county&parent=990200',
       '/api/ranking?indicator=env.aqi&level=city&parent=990000',
       '/api/scorecard?region=990200',

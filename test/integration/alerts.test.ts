@@ -170,6 +170,43 @@ describe('alerts end to end', () => {
     expect(raised).toMatchObject({ ruleId: 'pm25-test', value: 90, state: 'firing' })
   })
 
+  it('groups a storm: two stations firing one rule together are one grouped alert, acknowledged once, resolved with its last member', async () => {
+    const rule = {
+      id: 'pm25-grouped',
+      name: { zh: 'PM2.5 严重超标', en: 'PM2.5 very high' },
+      indicator: 'env.pm25',
+      scope: { stationKind: 'air' },
+      condition: { kind: 'threshold', op: 'above', value: 150 },
+      group: { by: 'province', min: 2 },
+      severity: 'warning',
+      message: { zh: '{station} PM2.5 {value}', en: '{station} PM2.5 {value}' },
+    }
+    expect((await call('PUT', '/api/rules/pm25-grouped', rule, { name: 'admin-zhao', role: 'admin' })).status).toBe(201)
+    const screen = await watch('990000')
+    const pm25 = (value: number, minute: number, station: string, region: string) => ({ ts: T + minute * 60_000, indicator: 'env.pm25', region, station, value })
+    await postIngest(server.url, ndjson([pm25(200, 20, 'AQ-990101-01', '990101'), pm25(210, 20, 'AQ-990200-01', '990200')]))
+
+    const listed = async () => (await call<{ alerts: Alert[] }>('GET', '/api/alerts?state=firing,acknowledged', undefined, duty('duty-wang'))).body.alerts.filter((a) => a.ruleId === 'pm25-grouped')
+    const group = await until(() => server.alerting.list().find((a) => a.ruleId === 'pm25-grouped' && a.group === 'storm' && a.members.length === 2), 'the grouped alert')
+    const alerts = await listed()
+    expect(alerts.find((a) => a.id === group.id)).toMatchObject({ region: '990000', station: '', state: 'firing' })
+    expect(alerts.filter((a) => a.groupId === group.id).map((a) => a.station).sort()).toEqual(['AQ-990101-01', 'AQ-990200-01'])
+    await until(() => screen.events.find((e) => e.event.type === 'raised' && e.event.alertId === group.id), 'the group on the screen')
+
+    expect((await call<Alert>('POST', `/api/alerts/${group.id}/ack`, {}, duty('duty-wang'))).body).toMatchObject({ state: 'acknowledged', acknowledgedBy: 'duty-wang' })
+    await postIngest(server.url, ndjson([pm25(40, 21, 'AQ-990101-01', '990101')]))
+    await until(() => (server.alerting.get(group.members[0]!)!.state === 'resolved' ? true : undefined), 'the first member resolving')
+    expect(server.alerting.get(group.id)!.state).toBe('acknowledged')
+    await postIngest(server.url, ndjson([pm25(40, 21, 'AQ-990200-01', '990200')]))
+    await until(() => (server.alerting.get(group.id)!.state === 'resolved' ? true : undefined), 'the group resolving with its last member')
+    const history = await call<{ events: AlertEnvelope[] }>('GET', `/api/alerts/${group.id}/events`)
+    expect(history.body.events.map((e) => [e.event.type, e.event.actor])).toEqual([
+      ['raised', 'system'],
+      ['acknowledged', 'duty-wang'],
+      ['resolved', 'system'],
+    ])
+  })
+
   it('rebuilds the same alerts and silences from the log after a restart', async () => {
     const before = { alerts: server.alerting.list(), silences: server.alerting.silences(true) }
     await server.close()

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { errorHandler } from '../../server/http/api-error'
 import { geoRouter } from '../../server/http/geo-router'
 import { createLogger } from '../../server/logger'
-import { testCatalog, TEST_REGIONS } from '../fixtures/catalog'
+import { testCatalog, TEST_REGIONS, TEST_STATIONS } from '../fixtures/catalog'
 import { account, signedInAs } from '../fixtures/principals'
 import { writeTestCatalogDir } from '../fixtures/catalog-dir'
 import { startTestServer, tempDir, type TestServer } from './harness'
@@ -48,9 +48,29 @@ const ENTITIES = {
   '990102': { cur: 60, mom: 80, yoy: 60, today: 9 },
 } as const
 
+// A second air station in 990101 (this file's catalog only), and PM2.5 at both
+// of its stations: the county's series is their mean, each station's its own.
+const SECOND_AIR_STATION = { code: 'AQ-990101-02', kind: 'air', region: '990101', name: { zh: '东区二站', en: 'East Station 2' }, location: [113.39, 23.09] } as const
+const PM25 = {
+  'AQ-990101-01': [[T0 + 5_000, 30], [T0 + 40_000, 50], [T1 + 10_000, 70]],
+  'AQ-990101-02': [[T0 + 20_000, 200], [T1 + 30_000, 300]],
+} as const
+// Speed is weighted by flow (FLOW above): a detector's own series is its readings alone.
+const SPEED = {
+  'TD-990101-001': [[T0 + 5_000, 40], [T0 + 35_000, 60]],
+  'TD-990102-001': [[T0 + 10_000, 90]],
+} as const
+
+let catalogDir: string
 beforeAll(async () => {
-  server = await startTestServer()
+  catalogDir = writeTestCatalogDir()
+  fs.writeFileSync(path.join(catalogDir, 'stations.json'), JSON.stringify({ stations: [...TEST_STATIONS, SECOND_AIR_STATION] }))
+  server = await startTestServer({ CATALOG_DIR: catalogDir })
   const points: object[] = []
+  for (const [station, readings] of Object.entries(PM25))
+    for (const [ts, value] of readings) points.push({ ts, indicator: 'env.pm25', region: '990101', station, value })
+  for (const [station, readings] of Object.entries(SPEED))
+    for (const [ts, value] of readings) points.push({ ts, indicator: 'traffic.speed', region: station.slice(3, 9), station, value })
   for (const [ts, value] of FLOW.east) points.push({ ts, indicator: 'traffic.flow', region: '990101', station: 'TD-990101-001', value })
   for (const [ts, value] of FLOW.west) points.push({ ts, indicator: 'traffic.flow', region: '990102', station: 'TD-990102-001', value })
   points.push({ ts: NOW - 30_000, indicator: 'env.aqi', region: '990101', station: 'AQ-990101-01', value: AQI['990100'] })
@@ -75,6 +95,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await server?.stop()
+  if (catalogDir) fs.rmSync(catalogDir, { recursive: true, force: true })
 })
 
 async function get(pathAndQuery: string) {
@@ -164,6 +185,56 @@ describe('GET /api/series', () => {
     expect((res.body.to as number) - (res.body.from as number)).toBe(DAY)
     const minute = Math.floor((NOW - 30_000) / MIN) * MIN
     expect(res.body.points).toEqual([{ ts: minute, value: mean(Object.values(AQI)), min: AQI['990200'], max: AQI['990100'], count: 2 }])
+  })
+})
+
+describe('GET /api/series of a station', () => {
+  const span = `from=${T0 - HOUR}&to=${T0 + 2 * HOUR}`
+  const own = (station: keyof typeof PM25, from: number, to: number) => valuesIn(PM25[station], from, to)
+
+  it("gives the station's own readings, not its county's", async () => {
+    const res = await get(`/api/series?indicator=env.pm25&region=990101&station=AQ-990101-01&${span}`)
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ indicator: 'env.pm25', region: '990101', station: 'AQ-990101-01', step: '1m' })
+    expect(res.body.points).toEqual(
+      [T0, T1].map((m) => {
+        const v = own('AQ-990101-01', m, m + MIN)
+        return { ts: m, value: mean(v), min: Math.min(...v), max: Math.max(...v), count: v.length }
+      }),
+    )
+    // The county's series over the same span is the two stations' mean: a different line.
+    const county = await get(`/api/series?indicator=env.pm25&region=990101&${span}`)
+    expect(county.body).not.toHaveProperty('station')
+    expect((county.body.points as Point[]).map((p) => p.value)).toEqual(
+      [T0, T1].map((m) => mean([mean(own('AQ-990101-01', m, m + MIN)), mean(own('AQ-990101-02', m, m + MIN))])),
+    )
+  })
+
+  it('reads the other station of the county below its city, by the hour and as CSV', async () => {
+    const hour = Math.floor(T0 / HOUR) * HOUR
+    const readings = PM25['AQ-990101-02'].map(([, v]) => v)
+    const res = await get(`/api/series?indicator=env.pm25&region=990100&station=AQ-990101-02&${span}&step=1h`)
+    expect(res.status).toBe(200)
+    expect(res.body).toMatchObject({ region: '990100', station: 'AQ-990101-02', step: '1h' })
+    expect(res.body.points).toEqual([{ ts: hour, value: mean(readings), min: Math.min(...readings), max: Math.max(...readings), count: readings.length }])
+
+    const csv = await server.fetch(`/api/series?indicator=env.pm25&region=990101&station=AQ-990101-02&${span}&step=1h&format=csv`)
+    expect(csv.status).toBe(200)
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="env.pm25_AQ-990101-02_1h.csv"')
+    expect((await csv.text()).trim().split('\n')[1]).toBe(`${new Date(hour).toISOString()},${mean(readings)},${Math.min(...readings)},${Math.max(...readings)},${readings.length}`)
+  })
+
+  it("gives a weighted indicator's station its own readings, unweighted by others", async () => {
+    const res = await get(`/api/series?indicator=traffic.speed&region=990100&station=TD-990101-001&${span}`)
+    expect(res.status).toBe(200)
+    const readings = SPEED['TD-990101-001'].map(([, v]) => v)
+    expect(res.body.points).toEqual([{ ts: T0, value: mean(readings), min: Math.min(...readings), max: Math.max(...readings), count: readings.length }])
+  })
+
+  it('is as bounded as a region series', async () => {
+    const res = await get(`/api/series?indicator=env.pm25&region=990101&station=AQ-990101-01&from=${NOW - 30 * DAY}&to=${NOW}&step=1m`)
+    expect(res.status).toBe(400)
+    expect(res.body).toMatchObject({ ok: false, error: { code: 'step_too_fine' } })
   })
 })
 
@@ -260,6 +331,10 @@ describe('bad queries', () => {
     ['a time that is not one', '/api/series?indicator=env.aqi&region=990100&to=soon', 400, 'bad_query', /to must be epoch milliseconds or an ISO-8601/],
     ['an unknown parameter', '/api/series?indicator=env.aqi&region=990100&form=1', 400, 'bad_query', /unknown query parameter "form"/],
     ['a missing region', '/api/series?indicator=env.aqi', 400, 'bad_query', /region is required/],
+    ['an unknown station', '/api/series?indicator=env.aqi&region=990101&station=AQ-999999-01', 404, 'unknown_station', /^unknown station AQ-999999-01 \(station\)/],
+    ['a station outside the region', '/api/series?indicator=env.aqi&region=990102&station=AQ-990101-01', 400, 'station_outside_region', /^station AQ-990101-01 stands in region 990101, which is not within region 990102$/],
+    ['a station of another kind', '/api/series?indicator=traffic.flow&region=990101&station=AQ-990101-01', 400, 'bad_query', /AQ-990101-01 is one of the air stations; traffic\.flow is measured at traffic stations/],
+    ['a station for a region-reported indicator', '/api/series?indicator=biz.online_rate&region=990101&station=AQ-990101-01', 400, 'bad_query', /biz\.online_rate is reported by regions/],
     ['a snapshot of an unknown level', '/api/snapshot?level=town', 400, 'bad_query', /level must be one of province, city, county/],
     ['a snapshot of unknown indicators', '/api/snapshot?level=city&indicator=env.aqi,env.nope', 400, 'unknown_indicator', /unknown indicator env\.nope/],
     ['a snapshot below an unknown parent', '/api/snapshot?level=county&parent=990300', 404, 'unknown_region', /unknown region 990300 \(parent\)/],

@@ -3,6 +3,7 @@ import type { Alert } from '../../../common/alert-state'
 import type { Indicator } from '../../../common/catalog-schema'
 import type { Rule } from '../../../common/rule-schema'
 import { getJson, query } from '../api/http'
+import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import type { SeriesBody } from '../../../common/series-csv'
 import { CHART_COLORS, TIME_LABELS, type ChartOption } from '../charts/echarts'
@@ -11,10 +12,11 @@ import { alertLevels, levelLabelPositions, levelValues, type LevelLabelPosition 
 import { localeOf } from './duty-format'
 
 /**
- * The series around an alert — its region's series (a station's alert shows
- * the region the station stands in) from a while before it fired until now —
- * with the rule's threshold and recover level, or the baseline's expected
- * value and band, the moment it fired and the value that raised it.
+ * The series around an alert — the series that fired: the station's own
+ * readings for a station's alert, the region's series otherwise — from a
+ * while before it fired until now, with the rule's threshold and recover
+ * level, or the baseline's expected value and band, the moment it fired and
+ * the value that raised it.
  */
 
 /** How far before `raisedAt` the chart starts: a few hours, or a few readings of a slow indicator. */
@@ -29,6 +31,10 @@ const MAX_SPAN_MS = 3_650 * 86_400_000
 
 export function AlertChart({ alert, indicator, rule }: { alert: Alert; indicator: Indicator | undefined; rule: Rule | null }) {
   const { t, name, num, lang } = useI18n()
+  const catalog = useCatalog()
+  const station = alert.station ? catalog.station(alert.station) : undefined
+  // A station the catalog no longer lists is still named, by its code.
+  const stationName = alert.station ? (station ? name(station.name) : alert.station) : null
   const [series, setSeries] = useState<{ id: string; body: SeriesBody } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const open = alert.state !== 'resolved'
@@ -40,7 +46,7 @@ export function AlertChart({ alert, indicator, rule }: { alert: Alert; indicator
     const load = () => {
       const from = alert.raisedAt - lead
       const to = Math.min(Date.now(), from + MAX_SPAN_MS)
-      getJson<SeriesBody>(`/api/series${query({ indicator: alert.indicator, region: alert.region, from, to, step: stepFor(to - from, cadenceMs) })}`)
+      getJson<SeriesBody>(`/api/series${query({ indicator: alert.indicator, region: alert.region, station: alert.station || undefined, from, to, step: stepFor(to - from, cadenceMs) })}`)
         .then((body) => {
           if (!current) return
           setSeries({ id: alert.id, body })
@@ -55,7 +61,7 @@ export function AlertChart({ alert, indicator, rule }: { alert: Alert; indicator
       current = false
       clearInterval(timer)
     }
-  }, [alert.id, alert.indicator, alert.region, alert.raisedAt, lead, cadenceMs, open])
+  }, [alert.id, alert.indicator, alert.region, alert.station, alert.raisedAt, lead, cadenceMs, open])
 
   const points = series?.id === alert.id ? series.body.points : null
   const option = useMemo<ChartOption | null>(() => {
@@ -99,7 +105,7 @@ export function AlertChart({ alert, indicator, rule }: { alert: Alert; indicator
       series: [
         {
           id: 'value',
-          name: indicator ? name(indicator.name) : alert.indicator,
+          name: `${indicator ? name(indicator.name) : alert.indicator}${stationName ? ` · ${stationName}` : ''}`,
           type: 'line',
           data: (points ?? []).map((p) => [p.ts, p.value]),
           sampling: 'lttb',
@@ -124,14 +130,14 @@ export function AlertChart({ alert, indicator, rule }: { alert: Alert; indicator
       ],
       axisPointer: { label: { formatter: (p: { value: unknown }) => (typeof p.value === 'number' ? new Date(p.value).toLocaleString(locale) : String(p.value)) } },
     } as ChartOption
-  }, [alert, indicator, rule, points, t, name, num, lang])
+  }, [alert, indicator, rule, points, stationName, t, name, num, lang])
   const { ref } = useChart(option)
 
   return (
     <section className="duty-chart-wrap">
       <h3>
         {t('duty.series.title')}
-        {alert.station && <span className="muted"> {t('duty.series.ofRegion')}</span>}
+        {stationName && <span className="muted"> {t('duty.series.ofStation', { station: stationName })}</span>}
       </h3>
       {error && (
         <p className="duty-error" role="alert">

@@ -14,6 +14,9 @@ import type { AlertActions } from './use-alert-actions'
 
 interface Props {
   alert: Alert
+  /** Every alert the console holds, to list a group's members and name a member's group. */
+  alerts: ReadonlyMap<string, Alert>
+  onSelect(id: string): void
   silence: Silence | undefined
   now: number
   actions: AlertActions
@@ -45,7 +48,7 @@ function Fact({ label, children }: { label: string; children: ReactNode }) {
   )
 }
 
-export function AlertDetail({ alert, silence, now, actions, commentRef, onSilence }: Props) {
+export function AlertDetail({ alert, alerts, onSelect, silence, now, actions, commentRef, onSilence }: Props) {
   const { t, name, num, lang } = useI18n()
   const catalog = useCatalog()
   const rule = useRule(alert.ruleId)
@@ -86,15 +89,52 @@ export function AlertDetail({ alert, silence, now, actions, commentRef, onSilenc
         {alert.acknowledgedBy && alert.acknowledgedAt !== null && <Fact label={t('duty.acknowledgedBy')}>{`${alert.acknowledgedBy} · ${at(alert.acknowledgedAt)}`}</Fact>}
         {alert.resolvedAt !== null && <Fact label={t('duty.resolvedBy')}>{`${alert.resolvedBy === 'system' ? t('duty.system') : (alert.resolvedBy ?? '')} · ${at(alert.resolvedAt)}`}</Fact>}
         {alert.escalations > 0 && <Fact label={t('duty.escalations')}>{alert.escalations}</Fact>}
+        {alert.groupId !== null && (
+          <Fact label={t('duty.group.of')}>
+            <button type="button" className="link" onClick={() => onSelect(alert.groupId!)}>
+              {alerts.get(alert.groupId) ? name(alerts.get(alert.groupId)!.message) : t('duty.group.open')}
+            </button>
+          </Fact>
+        )}
         {alert.silencedBy && (
           <Fact label={t('alerts.silenced')}>
             {silence ? `${t('duty.silence.until', { time: formatTime(silence.endsAt, lang) })} · ${silence.createdBy} · ${silence.reason}` : alert.silencedBy}
           </Fact>
         )}
       </dl>
+      {alert.group !== null && <GroupMembers group={alert} alerts={alerts} onSelect={onSelect} />}
       <AlertActionBar alert={alert} actions={actions} commentRef={commentRef} onSilence={onSilence} />
       <AlertChart alert={alert} indicator={indicator} rule={rule} />
       <AlertHistory alert={alert} indicator={indicator} />
     </article>
+  )
+}
+
+/** A grouped alert's members: where each is, its value and state, most recent first; a click opens one. */
+function GroupMembers({ group, alerts, onSelect }: { group: Alert; alerts: ReadonlyMap<string, Alert>; onSelect(id: string): void }) {
+  const { t, name, num } = useI18n()
+  const catalog = useCatalog()
+  const members = group.members.flatMap((id) => alerts.get(id) ?? []).sort((x, y) => Number(x.state === 'resolved') - Number(y.state === 'resolved') || y.raisedAt - x.raisedAt)
+  const open = members.filter((m) => m.state !== 'resolved').length
+  return (
+    <section className="duty-members" data-testid="duty-members">
+      <h3>{t('duty.group.members', { open, count: group.members.length })}</h3>
+      <ul>
+        {members.map((m) => {
+          const indicator = catalog.indicator(m.indicator)
+          const station = m.station ? catalog.station(m.station) : undefined
+          return (
+            <li key={m.id} data-testid="duty-member" data-state={m.state}>
+              <button type="button" className="link" onClick={() => onSelect(m.id)}>
+                {name(catalog.region(m.region)?.name) || m.region}
+                {station && ` · ${name(station.name)}`}
+              </button>
+              {m.value !== null && indicator && <span> {`${num(m.value, indicator.precision)} ${name(indicator.unit)}`}</span>}
+              {m.state !== 'firing' && <span className={`state-badge state-${m.state}`}>{t(`alerts.state.${m.state}`)}</span>}
+            </li>
+          )
+        })}
+      </ul>
+    </section>
   )
 }

@@ -47,6 +47,7 @@ export function AlertHistory({ alert, indicator }: { alert: Alert; indicator: In
           if (e.type === 'assigned') extra.push(t('duty.assignedTo', { name: e.data.assignee }))
           if (e.type === 'silenced' && e.data.until !== undefined) extra.push(t('duty.silence.until', { time: formatTime(e.data.until, lang) }))
           if (e.type === 'resolved' && e.data.auto === true) extra.push(t('duty.event.auto'))
+          if (e.type === 'suppressed') extra.push(t('duty.event.suppressedCount', { count: e.data.count }))
           const text = e.type === 'commented' ? e.data.text : e.type === 'acknowledged' || e.type === 'resolved' ? (e.data.comment ?? null) : null
           return (
             <li key={seq} className={`duty-event ev-${e.type}`} data-testid="duty-event" data-type={e.type}>

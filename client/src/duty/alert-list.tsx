@@ -75,6 +75,11 @@ export function AlertList({ alerts, selected, fresh, now, onSelect }: Props) {
                 {indicator && ` · ${name(indicator.name)}`}
                 {a.value !== null && indicator && ` · ${num(a.value, indicator.precision)} ${name(indicator.unit)}`}
               </span>
+              {a.group && (
+                <span className="tag tag-group" data-testid="group-tag">
+                  {a.group === 'storm' ? t('alerts.group.storm', { count: a.members.length }) : t('alerts.group.flood', { count: a.suppressed })}
+                </span>
+              )}
               {a.silencedBy && <span className="tag">{t('alerts.silenced')}</span>}
               {a.assignee && <span className="tag">{t('duty.assignedTo', { name: a.assignee })}</span>}
             </div>

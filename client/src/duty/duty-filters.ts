@@ -1,7 +1,7 @@
 import type { Alert } from '../../../common/alert-state'
 import { DOMAINS, type Domain } from '../../../common/catalog-schema'
 import { SEVERITIES, type Severity } from '../../../common/rule-schema'
-import { compareAlerts } from './alert-order'
+import { compareAlerts, topLevelAlerts } from '../../../common/alert-state'
 
 /**
  * The duty console's filters and selection, kept in the URL (so a console
@@ -107,6 +107,9 @@ export function mergeAlerts(...sources: ReadonlyArray<Iterable<Alert>>): Map<str
   return out
 }
 
+/** The list's rows: a group's members are shown through their group (topLevelAlerts), then the filters, in the screens' order. */
 export function visibleAlerts(all: Iterable<Alert>, f: DutyFilters, lookups: AlertLookups): Alert[] {
-  return [...all].filter((a) => matchesFilters(a, f, lookups)).sort(compareAlerts)
+  return topLevelAlerts(all)
+    .filter((a) => matchesFilters(a, f, lookups))
+    .sort(compareAlerts)
 }

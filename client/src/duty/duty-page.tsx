@@ -180,7 +180,7 @@ function DutyConsole() {
         </aside>
         <section className="duty-detail" data-testid="duty-detail" aria-live="polite">
           {selected ? (
-            <AlertDetail alert={selected} silence={selected.silencedBy ? silences.byId.get(selected.silencedBy) : undefined} now={now} actions={actions} commentRef={commentRef} onSilence={() => setDialog('silence')} />
+            <AlertDetail alert={selected} alerts={alerts} onSelect={select} silence={selected.silencedBy ? silences.byId.get(selected.silencedBy) : undefined} now={now} actions={actions} commentRef={commentRef} onSilence={() => setDialog('silence')} />
           ) : (
             <p className="duty-placeholder muted">{selectedId ? t('data.loading') : t('duty.detail.none')}</p>
           )}

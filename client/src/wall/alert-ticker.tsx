@@ -101,7 +101,10 @@ export function AlertTicker({ region, alerts, chime, selected, onOpen }: { regio
                 <span className={`wall-ticker-sev sev-${a.severity}`}>{t(`alerts.severity.${a.severity}`)}</span>
                 <span className="wall-ticker-time">{clock(a.raisedAt)}</span>
                 {a.state === 'acknowledged' && <span className="wall-ticker-state">{t('alerts.state.acknowledged')}</span>}
-                <span className="wall-ticker-msg">{name(a.message)}</span>
+                <span className="wall-ticker-msg">
+                  {name(a.message)}
+                  {a.group && <span className="wall-ticker-group"> · {a.group === 'storm' ? t('alerts.group.storm', { count: a.members.length }) : t('alerts.group.flood', { count: a.suppressed })}</span>}
+                </span>
               </button>
             </li>
           ))}

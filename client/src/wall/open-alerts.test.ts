@@ -22,6 +22,16 @@ describe('openAlerts', () => {
     expect(ids(open(live, null))).toEqual(['c', 'w', 'i'])
   })
 
+  it('shows a storm as one row: members of a group the wall holds are left out, a member of a group outside the region is shown', () => {
+    const live = [
+      alert('g', { group: 'storm', members: ['m1', 'm2'], region: '990100', seq: 3 }),
+      alert('m1', { groupId: 'g', seq: 1 }),
+      alert('m2', { groupId: 'g', seq: 2 }),
+      alert('x', { groupId: 'province-group', seq: 4 }),
+    ]
+    expect(ids(open(live, null))).toEqual(['x', 'g'])
+  })
+
   it('leaves silenced alerts out (the map does not pulse them either)', () => {
     expect(ids(open([alert('loud'), alert('quiet', { silencedBy: 'sil-1' })], null))).toEqual(['loud'])
   })

@@ -1,5 +1,5 @@
 import type { Alert } from '../../../common/alert-state'
-import { compareAlerts } from '../duty/alert-order'
+import { compareAlerts, topLevelAlerts } from '../../../common/alert-state'
 import { isOnMap } from '../map/pulse-targets'
 
 /** The API's largest answer (GET /api/alerts?limit=); a full answer cannot tell which alerts are missing from it. */
@@ -34,8 +34,11 @@ export function latestAlerts(live: readonly Alert[], listed: readonly Alert[] | 
 /**
  * What the wall shows as its open alerts, in the ticker and on the map alike
  * (one list, so their counts agree): open and not silenced (isOnMap), within
- * the region; critical first, then newest (compareAlerts).
+ * the region, a group's members shown through their group (one row for a
+ * storm); critical first, then newest (compareAlerts).
  */
 export function openAlerts(alerts: Iterable<Alert>, inRegion: (region: string) => boolean): Alert[] {
-  return [...alerts].filter((a) => isOnMap(a) && inRegion(a.region)).sort(compareAlerts)
+  return topLevelAlerts(alerts)
+    .filter((a) => isOnMap(a) && inRegion(a.region))
+    .sort(compareAlerts)
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { Alert } from '../../../common/alert-state'
-import { testAlert } from '../../../test/fixtures/alerts'
-import { compareAlerts } from './alert-order'
+import type { Alert } from './alert-state'
+import { testAlert } from '../test/fixtures/alerts'
+import { compareAlerts } from './alert-state'
 
 const a = (id: string, over: Partial<Alert>) => testAlert({ id, ...over })
 const order = (alerts: Alert[]) => [...alerts].sort(compareAlerts).map((x) => x.id)
