@@ -15,6 +15,8 @@ export interface MetricSources {
   /** Stored alert events left out of the state because they do not parse. */
   alertEventsRefused: () => number
   staleIndicators: () => number
+  /** Points the rule engine passed over: older than the last judged (late), or at the same time (duplicate). */
+  rulePointsSkipped: () => { late: number; duplicate: number }
   /** Active data parts per table: inserts slow down (by the engine's design) when merges fall behind. */
   activeParts: () => Promise<Array<{ table: string; parts: number }>>
 }
@@ -89,6 +91,8 @@ export class Metrics {
     gauge('onescreen_alerts_open', 'Alerts not resolved', () => sources.openAlerts())
     total('onescreen_alert_events_total', 'Alert events logged', () => sources.alertEvents())
     total('onescreen_alert_events_refused_total', 'Stored alert events that do not parse, left out of the alert state (see the log)', () => sources.alertEventsRefused())
+    total('onescreen_rule_points_late_total', 'Points a rule passed over as older than the last one it judged for the series (event time)', () => sources.rulePointsSkipped().late)
+    total('onescreen_rule_points_duplicate_total', 'Points a rule passed over as a second reading at the same time as the last one judged', () => sources.rulePointsSkipped().duplicate)
     gauge('onescreen_indicators_stale', 'Indicators with no fresh source', () => sources.staleIndicators())
     new Gauge({
       name: 'onescreen_storage_active_parts',

@@ -236,6 +236,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       alertEvents: () => alerts.lastSeq,
       alertEventsRefused: () => alerts.rejectedOnLoad,
       staleIndicators: () => freshness.report(now()).stale,
+      rulePointsSkipped: () => engine.skipped,
       activeParts: async () => {
         const rs = await storage.client.query({
           query: `SELECT table, count() AS parts FROM system.parts WHERE database = {db:String} AND active GROUP BY table`,

@@ -114,6 +114,9 @@ function main(): void {
         `(first: row ${late.first.row + 2}, ${minutes(late.first.backMs)} back; furthest back: ${minutes(late.maxBackMs)})`,
     )
   }
+  if (late.duplicates > 0) {
+    console.error(`detect: ${late.duplicates} row(s) at the same time as the row before them were not judged (a reading sent twice counts once)`)
+  }
   const { region, station } = seriesFor(index, rule)
   for (const r of detect(index, rule, ts, values)) {
     console.log(

@@ -69,6 +69,8 @@ export function detect(index: CatalogIndex, rule: Rule, ts: readonly number[], v
 export interface LateRows {
   /** Rows older than a row before them: the engine does not judge them. */
   count: number
+  /** Rows at the same time as the newest row before them (a reading sent twice): not judged either. */
+  duplicates: number
   /** The first such row (0-based), and how far it stepped back from the newest time before it, in ms. */
   first?: { row: number; backMs: number }
   /** The furthest any row stepped back, in ms. */
@@ -77,11 +79,15 @@ export interface LateRows {
 
 /** The rows `detect` passes over because they are older than a row before them. */
 export function lateRows(ts: readonly number[]): LateRows {
-  const out: LateRows = { count: 0, maxBackMs: 0 }
+  const out: LateRows = { count: 0, duplicates: 0, maxBackMs: 0 }
   let newest = -Infinity
   for (let i = 0; i < ts.length; i++) {
     const t = ts[i]!
-    if (t >= newest) {
+    if (t === newest) {
+      out.duplicates++
+      continue
+    }
+    if (t > newest) {
       newest = t
       continue
     }

@@ -154,6 +154,68 @@ describe('RuleEngine scopes and state', () => {
     expect(engine.observe('biz.new_entities', '990200', '', T0, 0).map((e) => e.rule.id)).toEqual(['leaf'])
   })
 
+  /** Rows as they arrive: [minutes from T0, value]; what fired or resolved, at which row. */
+  it.each<[string, RuleInput['condition'], Partial<RuleInput>, Array<[number, number]>, string[], { late: number; duplicate: number }]>([
+    [
+      'a reading sent twice does not make "two readings in a row"',
+      { kind: 'threshold', op: 'above', value: 200 },
+      { forPoints: 2 },
+      [[0, 250], [0, 250], [1, 100]],
+      [],
+      { late: 0, duplicate: 1 },
+    ],
+    [
+      'a clock stepping back 55 minutes: the stepped-back rows are passed over, what follows the newest time is judged',
+      { kind: 'threshold', op: 'above', value: 200 },
+      {},
+      [[0, 100], [60, 100], [5, 300], [6, 300], [61, 300]],
+      ['fire@4'],
+      { late: 2, duplicate: 0 },
+    ],
+    [
+      'a re-sent batch (the last hour again) changes nothing',
+      { kind: 'threshold', op: 'above', value: 200 },
+      {},
+      [[0, 100], [1, 250], [2, 100], [0, 100], [1, 250], [2, 100], [3, 100]],
+      ['fire@1', 'resolve@2'],
+      { late: 2, duplicate: 1 },
+    ],
+    [
+      'gaps and irregular sampling: a rate over a window takes the points there are',
+      { kind: 'rateOfChange', windowSeconds: 3600, direction: 'rise', absolute: 50 },
+      {},
+      [[0, 10], [7, 12], [100, 20], [101, 80], [500, 85], [503, 86]],
+      ['fire@3', 'resolve@4'],
+      { late: 0, duplicate: 0 },
+    ],
+    [
+      'a daylight-saving step back of an hour (naive local times) skips the repeated hour, then carries on',
+      { kind: 'threshold', op: 'above', value: 200 },
+      { forPoints: 2 },
+      // 220 at 02:00 and 230 at 03:00 are two readings in a row: the repeated hour between them is passed over.
+      [[0, 210], [60, 90], [120, 220], [60, 230], [90, 240], [180, 230], [240, 240]],
+      ['fire@5'],
+      { late: 2, duplicate: 0 },
+    ],
+  ])('%s', (_, condition, over, rows, expected, skipped) => {
+    const engine = new RuleEngine(index, [rule({ condition, ...over })])
+    const out: string[] = []
+    rows.forEach(([m, v], i) => {
+      for (const e of engine.observe('env.aqi', '990101', 'AQ-990101-01', T0 + m * MIN, v)) out.push(`${e.kind}@${i}`)
+    })
+    expect(out).toEqual(expected)
+    expect(engine.skipped).toEqual(skipped)
+  })
+
+  it('judges a region aggregate revised at the same time (another station reported into the tick), and passes over non-finite points', () => {
+    const engine = new RuleEngine(index, [rule({ condition: { kind: 'threshold', op: 'above', value: 200 }, scope: { level: 'county' } })])
+    const at = (value: number) => engine.observeAggregates([{ indicator: 'env.aqi', region: '990101', ts: T0, value } as never])
+    expect(at(150)).toEqual([])
+    expect(at(260).map((e) => e.kind)).toEqual(['fire'])
+    expect(engine.observe('env.aqi', '990101', 'AQ-990101-01', Number.NaN, 300)).toEqual([])
+    expect(engine.skipped.duplicate).toBe(0)
+  })
+
   it('ignores points older than the last one judged (event time)', () => {
     const r = rule({ condition: { kind: 'threshold', op: 'above', value: 200 } })
     const engine = new RuleEngine(index, [r])

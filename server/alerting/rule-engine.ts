@@ -95,6 +95,17 @@ export class RuleEngine {
   private rules: Rule[] = []
   /** (rule, point) evaluations so far. */
   evaluations = 0
+  /**
+   * (rule, point) pairs passed over, by reason. Event time: a point older than
+   * the last one a rule judged for its series is `late` (history, not news: a
+   * clock that stepped back, a late or re-sent batch); a station's or region's
+   * own point at the same time as the last one judged is a `duplicate` (a
+   * reading sent twice must not count twice towards "two readings in a row").
+   * An aggregate at the same time is a revision (another station reported
+   * into the same tick) and is judged. Gaps are just time passing: rules that
+   * care about silence see it in `sweep`.
+   */
+  readonly skipped = { late: 0, duplicate: 0 }
 
   private readonly periods: PeriodClock
 
@@ -147,7 +158,7 @@ export class RuleEngine {
     const rules = this.compiled.get(indicator)
     if (!rules) return out
     const s = this.seriesOf(indicator, region, station, false)
-    if (s.rules.length > 0) this.evaluate(s, ts, value, out)
+    if (s.rules.length > 0) this.evaluate(s, ts, value, out, false)
     return out
   }
 
@@ -158,7 +169,7 @@ export class RuleEngine {
       if (this.crossIndicators.has(v.indicator)) this.crossValues.set(`${v.indicator}|${v.region}`, v.value)
       if (!this.compiled.has(v.indicator)) continue
       const s = this.seriesOf(v.indicator, v.region, '~', true)
-      if (s.rules.length > 0) this.evaluate(s, v.ts, v.value, out)
+      if (s.rules.length > 0) this.evaluate(s, v.ts, v.value, out, true)
     }
     return out
   }
@@ -261,12 +272,19 @@ export class RuleEngine {
     return s
   }
 
-  private evaluate(s: Series, ts: number, value: number, out: EngineEvent[]): void {
+  private evaluate(s: Series, ts: number, value: number, out: EngineEvent[], revisable: boolean): void {
     for (let i = 0; i < s.rules.length; i++) {
       const c = s.rules[i]!
       const st = s.states[i]!
-      // Event time: a point older than the last one judged is history, not news.
-      if (ts < st.lastTs) continue
+      // Event time (see `skipped`).
+      if (ts < st.lastTs || !Number.isFinite(ts) || !Number.isFinite(value)) {
+        this.skipped.late++
+        continue
+      }
+      if (ts === st.lastTs && !revisable) {
+        this.skipped.duplicate++
+        continue
+      }
       this.evaluations++
       const rule = c.rule
       // A running value early in its period stands on too little to fire or clear anything.

@@ -92,6 +92,7 @@ describe('npm run detect', () => {
     expect(out.code).toBe(0)
     expect(out.stderr).toMatch(/11 row\(s\) older than a row before them were not judged/)
     expect(out.stderr).toMatch(/first: row 1154, 50 min back; furthest back: 55 min/)
+    expect(out.stderr).toMatch(/1 row\(s\) at the same time as the row before them were not judged/)
     // The drop is found (rows are 1-based with the header: row 2 is the first point); the step back raises nothing.
     const drop = 4 * 288 + 100 + 1 + 2
     expect(out.lines.some((l) => Number(l.row) >= drop && Number(l.row) < drop + 12)).toBe(true)
