@@ -4,7 +4,8 @@ import { testCatalog } from '../test/fixtures/catalog'
 import { BodyError, MAX_FAILURES_PER_REQUEST, TooManyFailuresError, UNPRINTABLE_RAW } from './body-parser'
 import { hashId, idHashToDecimal, idScope } from './id-hash'
 import { IngestBus } from './ingest-bus'
-import { BackpressureError, IngestPipeline, sourceProducer, StorageUnavailableError, type IngestStore, type RejectInput } from './ingest-pipeline'
+import { BackpressureError, StorageUnavailableError } from '../common/errors'
+import { IngestPipeline, sourceProducer, type IngestStore, type RejectInput } from './ingest-pipeline'
 
 const NOW = Date.parse('2026-11-21T08:00:00Z')
 /** How an id sent by `producer` (default: what ingestValues(…, 'test') sends as) is stored. */

@@ -7,6 +7,7 @@ import { DedupeWindow } from './dedupe-window'
 import { hashIdInto, idHashColumns, idScope, type IdHash, type IdHashColumns } from './id-hash'
 import type { IngestBus } from './ingest-bus'
 import { createPointValidator, Rejection, type PointValidator } from './point-validator'
+import { BackpressureError, StorageUnavailableError } from '../common/errors'
 
 /**
  * source → validate → dedupe → batch → insert → publish. The one path every
@@ -72,23 +73,6 @@ export interface Sender {
 
 /** The producer of points that come from inside the server (simulators, back-fill, tests): their source. */
 export const sourceProducer = (source: IngestSource): string => `source:${source}`
-
-/** The writer is behind: the caller should answer 503 and the producer retry later. */
-export class BackpressureError extends Error {
-  override readonly name = 'BackpressureError'
-  constructor(readonly retryAfterSeconds: number) {
-    super(`ingest is behind (queue full); retry in ${retryAfterSeconds} s`)
-  }
-}
-
-/** Storage failed: nothing of the request is acknowledged; the producer should retry. */
-export class StorageUnavailableError extends Error {
-  override readonly name = 'StorageUnavailableError'
-  readonly retryAfterSeconds = 5
-  constructor(cause: unknown) {
-    super('storage is unavailable; nothing from this request was stored', { cause })
-  }
-}
 
 export interface PipelineLimits {
   /** Rows per insert when producers push faster than inserts complete. */

@@ -7,6 +7,7 @@ import { DutyPage } from './duty/duty-page'
 import { ExplorePage } from './explore/explore-page'
 import { MapPreview } from './map/map-preview'
 import { WallPage } from './wall/wall-page'
+import { routeOf, type Route } from './navigation'
 import './ui/theme.css'
 
 /**
@@ -14,23 +15,6 @@ import './ui/theme.css'
  * (/duty). Every view's state lives in the URL, so a view can be shared and a
  * wall restarts where it was.
  */
-
-export type Route = 'wall' | 'explore' | 'duty'
-
-function routeOf(pathname: string): Route {
-  if (pathname.startsWith('/explore')) return 'explore'
-  if (pathname.startsWith('/duty')) return 'duty'
-  return 'wall'
-}
-
-/** Client-side navigation (keeps the language). */
-export function navigate(path: string): void {
-  const url = new URL(path, location.href)
-  const lang = new URLSearchParams(location.search).get('lang')
-  if (lang && !url.searchParams.has('lang')) url.searchParams.set('lang', lang)
-  history.pushState(null, '', url)
-  dispatchEvent(new PopStateEvent('popstate'))
-}
 
 function Loading({ error }: { error: string | null }) {
   const { t } = useI18n()

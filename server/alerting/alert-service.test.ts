@@ -4,7 +4,7 @@ import { topLevelAlerts } from '../../common/alert-state'
 import { RuleSchema, type Rule, type RuleInput } from '../../common/rule-schema'
 import { testCatalog } from '../../test/fixtures/catalog'
 import { createLogger } from '../logger'
-import type { AlertListener, AlertLog } from '../live/alert-feed'
+import type { AlertListener, AlertLog } from './alert-feed'
 import { AlertService } from './alert-service'
 import { RuleEngine } from './rule-engine'
 

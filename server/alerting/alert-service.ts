@@ -17,7 +17,7 @@ import { parseAlertEvent, type AlertEvent, type AlertEventData, type AlertEventT
 import type { AlertEnvelope } from '../../common/live-contract'
 import { DEFAULT_FLOOD_LIMIT, DEFAULT_GROUPING, SEVERITIES, type Rule, type Severity } from '../../common/rule-schema'
 import type { Logger } from '../logger'
-import type { AlertLog } from '../live/alert-feed'
+import type { AlertLog } from './alert-feed'
 import type { EngineEvent, RuleEngine } from './rule-engine'
 import { StormControl, type Placement } from './storm-control'
 

@@ -7,7 +7,7 @@ import type { Indicator } from '../../common/catalog-schema'
 import { RuleSchema, RulesFileSchema, type Rule } from '../../common/rule-schema'
 import type { Logger } from '../logger'
 import type { TableNames } from '../storage/tables'
-import { StorageUnavailableError } from '../../ingest/ingest-pipeline'
+import { StorageUnavailableError } from '../../common/errors'
 
 /**
  * Alert rules as data, stored in ClickHouse with an audit trail.

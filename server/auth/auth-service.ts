@@ -6,7 +6,7 @@ import { ROLE_PERMISSIONS, ROLES, type AccountView, type KeyView, type Me, type 
 import type { CatalogIndex } from '../../common/catalog-index'
 import type { Logger } from '../logger'
 import type { TableNames } from '../storage/tables'
-import { StorageUnavailableError } from '../../ingest/ingest-pipeline'
+import { StorageUnavailableError } from '../../common/errors'
 import { GateFullError, WorkGate } from '../work-gate'
 import { decoyHash, generatePassword, hashPassword, verifyPassword } from './password'
 

@@ -6,7 +6,7 @@ import { AlertError, type AlertService } from '../alerting/alert-service'
 import type { RuleEngine } from '../alerting/rule-engine'
 import { ApiError } from './api-error'
 import { parseBody } from './parse-body'
-import { parseQuery, requireRegion } from './query-router'
+import { parseQuery, requireRegion } from './validate'
 import { accountOf, inScope, requireInScope, requirePermission, scopeOf } from '../auth/http-auth'
 
 /**

@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express'
 import type { Logger } from '../logger'
-import { StorageUnavailableError } from '../../ingest/ingest-pipeline'
+import { StorageUnavailableError } from '../../common/errors'
 
 /**
  * One error envelope for every HTTP reply that is not a success:

@@ -8,7 +8,7 @@ import { codeSchema, REGION_LEVELS, regionLevelSchema, type RegionLevel } from '
 import { requireInScope, scopeOf } from '../auth/http-auth'
 import type { Logger } from '../logger'
 import { ApiError } from './api-error'
-import { codeParam, levelParam, parseQuery, requireRegion } from './query-router'
+import { codeParam, levelParam, parseQuery, requireRegion } from './validate'
 
 /**
  * The static geography of the catalog: GET /api/regions (the region tree) and

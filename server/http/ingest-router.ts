@@ -1,6 +1,7 @@
 import express, { Router } from 'express'
 import { ACCEPTED_CONTENT_TYPES, BodyError, formatForContentType } from '../../ingest/body-parser'
-import { BackpressureError, StorageUnavailableError, type IngestPipeline, type PointPermit } from '../../ingest/ingest-pipeline'
+import { BackpressureError, StorageUnavailableError } from '../../common/errors'
+import type { IngestPipeline, PointPermit } from '../../ingest/ingest-pipeline'
 import { ApiError } from './api-error'
 import type { CatalogIndex } from '../../common/catalog-index'
 import type { Point } from '../../common/point'

@@ -6,7 +6,8 @@ import { testCatalog } from '../../test/fixtures/catalog'
 import { createLogger } from '../logger'
 import type { RankingRow } from '../storage/indicator-queries'
 import { errorHandler } from './api-error'
-import { finestStep, parseInstant, queryRouter, type ReadQueries } from './query-router'
+import { finestStep, queryRouter, type ReadQueries } from './query-router'
+import { parseInstant } from './validate'
 import { account, signedInAs } from '../../test/fixtures/principals'
 
 /**

@@ -13,7 +13,7 @@ import {
   type StoredRule,
 } from '../alerting/rule-store'
 import { ApiError } from './api-error'
-import { codeParam, parseQuery, requireIndicator } from './query-router'
+import { codeParam, parseQuery, requireIndicator } from './validate'
 
 /**
  * Rules CRUD over HTTP, every change audited:

@@ -6,7 +6,7 @@ import { REGION_LEVELS, type RegionLevel } from '../../common/catalog-schema'
 import type { Scorecard } from '../../common/scorecard'
 import { computeScorecard, type ScorecardQueries, type ScorecardScope } from '../scorecard/compute-scorecard'
 import { ApiError } from './api-error'
-import { codeParam, levelParam, parseQuery, requireRegion } from './query-router'
+import { codeParam, levelParam, parseQuery, requireRegion } from './validate'
 
 export interface ScorecardRouterDeps {
   catalog: CatalogIndex

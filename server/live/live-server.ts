@@ -16,7 +16,7 @@ import {
 } from '../../common/live-contract'
 import type { Logger } from '../logger'
 import { credentialOf, principalFor, type Authenticator } from '../auth/http-auth'
-import type { AlertFeed } from './alert-feed'
+import type { AlertFeed } from '../alerting/alert-feed'
 import type { HubValues, LiveFilter, LiveHub } from './live-hub'
 
 /**

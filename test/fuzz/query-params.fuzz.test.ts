@@ -3,18 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { CODE_PATTERN, REGION_LEVELS } from '../../common/catalog-schema'
 import { ApiError } from '../../server/http/api-error'
-import {
-  codeParam,
-  finestStep,
-  levelParam,
-  MAX_SERIES_BUCKETS,
-  MAX_SERIES_SPAN_MS,
-  parseInstant,
-  parseQuery,
-  requireIndicator,
-  requireRegion,
-  STEP_MS,
-} from '../../server/http/query-router'
+import { finestStep, MAX_SERIES_BUCKETS, MAX_SERIES_SPAN_MS, STEP_MS } from '../../server/http/query-router'
+import { codeParam, levelParam, parseInstant, parseQuery, requireIndicator, requireRegion } from '../../server/http/validate'
 import { ROLLUP_STEPS } from '../../server/storage/tables'
 import { testCatalog } from '../fixtures/catalog'
 import { fuzzRuns } from './fuzz-settings'

@@ -3,7 +3,7 @@ import { startTestServer, tempDir, type TestServer } from './harness'
 import fs from 'node:fs'
 import { AlertService } from '../../server/alerting/alert-service'
 import { RuleEngine } from '../../server/alerting/rule-engine'
-import { AlertFeed } from '../../server/live/alert-feed'
+import { AlertFeed } from '../../server/alerting/alert-feed'
 import { createLogger } from '../../server/logger'
 import { tableNames } from '../../server/storage/tables'
 

@@ -1,6 +1,7 @@
 import type { RegionLevel } from '../../../common/catalog-schema'
 import type { RegionTree } from '../../../common/region-tree'
 import { ApiRequestError, getJson } from '../api/http'
+import type { Bounds, Position, RegionCollection, RegionFeature } from './geo-types'
 import { simplifyFeature } from './simplify'
 
 /**
@@ -12,23 +13,7 @@ import { simplifyFeature } from './simplify'
  * map first goes there (the whole county level is twice the rest together).
  */
 
-export type Position = [number, number]
-export type Polygon = { type: 'Polygon'; coordinates: Position[][] }
-export type MultiPolygon = { type: 'MultiPolygon'; coordinates: Position[][][] }
-
-export interface RegionFeature {
-  type: 'Feature'
-  properties: { code: string; name_zh: string; name_en: string; level: RegionLevel; parent: string | null }
-  geometry: Polygon | MultiPolygon
-}
-
-export interface RegionCollection {
-  type: 'FeatureCollection'
-  features: RegionFeature[]
-}
-
-/** [[west, south], [east, north]] */
-export type Bounds = [Position, Position]
+export type { Bounds, MultiPolygon, Polygon, Position, RegionCollection, RegionFeature } from './geo-types'
 
 /** What the map draws for one drill region. */
 export interface RegionView {

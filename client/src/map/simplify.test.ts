@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Position, RegionFeature } from './region-geo'
+import type { Position, RegionFeature } from './geo-types'
 import { simplifyFeature, simplifyLine } from './simplify'
 
 describe('simplifyLine', () => {

@@ -1,4 +1,4 @@
-import type { Position, RegionFeature } from './region-geo'
+import type { Position, RegionFeature } from './geo-types'
 
 /**
  * Boundaries simplified for drawing at one drill level (Douglas–Peucker). The

@@ -1,5 +1,5 @@
 import type { MouseEvent, ReactNode } from 'react'
-import { navigate, type Route } from '../app'
+import { navigate, type Route } from '../navigation'
 import { useI18n } from '../i18n/i18n'
 import { useConnection, useFreshness, useLive } from '../live/live'
 import './view.css'

@@ -1,7 +1,7 @@
 import { useEffect, useId, type MouseEvent, type ReactNode } from 'react'
 import type { Alert } from '../../../common/alert-state'
 import { ROLE_SCREENS } from '../../../common/auth'
-import { navigate } from '../app'
+import { navigate } from '../navigation'
 import { useAuth } from '../auth/auth'
 import { useCatalog } from '../data/catalog'
 import { alertLevels } from '../duty/alert-levels'

@@ -3,7 +3,7 @@ import { parseAlertEvent, type AlertEvent } from '../../common/alert-events'
 import type { AlertEnvelope } from '../../common/live-contract'
 import type { Logger } from '../logger'
 import type { TableNames } from '../storage/tables'
-import { StorageUnavailableError } from '../../ingest/ingest-pipeline'
+import { StorageUnavailableError } from '../../common/errors'
 
 /**
  * The numbered alert event log: every event is stored before anyone hears of

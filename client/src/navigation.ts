@@ -1,0 +1,22 @@
+/**
+ * Where the page is: the route a path shows and client-side navigation. Its
+ * own module, so the header and the views can navigate without importing the
+ * app that contains them.
+ */
+
+export type Route = 'wall' | 'explore' | 'duty'
+
+export function routeOf(pathname: string): Route {
+  if (pathname.startsWith('/explore')) return 'explore'
+  if (pathname.startsWith('/duty')) return 'duty'
+  return 'wall'
+}
+
+/** Client-side navigation (keeps the language). */
+export function navigate(path: string): void {
+  const url = new URL(path, location.href)
+  const lang = new URLSearchParams(location.search).get('lang')
+  if (lang && !url.searchParams.has('lang')) url.searchParams.set('lang', lang)
+  history.pushState(null, '', url)
+  dispatchEvent(new PopStateEvent('popstate'))
+}

@@ -1,0 +1,106 @@
+import { z } from 'zod'
+import type { CatalogIndex } from '../../common/catalog-index'
+import { CODE_PATTERN, REGION_LEVELS, type Indicator, type Station } from '../../common/catalog-schema'
+import { ApiError } from './api-error'
+
+/**
+ * Validation shared by the routers: parameters named in their messages, a
+ * strict parse that refuses unknown parameters, and the catalog lookups that
+ * answer 400/404 with what exists.
+ */
+
+/** A refused value as a message shows it: quoted text, or its type (some values have no string form). */
+export function shown(input: unknown): string {
+  return typeof input === 'string' ? `"${truncate(input)}"` : typeof input
+}
+
+export const codeParam = (name: string) => z.string().regex(CODE_PATTERN, `${name} must be a catalog code (letters, digits, "_", ".", ":" or "-")`)
+
+export const levelParam = z.enum(REGION_LEVELS, { error: (i) => `level must be one of ${REGION_LEVELS.join(', ')}${i.input === undefined ? '' : ` (got ${shown(i.input)})`}` })
+
+/**
+ * An instant as epoch milliseconds or ISO-8601 with a zone. A zoneless time
+ * would be read in whatever zone the server runs in. In a query string an
+ * unencoded "+" of "+08:00" arrives as a space, so a space before the offset
+ * is read as "+".
+ */
+const ISO_WITH_ZONE = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+\- ]\d{2}:?\d{2})$/
+export const instantParam = (name: string) =>
+  z.string().transform((text, ctx) => {
+    const ms = parseInstant(text)
+    if (ms !== undefined) return ms
+    ctx.addIssue({
+      code: 'custom',
+      message: `${name} must be epoch milliseconds or an ISO-8601 date-time with a zone (e.g. 2026-11-21T08:00:00+08:00), got "${truncate(text)}"`,
+    })
+    return z.NEVER
+  })
+
+export function parseInstant(text: string): number | undefined {
+  if (/^\d{1,15}$/.test(text)) return Number(text)
+  const m = ISO_WITH_ZONE.exec(text)
+  if (!m) return undefined
+  const zone = m[2]!.startsWith(' ') ? `+${m[2]!.slice(1)}` : m[2]!
+  const ms = Date.parse(`${m[1]!.replace(' ', 'T')}${zone}`)
+  return Number.isNaN(ms) ? undefined : ms
+}
+
+/**
+ * Parses a query string (or path parameters) against a strict object schema.
+ * Every problem is reported at once, each naming its parameter; an unknown
+ * parameter is an error, because a typo (`?stpe=1h`) would otherwise be
+ * silently ignored and answered with defaults.
+ */
+export function parseQuery<S extends z.ZodObject>(schema: S, query: unknown): z.output<S> {
+  const parsed = schema.safeParse(query, { reportInput: true })
+  if (parsed.success) return parsed.data
+  const allowed = Object.keys(schema.shape)
+  const messages = parsed.error.issues
+    .toSorted((a, b) => Number(b.code === 'unrecognized_keys') - Number(a.code === 'unrecognized_keys'))
+    .map((issue) => describeIssue(issue, allowed))
+  throw new ApiError(400, 'bad_query', messages.join('; '))
+}
+
+function describeIssue(issue: z.core.$ZodIssue, allowed: readonly string[]): string {
+  if (issue.code === 'unrecognized_keys') {
+    const s = issue.keys.length > 1 ? 's' : ''
+    const known = allowed.length > 0 ? `allowed: ${allowed.join(', ')}` : 'this route takes none'
+    return `unknown query parameter${s} ${issue.keys.map((k) => `"${truncate(k)}"`).join(', ')} (${known})`
+  }
+  const name = issue.path.map(String).join('.') || 'query'
+  // With reportInput every issue carries its input: none means the parameter is missing.
+  if (issue.input === undefined) return `${name} is required`
+  if (Array.isArray(issue.input)) return `${name} may be given only once`
+  return issue.message
+}
+
+export function requireIndicator(catalog: CatalogIndex, code: string): Indicator {
+  const indicator = catalog.indicator(code)
+  if (!indicator) throw new ApiError(400, 'unknown_indicator', `unknown indicator ${code} (GET /api/catalog lists the codes)`)
+  return indicator
+}
+
+export function requireIndicators(catalog: CatalogIndex, codes: readonly string[]): string[] {
+  if (codes.length === 0) throw new ApiError(400, 'bad_query', 'indicator, when given, must name at least one indicator code')
+  const unknown = codes.filter((c) => !catalog.indicator(c))
+  if (unknown.length > 0)
+    throw new ApiError(400, 'unknown_indicator', `unknown indicator${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => truncate(c)).join(', ')} (GET /api/catalog lists the codes)`)
+  return [...codes]
+}
+
+/** An unknown region is a 404 everywhere (series, snapshot, ranking, geo): the thing asked about does not exist. */
+export function requireRegion(catalog: CatalogIndex, code: string, param: string): string {
+  if (!catalog.region(code)) throw new ApiError(404, 'unknown_region', `unknown region ${code} (${param}); GET /api/regions lists the codes`)
+  return code
+}
+
+/** An unknown station is a 404, as an unknown region is. */
+export function requireStation(catalog: CatalogIndex, code: string): Station {
+  const station = catalog.station(code)
+  if (!station) throw new ApiError(404, 'unknown_station', `unknown station ${code} (station); GET /api/catalog lists the stations`)
+  return station
+}
+
+export function truncate(s: string): string {
+  return s.length > 40 ? `${s.slice(0, 40)}…` : s
+}
