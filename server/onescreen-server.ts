@@ -10,10 +10,12 @@ import type { Simulator } from '../ingest/simulators/simulator'
 import { bootstrapHistory } from './history-bootstrap'
 import { loadCatalog } from './catalog/load-catalog'
 import { loadScorecard } from './scorecard/load-scorecard'
-import { AlertService } from './alerting/alert-service'
 import { AuthService } from './auth/auth-service'
-import { RuleEngine } from './alerting/rule-engine'
-import { RULES_DIR, RuleStore } from './alerting/rule-store'
+import type { AlertService } from './alerting/alert-service'
+import { createAlerting } from './alerting/create-alerting'
+import type { RuleEngine } from './alerting/rule-engine'
+import type { RuleStore } from './alerting/rule-store'
+import { RULES_DIR } from './alerting/rule-store'
 import type { Config } from './config'
 import { createApp } from './http/create-app'
 import { createConnectionGuard, HTTP_SERVER_OPTIONS, type ConnectionGuard } from './http/connection-guard'
@@ -133,14 +135,20 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
 
     // Alerting: rules from storage (seeded from the catalog's rules/ on a first start),
     // the engine judging every stored batch, alerts rebuilt from the log.
-    const rules = new RuleStore({ client: storage.client, tables, index: catalog, seedDir: path.join(config.catalogDir, RULES_DIR), log: log.child({ component: 'rules' }), now })
-    log.info(await rules.load(), 'alert rules loaded')
-    const engine = new RuleEngine(catalog, [], { timeZone: config.timeZone })
-    const alerting = new AlertService({ feed: alerts, engine, index: catalog, now, log: log.child({ component: 'alerts' }), currentValue: (i, r, s) => hub.current(i, r, s) })
-    alerting.setRules(rules.list())
-    rules.subscribe((list) => alerting.setRules(list))
-    await alerting.load()
-    bus.subscribe((batch) => void alerting.handle(engine.observeBatch(batch)))
+    const alertFlow = await createAlerting({
+      client: storage.client,
+      tables,
+      index: catalog,
+      seedDir: path.join(config.catalogDir, RULES_DIR),
+      feed: alerts,
+      bus,
+      timeZone: config.timeZone,
+      now,
+      log,
+      currentValue: (i, r, s) => hub.current(i, r, s),
+    })
+    undo.unshift(async () => alertFlow.stop())
+    const { service: alerting, engine, rules } = alertFlow
     const freshness = new FreshnessTracker(catalog)
     bus.subscribe((batch) => freshness.apply(batch))
     // Accounts before anything listens: a non-loopback address with no real secrets stops here.
@@ -181,12 +189,9 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const queries = new IndicatorQueries(storage.client, tables, catalog, config.timeZone, regionSeries)
     // The hub starts from what storage holds (history included), so a screen opened now sees everything.
     const latest = await queries.latestOfEverySeries()
-    for (const s of latest) {
-      hub.update(s.indicator, s.region, s.station, s.value, s.ts)
-      // The engine knows each series' last word, so one that never speaks again is noticed as stale.
-      engine.remember(s.indicator, s.region, s.station, s.ts, s.value)
-    }
-    for (const v of hub.tick().values) if (!v.station) engine.remember(v.indicator, v.region, '', v.ts, v.value, true)
+    for (const s of latest) hub.update(s.indicator, s.region, s.station, s.value, s.ts)
+    // The engine knows each series' last word, so one that never speaks again is noticed as stale.
+    alertFlow.remember(latest, hub.tick().values)
     log.info({ series: latest.length }, 'live hub filled from storage')
     // What storage remembers of each feed; a monthly feed is judged over three months.
     const longestCadence = Math.max(...catalog.catalog.indicators.map((i) => i.cadenceSeconds)) * 1000
@@ -223,7 +228,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       {
         tickMs: config.tickMs,
         onTick: metrics.onTick,
-        onDelta: (values) => void alerting.handle(engine.observeAggregates(values)),
+        onDelta: (values) => alertFlow.observeAggregates(values),
         maxSocketsPerAddress: config.connections.maxSocketsPerAddress,
         addressKey: (address) => connections.limitedKey(address),
       },
@@ -249,12 +254,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     undo.unshift(async () => live.close())
     await listen(server, config.port, config.host)
     live.start()
-    // Silence is noticed, unacknowledged alerts escalate, silences expire: every 10 s.
-    const alertTimer = setInterval(() => {
-      void alerting.handle(engine.sweep(now()))
-      alerting.tick(now()).catch((err: unknown) => log.error({ err }, 'alert timer failed'))
-    }, 10_000)
-    alertTimer.unref()
+    alertFlow.start()
     const { port } = server.address() as AddressInfo
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`
     log.info({ url, storage: storage.mode }, 'OneScreen is listening')
@@ -283,7 +283,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         (closing ??= (async () => {
           await driver?.stop()
           await regionSeries.stop()
-          clearInterval(alertTimer)
+          alertFlow.stop()
           // Stop accepting; requests under way finish and are answered (their
           // points stored), idle keep-alive connections are closed as they go idle.
           const drained = new Promise<void>((resolve) => server.close(() => resolve()))
