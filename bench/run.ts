@@ -15,6 +15,7 @@ const BENCHMARKS = {
   rules: 'bench/rules-bench.ts',
   client_tick: 'bench/client-tick-bench.ts',
   anomaly_nab: 'bench/anomaly-nab-bench.ts',
+  alert_quality: 'bench/alert-quality-bench.ts',
   soak: 'bench/soak-bench.ts',
   connection_flood: 'bench/connection-flood-bench.ts',
   password_flood: 'bench/password-flood-bench.ts',

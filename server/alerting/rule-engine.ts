@@ -41,12 +41,11 @@ export interface EngineEvent {
   detail: Record<string, number | number[] | string>
 }
 
-const INACTIVE = 0
-const PENDING = 1
-const FIRING = 2
+/** Where a series stands with a rule: clear, its condition holding but not yet for long enough, or its alert firing. */
+type Phase = 'inactive' | 'pending' | 'firing'
 
 interface RuleState {
-  phase: number
+  phase: Phase
   since: number
   count: number
   clearSince: number
@@ -198,12 +197,12 @@ export class RuleEngine {
         const st = s.states[i]!
         if (st.lastTs === -Infinity || now - st.lastTs <= c.staleAfter) continue
         this.evaluations++
-        if (st.phase === INACTIVE) {
-          st.phase = PENDING
+        if (st.phase === 'inactive') {
+          st.phase = 'pending'
           st.since = st.lastTs + c.staleAfter
         }
-        if (st.phase === PENDING && now - st.since >= c.rule.for * 1000) {
-          st.phase = FIRING
+        if (st.phase === 'pending' && now - st.since >= c.rule.for * 1000) {
+          st.phase = 'firing'
           out.push(this.event('fire', c.rule, s, now, null, st.since, { silentForMs: now - st.lastTs, staleAfterMs: c.staleAfter }))
         }
       }
@@ -218,7 +217,7 @@ export class RuleEngine {
   markFiring(ruleId: string, indicator: string, region: string, station: string, since: number): boolean {
     const found = this.stateOf(ruleId, indicator, region, station)
     if (!found) return false
-    found.state.phase = FIRING
+    found.state.phase = 'firing'
     found.state.since = since
     found.state.clearSince = NaN
     return true
@@ -232,7 +231,7 @@ export class RuleEngine {
   markUnfired(ruleId: string, indicator: string, region: string, station: string, since: number): boolean {
     const found = this.stateOf(ruleId, indicator, region, station)
     if (!found) return false
-    found.state.phase = PENDING
+    found.state.phase = 'pending'
     found.state.since = since
     found.state.count = Math.max(found.state.count, found.rule.forPoints ?? 1)
     found.state.clearSince = NaN
@@ -255,7 +254,7 @@ export class RuleEngine {
     for (const s of this.series.values()) {
       for (let i = 0; i < s.rules.length; i++) {
         const st = s.states[i]!
-        if (st.phase === PENDING) out.push({ ruleId: s.rules[i]!.rule.id, indicator: s.indicator, region: s.region, station: stationOf(s), since: st.since, count: st.count })
+        if (st.phase === 'pending') out.push({ ruleId: s.rules[i]!.rule.id, indicator: s.indicator, region: s.region, station: stationOf(s), since: st.since, count: st.count })
       }
     }
     return out
@@ -298,23 +297,23 @@ export class RuleEngine {
       st.lastValue = value
       if (holds) {
         st.clearSince = NaN
-        if (st.phase === INACTIVE) {
-          st.phase = PENDING
+        if (st.phase === 'inactive') {
+          st.phase = 'pending'
           st.since = ts
           st.count = 0
         }
         st.count++
-        if (st.phase === PENDING && ts - st.since >= rule.for * 1000 && (rule.forPoints === undefined || st.count >= rule.forPoints)) {
-          st.phase = FIRING
+        if (st.phase === 'pending' && ts - st.since >= rule.for * 1000 && (rule.forPoints === undefined || st.count >= rule.forPoints)) {
+          st.phase = 'firing'
           out.push(this.event('fire', rule, s, ts, value, st.since, st.detail ?? {}))
         }
-      } else if (st.phase === PENDING) {
-        st.phase = INACTIVE
+      } else if (st.phase === 'pending') {
+        st.phase = 'inactive'
         st.count = 0
-      } else if (st.phase === FIRING) {
+      } else if (st.phase === 'firing') {
         if (Number.isNaN(st.clearSince)) st.clearSince = ts
         if (ts - st.clearSince >= rule.keepFiringFor * 1000) {
-          st.phase = INACTIVE
+          st.phase = 'inactive'
           st.count = 0
           out.push(this.event('resolve', rule, s, ts, value, st.clearSince, st.detail ?? {}))
           st.clearSince = NaN
@@ -328,7 +327,7 @@ export class RuleEngine {
     const cond: Condition = c.rule.condition
     switch (cond.kind) {
       case 'threshold': {
-        const level = st.phase === FIRING ? (cond.recover ?? cond.value) : cond.value
+        const level = st.phase === 'firing' ? (cond.recover ?? cond.value) : cond.value
         st.detail = { threshold: cond.value, recover: cond.recover ?? cond.value }
         return cond.op === 'above' ? value > level : value < level
       }
@@ -339,7 +338,7 @@ export class RuleEngine {
         const r = st.detector.update(ts, value)
         // The detail is read only by a fire or a resolve, which need the point to be anomalous or an alert under way:
         // most points are neither, and this rule runs on every point of every series it watches.
-        if (r.anomalous || st.phase !== INACTIVE) {
+        if (r.anomalous || st.phase !== 'inactive') {
           st.detail =
             r.expected === undefined
               ? { score: r.score }
@@ -407,7 +406,7 @@ function stationOf(s: Series): string {
 }
 
 function newState(): RuleState {
-  return { phase: INACTIVE, since: NaN, count: 0, clearSince: NaN, lastTs: -Infinity, lastValue: NaN }
+  return { phase: 'inactive', since: NaN, count: 0, clearSince: NaN, lastTs: -Infinity, lastValue: NaN }
 }
 
 function rateHolds(cond: Extract<Condition, { kind: 'rateOfChange' }>, st: RuleState, ts: number, value: number): boolean {
