@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { SEVERITIES } from './rule-schema'
+import { describeZodError } from './zod-problems'
 
 /**
  * The alert log's events, one schema per type: what each carries is checked
@@ -112,11 +113,7 @@ export function parseAlertEvent(input: unknown): { ok: true; event: AlertEvent }
   }
   const parsed = AlertEventSchema.safeParse(input)
   if (parsed.success) return { ok: true, event: parsed.data }
-  const reason = parsed.error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.join('.') || 'event'}: ${i.message}`)
-    .join('; ')
-  return { ok: false, reason }
+  return { ok: false, reason: describeZodError(parsed.error, { root: 'event', max: 3 }) }
 }
 
 function isAlertEventType(type: string): type is AlertEventType {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { AlertEvent } from './alert-events'
+import { describeZodError } from './zod-problems'
 
 /**
  * The socket contract between the server and every screen: one set of event
@@ -153,8 +154,5 @@ export interface ClientToServerEvents {
 
 /** A zod error as one message naming the field: "indicators: must name at least one". */
 export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message))
-    .join('; ')
+  return describeZodError(error, { max: 3 })
 }

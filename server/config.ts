@@ -2,6 +2,7 @@ import { isIP } from 'node:net'
 import path from 'node:path'
 import { z } from 'zod'
 import { utcOffsetMinutes } from '../common/local-time'
+import { zodProblems } from '../common/zod-problems'
 
 /**
  * Every setting the server reads, from the environment, validated once at start.
@@ -92,7 +93,7 @@ export type Config = ReturnType<typeof loadConfig>
 export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = envSchema.safeParse(env)
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`)
+    const lines = zodProblems(parsed.error.issues)
     throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`)
   }
   const e = parsed.data

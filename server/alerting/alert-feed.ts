@@ -4,6 +4,7 @@ import type { AlertEnvelope } from '../../common/live-contract'
 import type { Logger } from '../logger'
 import type { TableNames } from '../storage/tables'
 import { StorageUnavailableError } from '../../common/errors'
+import { describeZodError } from '../../common/zod-problems'
 
 /**
  * The numbered alert event log: every event is stored before anyone hears of
@@ -255,7 +256,7 @@ function fromRow(raw: unknown): ReadRow {
     const seq = int64.safeParse(typeof raw === 'object' && raw !== null && 'seq' in raw ? raw.seq : undefined)
     // Without its number a row cannot be skipped in order: storage itself is broken, not one event.
     if (!seq.success) throw new Error(`an alert_events row without a sequence number: ${row.error.issues[0]?.message ?? 'unreadable'}`)
-    return { seq: seq.data, reason: `row: ${row.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` }
+    return { seq: seq.data, reason: `row: ${describeZodError(row.error, { root: 'row', max: 5 })}` }
   }
   const r = row.data
   const refuse = (reason: string): ReadRow => ({ seq: r.seq, alertId: r.alert_id, type: r.type, reason })

@@ -8,6 +8,7 @@ import { RuleSchema, RulesFileSchema, type Rule } from '../../common/rule-schema
 import { loadCatalog } from '../catalog/load-catalog'
 import { DEFAULT_DETECT_RULE_ID, defaultDetectRule, detect, lateRows, seriesFor } from './offline-detect'
 import { RULES_DIR, validateRuleAgainstCatalog } from './rule-store'
+import { describeZodError } from '../../common/zod-problems'
 
 /**
  * `npm run detect -- FILE.csv [--rule RULE.json]`: runs a rule (by default the
@@ -58,10 +59,7 @@ function readRule(file: string, catalogDir: string, index: ReturnType<typeof loa
 }
 
 function describe(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.join('.') || 'rule'}: ${i.message}`)
-    .join('; ')
+  return describeZodError(error, { root: 'rule', max: 5 })
 }
 
 function main(): void {

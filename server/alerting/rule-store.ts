@@ -8,6 +8,7 @@ import { RuleSchema, RulesFileSchema, type Rule } from '../../common/rule-schema
 import type { Logger } from '../logger'
 import type { TableNames } from '../storage/tables'
 import { StorageUnavailableError } from '../../common/errors'
+import { zodProblems } from '../../common/zod-problems'
 
 /**
  * Alert rules as data, stored in ClickHouse with an audit trail.
@@ -343,12 +344,7 @@ function parseActor(actor: string): string {
  * missing field reads "… is required" rather than as a type mismatch.
  */
 export function fieldProblems(issues: readonly z.core.$ZodIssue[], prefix = ''): string[] {
-  const name = (p: readonly PropertyKey[]) => `${prefix}${p.map(String).join('.')}` || '(body)'
-  return issues.flatMap((issue) => {
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((k) => `${name([...issue.path, k])}: unknown field`)
-    if (issue.code !== 'custom' && issue.input === undefined) return [`${name(issue.path)} is required`]
-    return [`${name(issue.path)}: ${issue.message}`]
-  })
+  return zodProblems(issues, { prefix, root: '(body)', reportInput: true })
 }
 
 /** What a message template may name; filled in by the alert service, in the message's own language. */

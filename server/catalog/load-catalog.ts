@@ -8,6 +8,7 @@ import {
   stationsFileSchema,
   type Catalog,
 } from '../../common/catalog-schema'
+import { describeZodError } from '../../common/zod-problems'
 
 /** File names inside the catalog directory (sample-data by default). */
 export const CATALOG_FILES = {
@@ -43,9 +44,6 @@ function readJson<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
     throw new Error(`catalog file ${file} is not valid JSON: ${(err as Error).message}`)
   }
   const parsed = schema.safeParse(json)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    throw new Error(`catalog file ${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`)
-  }
+  if (!parsed.success) throw new Error(`catalog file ${file}: ${describeZodError(parsed.error, { root: '(root)', max: 1 })}`)
   return parsed.data
 }

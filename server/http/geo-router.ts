@@ -9,6 +9,7 @@ import { requireInScope, scopeOf } from '../auth/http-auth'
 import type { Logger } from '../logger'
 import { ApiError } from './api-error'
 import { codeParam, levelParam, parseQuery, requireRegion } from './validate'
+import { describeZodError } from '../../common/zod-problems'
 
 /**
  * The static geography of the catalog: GET /api/regions (the region tree) and
@@ -235,10 +236,7 @@ async function readCollection(file: string): Promise<Feature[] | null> {
     throw new Error(`boundary file ${file} is not valid JSON: ${(err as Error).message}`)
   }
   const parsed = featureCollectionSchema.safeParse(json)
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!
-    throw new Error(`boundary file ${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`)
-  }
+  if (!parsed.success) throw new Error(`boundary file ${file}: ${describeZodError(parsed.error, { root: '(root)', max: 1 })}`)
   return parsed.data.features
 }
 

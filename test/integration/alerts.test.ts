@@ -114,7 +114,7 @@ describe('alerts end to end', () => {
     const cases: Array<[string, string, unknown, Who, number, string, RegExp]> = [
       ['POST', `/api/alerts/${alertId}/ack`, {}, duty('duty-li'), 409, 'conflict', /already acknowledged by duty-wang/],
       // The actor is the signed-in account: a body naming one is refused, not believed.
-      ['POST', `/api/alerts/${alertId}/assign`, { actor: 'duty-li', assignee: 'x' }, duty('duty-li'), 400, 'bad_body', /unknown field actor/],
+      ['POST', `/api/alerts/${alertId}/assign`, { actor: 'duty-li', assignee: 'x' }, duty('duty-li'), 400, 'bad_body', /actor: unknown field/],
       ['POST', `/api/alerts/${alertId}/assign`, { assignee: 'x' }, null, 401, 'unauthenticated', /sign in/],
       ['POST', `/api/alerts/${alertId}/assign`, { assignee: 'x' }, 'leader', 403, 'forbidden', /leader role may not act on alerts/],
       // A duty officer of another city does not see the alert at all.
@@ -125,7 +125,7 @@ describe('alerts end to end', () => {
       ['POST', '/api/silences', { matchers: {}, durationMinutes: 5, reason: 'x' }, duty('duty-a'), 400, 'bad_body', /matchers must name at least one/],
       ['POST', '/api/silences', { matchers: { region: '990100' }, reason: 'x' }, duty('duty-a'), 400, 'bad_body', /endsAt or durationMinutes/],
       ['POST', '/api/silences', { matchers: { region: '123456' }, durationMinutes: 5, reason: 'x' }, duty('duty-a'), 404, 'unknown_region', /unknown region 123456/],
-      ['POST', '/api/silences', { actor: 'duty-a', matchers: { region: '990100' }, durationMinutes: 5, reason: 'x' }, duty('duty-a'), 400, 'bad_body', /unknown field actor/],
+      ['POST', '/api/silences', { actor: 'duty-a', matchers: { region: '990100' }, durationMinutes: 5, reason: 'x' }, duty('duty-a'), 400, 'bad_body', /actor: unknown field/],
       ['POST', '/api/silences', { matchers: { region: '990100' }, durationMinutes: 5, reason: 'x' }, 'analyst', 403, 'forbidden', /analyst role may not act on alerts/],
     ]
     for (const [method, url, body, who, status, code, message] of cases) {
