@@ -2,11 +2,11 @@ import { Router } from 'express'
 import { z } from 'zod'
 import { scopeOf } from '../auth/http-auth'
 import type { FreshnessTracker } from '../live/freshness'
-import { ApiError } from './api-error'
+import { parseQuery } from './validate'
 
 const querySchema = z.strictObject({
   /** `stale=1`: only the indicators that are stale. */
-  stale: z.enum(['0', '1', 'true', 'false']).optional(),
+  stale: z.enum(['0', '1', 'true', 'false'], { error: 'stale must be 0, 1, true or false' }).optional(),
 })
 
 /**
@@ -16,14 +16,9 @@ const querySchema = z.strictObject({
 export function freshnessRouter(tracker: FreshnessTracker, now: () => number): Router {
   const router = Router()
   router.get('/freshness', (req, res) => {
-    const parsed = querySchema.safeParse(req.query)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!
-      const where = issue.code === 'unrecognized_keys' ? `unknown parameter ${issue.keys.join(', ')}` : `${issue.path.join('.')}: ${issue.message}`
-      throw new ApiError(400, 'bad_query', `${where} (allowed: stale=0|1)`)
-    }
+    const query = parseQuery(querySchema, req.query)
     const report = tracker.report(now(), scopeOf(res))
-    const onlyStale = parsed.data.stale === '1' || parsed.data.stale === 'true'
+    const onlyStale = query.stale === '1' || query.stale === 'true'
     res.setHeader('Cache-Control', 'no-store')
     res.json(onlyStale ? { ...report, indicators: report.indicators.filter((i) => i.stale) } : report)
   })

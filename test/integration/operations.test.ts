@@ -142,6 +142,6 @@ describe('GET /api/freshness', () => {
   it('refuses unknown parameters by name', async () => {
     const res = await read('?stael=1')
     expect(res.status).toBe(400)
-    expect(res.body.error?.message).toMatch(/unknown parameter stael/)
+    expect(res.body.error?.message).toMatch(/unknown query parameter "stael" \(allowed: stale\)/)
   })
 })
