@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { AlertEnvelope, AlertEvent } from '../../common/live-contract'
 import { topLevelAlerts } from '../../common/alert-state'
-import { RuleSchema, type Rule, type RuleInput } from '../../common/rule-schema'
+import type { Rule, RuleInput } from '../../common/rule-schema'
+import { testRule } from '../../test/fixtures/rules'
 import { testCatalog } from '../../test/fixtures/catalog'
 import { createLogger } from '../logger'
 import type { AlertListener, AlertLog } from './alert-feed'
@@ -34,19 +35,15 @@ const index = testCatalog()
 const T0 = 1_790_000_000_000
 const MIN = 60_000
 
-function rule(overrides: Partial<RuleInput> = {}): Rule {
-  return RuleSchema.parse({
+const rule = (overrides: Partial<RuleInput> = {}): Rule =>
+  testRule({
     id: 'aqi-high',
     name: { zh: 'AQI 过高', en: 'AQI high' },
-    indicator: 'env.aqi',
-    scope: { stationKind: 'air' },
     condition: { kind: 'threshold', op: 'above', value: 200, recover: 150 },
-    severity: 'warning',
     escalateAfter: 600,
     message: { zh: '{region}{station} AQI {value}，超过 {threshold}', en: '{station} in {region}: AQI {value}, above {threshold}' },
     ...overrides,
   })
-}
 
 function setup(log = new MemoryLog(), rules = [rule()]) {
   let now = T0

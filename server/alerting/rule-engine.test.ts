@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { RuleSchema, type Rule, type RuleInput } from '../../common/rule-schema'
+import type { Rule, RuleInput } from '../../common/rule-schema'
+import { testRule } from '../../test/fixtures/rules'
 import { testCatalog } from '../../test/fixtures/catalog'
 import { RuleEngine, type EngineEvent } from './rule-engine'
 
@@ -7,17 +8,7 @@ const index = testCatalog()
 const T0 = 1_790_000_000_000
 const MIN = 60_000
 
-function rule(overrides: Partial<RuleInput> & Pick<RuleInput, 'condition'>): Rule {
-  return RuleSchema.parse({
-    id: 'test-rule',
-    name: { zh: '测试', en: 'Test' },
-    indicator: 'env.aqi',
-    scope: { stationKind: 'air' },
-    severity: 'warning',
-    message: { zh: '{region} {value}', en: '{region} {value}' },
-    ...overrides,
-  })
-}
+const rule = (overrides: Partial<RuleInput> & Pick<RuleInput, 'condition'>): Rule => testRule(overrides)
 
 /** Feeds values one minute apart to one air station; returns "fire@i" / "resolve@i" per event. */
 function run(r: Rule, values: Array<number | null>, opts: { station?: string; region?: string; indicator?: string; stepMs?: number } = {}): string[] {

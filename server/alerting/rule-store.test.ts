@@ -4,6 +4,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DOMAINS } from '../../common/catalog-schema'
 import { ConditionSchema, RuleSchema, type Rule, type RuleInput } from '../../common/rule-schema'
+import { testRuleInput } from '../../test/fixtures/rules'
 import { loadCatalog } from '../catalog/load-catalog'
 import { testCatalog } from '../../test/fixtures/catalog'
 import { parseRule, readRuleFiles, RuleValidationError, validateRuleAgainstCatalog } from './rule-store'
@@ -14,19 +15,15 @@ const sampleCatalog = loadCatalog(path.join(REPO, 'sample-data'))
 const catalog = testCatalog()
 
 /** A valid rule over air stations; each case below breaks one thing. */
-function aqiRule(over: Partial<RuleInput> = {}): RuleInput {
-  return {
+const aqiRule = (over: Partial<RuleInput> = {}): RuleInput =>
+  testRuleInput({
     id: 'aqi-test',
-    name: { zh: '测试', en: 'Test' },
-    indicator: 'env.aqi',
-    scope: { stationKind: 'air' },
     condition: { kind: 'threshold', op: 'above', value: 200, recover: 180 },
     forPoints: 2,
     severity: 'critical',
     message: { zh: '{station}{value}', en: '{station} {value} above {threshold}' },
     ...over,
-  }
-}
+  })
 
 const rule = (over: Partial<RuleInput> = {}): Rule => RuleSchema.parse(aqiRule(over))
 

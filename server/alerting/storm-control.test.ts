@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { RuleSchema, type Rule, type RuleInput } from '../../common/rule-schema'
+import type { Rule, RuleInput } from '../../common/rule-schema'
+import { testRule } from '../../test/fixtures/rules'
 import { testCatalog } from '../../test/fixtures/catalog'
 import { StormControl } from './storm-control'
 
@@ -7,18 +8,7 @@ const tree = testCatalog().tree
 const T0 = 1_790_000_000_000
 const MIN = 60_000
 
-function rule(over: Partial<RuleInput> = {}): Rule {
-  return RuleSchema.parse({
-    id: 'rule-a',
-    name: { zh: '规则', en: 'Rule' },
-    indicator: 'env.aqi',
-    scope: { level: 'county' },
-    condition: { kind: 'threshold', op: 'above', value: 200 },
-    severity: 'warning',
-    message: { zh: 'x', en: 'x' },
-    ...over,
-  })
-}
+const rule = (over: Partial<RuleInput> = {}): Rule => testRule({ id: 'rule-a', scope: { level: 'county' }, ...over })
 
 function control() {
   let n = 0
