@@ -76,9 +76,11 @@ describe('alerts end to end', () => {
 
   it('raises a critical alert on two consecutive AQI readings above 200 and pushes it to a subscribed screen', async () => {
     const [screen, elsewhere] = await Promise.all([watch('990100'), watch('990200')])
+    const judged = server.engine.evaluations
     await postIngest(server.url, ndjson([aqi(300, 0)]))
-    // One reading is not enough.
-    await new Promise((r) => setTimeout(r, 200))
+    // One reading is not enough: judged, and pending.
+    await expect.poll(() => server.engine.evaluations).toBeGreaterThan(judged)
+    expect(server.engine.pending().map((p) => p.ruleId)).toContain('env-aqi-critical')
     expect(screen.events).toEqual([])
     await postIngest(server.url, ndjson([aqi(310, 1)]))
     const raised = await until(() => screen.events.find((e) => e.event.type === 'raised'), 'the raised event')
@@ -215,8 +217,9 @@ describe('alerts end to end', () => {
     expect(server.alerting.silences(true)).toEqual(before.silences)
     // The acknowledged AQI alert resolves once its station has read clean (under the 180
     // recovery level) for the rule's keepFiringFor of 2 h: not after one clean reading.
+    const judged = server.engine.evaluations
     await postIngest(server.url, ndjson([aqi(90, 60)]))
-    await new Promise((r) => setTimeout(r, 200))
+    await expect.poll(() => server.engine.evaluations).toBeGreaterThan(judged)
     expect(server.alerting.get(alertId)!.state).toBe('acknowledged')
     await postIngest(server.url, ndjson([aqi(95, 60 + 121)]))
     await until(() => (server.alerting.get(alertId)!.state === 'resolved' ? true : undefined), 'the automatic resolution')

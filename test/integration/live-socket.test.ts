@@ -79,8 +79,8 @@ const noise = (region: string, value: number, ts = T) => ({ ts, indicator: 'env.
 describe('subscribe and ticks', () => {
   it('gives the current state at once, then deltas that match what was ingested', async () => {
     await ingest([flow('TD-990101-001', '990101', 1200), flow('TD-990102-001', '990102', 800)])
-    // One tick turns stored points into region values.
-    await new Promise((r) => setTimeout(r, 300))
+    // A tick turns stored points into region values.
+    await expect.poll(() => server.hub.value('traffic.flow', '990000')?.value).toBe(2000)
     const socket = await connect()
     const ticks = collectTicks(socket)
     const ack = await subscribe(socket, { region: '990000', indicators: ['traffic.flow'] })
@@ -103,7 +103,7 @@ describe('subscribe and ticks', () => {
   it('sends an object per value by default (the documented form), and columns to a screen that asks', async () => {
     const t = T + 30_000
     await ingest([flow('TD-990101-001', '990101', 1100, t)])
-    await new Promise((r) => setTimeout(r, 300))
+    await expect.poll(() => server.hub.value('traffic.flow', '990101')?.ts).toBe(t)
     const plain = await connect()
     const packed = await connect()
     const plainTicks: unknown[] = []
@@ -213,8 +213,8 @@ describe('authentication and scope', () => {
 
   it("lets a city's account subscribe to its city but not to the province", async () => {
     await ingest([aqi('AQ-990101-01', '990101', 88, T + 180_000), aqi('AQ-990200-01', '990200', 99, T + 180_000)])
-    // One tick turns stored points into region values.
-    await new Promise((r) => setTimeout(r, 300))
+    // A tick turns stored points into region values.
+    await expect.poll(() => server.hub.value('env.aqi', '990200')?.ts).toBe(T + 180_000)
     const socket = await connect({ name: 'city-viewer', role: 'leader', region: '990100' })
     const province = await subscribe(socket, { region: '990000' })
     expect(province).toMatchObject({ ok: false, error: { code: 'outside_scope' } })
