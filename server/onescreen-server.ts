@@ -11,6 +11,7 @@ import { bootstrapHistory } from './history-bootstrap'
 import { loadCatalog } from './catalog/load-catalog'
 import { loadScorecard } from './scorecard/load-scorecard'
 import { AuthService } from './auth/auth-service'
+import { ClickHouseAuthStore } from './storage/auth-tables'
 import type { AlertService } from './alerting/alert-service'
 import { createAlerting } from './alerting/create-alerting'
 import type { RuleEngine } from './alerting/rule-engine'
@@ -152,7 +153,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const freshness = new FreshnessTracker(catalog)
     bus.subscribe((batch) => freshness.apply(batch))
     // Accounts before anything listens: a non-loopback address with no real secrets stops here.
-    const auth = new AuthService({ client: storage.client, tables, index: catalog, log: log.child({ component: 'auth' }), now, sessionTtlMs: config.sessionTtlMs })
+    const auth = new AuthService({ store: new ClickHouseAuthStore(storage.client, tables), index: catalog, log: log.child({ component: 'auth' }), now, sessionTtlMs: config.sessionTtlMs })
     log.info(await auth.load(), 'accounts loaded')
     const firstRun = await auth.firstRun({ loopback: isLoopback(config.host), dataDir: config.dataDir, adminPassword: config.adminPassword })
     if (firstRun.created.length > 0)

@@ -1,12 +1,10 @@
-import type { ClickHouseClient } from '@clickhouse/client'
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { ROLE_PERMISSIONS, ROLES, type AccountView, type KeyView, type Me, type Permission, type Role } from '../../common/auth'
 import type { CatalogIndex } from '../../common/catalog-index'
 import type { Logger } from '../logger'
-import type { TableNames } from '../storage/tables'
-import { StorageUnavailableError } from '../../common/errors'
+import type { AccountRow, AuthStore, KeyRow, SessionRow } from './auth-store'
 import { GateFullError, WorkGate } from '../work-gate'
 import { decoyHash, generatePassword, hashPassword, verifyPassword } from './password'
 
@@ -77,43 +75,9 @@ export interface Actor {
  */
 export const HASH_GATE = { concurrency: 1, perKeyQueued: 8, maxQueued: 64 } as const
 
-interface AccountRow {
-  name: string
-  version: number
-  role: Role
-  region: string
-  password_hash: string
-  demo: number
-  disabled: number
-  created: number
-  updated: number
-  updated_by: string
-}
-
-interface SessionRow {
-  token_hash: string
-  version: number
-  account: string
-  created: number
-  expires: number
-  revoked: number
-}
-
-interface KeyRow {
-  id: string
-  version: number
-  name: string
-  key_hash: string
-  indicators: string[]
-  regions: string[]
-  created_by: string
-  created: number
-  revoked: number
-}
-
 export interface AuthServiceOptions {
-  client: ClickHouseClient
-  tables: TableNames
+  /** Where accounts, sessions, keys and the sign-in log are kept (auth-store.ts). */
+  store: AuthStore
   index: CatalogIndex
   log: Logger
   now?: () => number
@@ -131,7 +95,6 @@ export interface FirstRunCredentials {
   ingestKey: string
 }
 
-const TIME_COLUMNS = new Set(['created', 'updated', 'expires', 'at'])
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
 const KEY_PREFIX = 'osk_'
 
@@ -153,54 +116,19 @@ export class AuthService {
   }
 
   async load(): Promise<{ accounts: number; sessions: number; keys: number }> {
-    const { client, tables } = this.options
-    const read = async <T>(query: string, params: Record<string, unknown> = {}) =>
-      (await (await client.query({ query, query_params: params, format: 'JSONEachRow' })).json<T>())
-    // Times come back as epoch ms under aliases of their own (a column's own name would shadow it in WHERE).
-    for (const r of await read<AccountRow & { created_ms: string; updated_ms: string }>(
-      `SELECT name, version, role, region, password_hash, demo, disabled, updated_by,
-        toUnixTimestamp64Milli(created) AS created_ms, toUnixTimestamp64Milli(updated) AS updated_ms
-      FROM ${tables.accounts} FINAL`,
-    )) {
-      this.accounts.set(r.name, {
-        name: r.name,
-        version: Number(r.version),
-        role: r.role,
-        region: r.region,
-        password_hash: r.password_hash,
-        demo: Number(r.demo),
-        disabled: Number(r.disabled),
-        created: Number(r.created_ms),
-        updated: Number(r.updated_ms),
-        updated_by: r.updated_by,
-      })
-      this.lastVersion = Math.max(this.lastVersion, Number(r.version))
+    const { store } = this.options
+    const seen = (version: number) => (this.lastVersion = Math.max(this.lastVersion, version))
+    for (const r of await store.loadAccounts()) {
+      this.accounts.set(r.name, r)
+      seen(r.version)
     }
-    const now = this.now()
-    for (const r of await read<SessionRow & { created_ms: string; expires_ms: string }>(
-      `SELECT token_hash, version, account, toUnixTimestamp64Milli(created) AS created_ms, toUnixTimestamp64Milli(expires) AS expires_ms
-      FROM ${tables.sessions} FINAL WHERE revoked = 0 AND expires > fromUnixTimestamp64Milli({now:Int64})`,
-      { now },
-    )) {
-      const expires = Number(r.expires_ms)
-      this.sessions.set(r.token_hash, { token_hash: r.token_hash, version: Number(r.version), account: r.account, created: Number(r.created_ms), expires, revoked: 0, persistedExpires: expires })
-      this.lastVersion = Math.max(this.lastVersion, Number(r.version))
+    for (const r of await store.loadLiveSessions(this.now())) {
+      this.sessions.set(r.token_hash, { ...r, persistedExpires: r.expires })
+      seen(r.version)
     }
-    for (const r of await read<KeyRow & { created_ms: string }>(
-      `SELECT id, version, name, key_hash, indicators, regions, created_by, revoked, toUnixTimestamp64Milli(created) AS created_ms FROM ${tables.apiKeys} FINAL`,
-    )) {
-      this.keys.set(r.id, {
-        id: r.id,
-        version: Number(r.version),
-        name: r.name,
-        key_hash: r.key_hash,
-        indicators: r.indicators,
-        regions: r.regions,
-        created_by: r.created_by,
-        created: Number(r.created_ms),
-        revoked: Number(r.revoked),
-      })
-      this.lastVersion = Math.max(this.lastVersion, Number(r.version))
+    for (const r of await store.loadKeys()) {
+      this.keys.set(r.id, r)
+      seen(r.version)
     }
     return { accounts: this.accounts.size, sessions: this.sessions.size, keys: this.keys.size }
   }
@@ -223,7 +151,7 @@ export class AuthService {
     const token = randomBytes(32).toString('base64url')
     const now = this.now()
     const row: SessionRow = { token_hash: sha256(token), version: this.version(), account: account.name, created: now, expires: now + this.options.sessionTtlMs, revoked: 0 }
-    await this.insert(this.options.tables.sessions, row)
+    await this.options.store.saveSessions([row])
     this.sessions.set(row.token_hash, { ...row, persistedExpires: row.expires })
     await this.audit('login', account.name, account.name, address, '')
     return { token, expiresAt: row.expires, principal: this.principalOf(account, row.expires) }
@@ -233,7 +161,7 @@ export class AuthService {
     const hash = sha256(token)
     const session = this.sessions.get(hash)
     if (!session) return
-    await this.insert(this.options.tables.sessions, { ...stripSession(session), version: this.version(), revoked: 1 })
+    await this.options.store.saveSessions([{ ...stripSession(session), version: this.version(), revoked: 1 }])
     this.sessions.delete(hash)
     await this.audit('logout', session.account, session.account, address, '')
   }
@@ -254,7 +182,7 @@ export class AuthService {
     // restart forgets a few minutes of sliding.
     if (session.expires - session.persistedExpires > this.options.sessionTtlMs / 24) {
       session.persistedExpires = session.expires
-      this.insert(this.options.tables.sessions, { ...stripSession(session), version: this.version() }).catch((err: unknown) =>
+      this.options.store.saveSessions([{ ...stripSession(session), version: this.version() }]).catch((err: unknown) =>
         this.options.log.warn({ err }, 'a session extension was not stored; it lasts until its stored end after a restart'),
       )
     }
@@ -308,7 +236,7 @@ export class AuthService {
       created: this.now(),
       revoked: 0,
     }
-    await this.insert(this.options.tables.apiKeys, row)
+    await this.options.store.saveKey(row)
     this.keys.set(id, row)
     await this.audit('key.created', '', actor.name, address, `${id} ${input.name}`)
     return { key: `${KEY_PREFIX}${id}_${secret}`, view: keyView(row) }
@@ -319,7 +247,7 @@ export class AuthService {
     const row = this.keys.get(id)
     if (!row || !this.keyWithin(row.regions, actor.region)) throw new AuthError('not_found', `no ingest key ${id}`)
     const next = { ...row, version: this.version(), revoked: 1 }
-    await this.insert(this.options.tables.apiKeys, next)
+    await this.options.store.saveKey(next)
     this.keys.set(id, next)
     await this.audit('key.revoked', '', actor.name, address, id)
     return keyView(next)
@@ -367,7 +295,7 @@ export class AuthService {
       updated: now,
       updated_by: actor.name,
     }
-    await this.insert(this.options.tables.accounts, row)
+    await this.options.store.saveAccount(row)
     this.accounts.set(row.name, row)
     await this.audit('account.created', row.name, actor.name, address, `${row.role} ${row.region}`)
     return accountView(row)
@@ -398,7 +326,7 @@ export class AuthService {
       updated: this.now(),
       updated_by: actor.name,
     }
-    await this.insert(this.options.tables.accounts, next)
+    await this.options.store.saveAccount(next)
     this.accounts.set(name, next)
     const changed = Object.keys(patch).filter((k) => k !== 'password')
     await this.audit('account.updated', name, actor.name, address, [...changed, ...(patch.password !== undefined ? ['password'] : [])].join(','))
@@ -422,7 +350,7 @@ export class AuthService {
     if (current === password) throw new AuthError('bad_request', 'the new password must differ from the current one')
     const hash = await this.hash(`account:${name}`, () => hashPassword(password))
     const next: AccountRow = { ...row, version: this.version(), password_hash: hash, demo: 0, updated: this.now(), updated_by: name }
-    await this.insert(this.options.tables.accounts, next)
+    await this.options.store.saveAccount(next)
     this.accounts.set(name, next)
     await this.endSessionsOf(name, keepToken === undefined ? undefined : sha256(keepToken))
     await this.audit('password.changed', name, name, address, '')
@@ -522,7 +450,7 @@ export class AuthService {
     const ended = [...this.sessions.values()].filter((s) => s.account === name && s.token_hash !== except)
     if (ended.length === 0) return
     const version = this.version()
-    await this.insertMany(this.options.tables.sessions, ended.map((s) => ({ ...stripSession(s), version, revoked: 1 })))
+    await this.options.store.saveSessions(ended.map((s) => ({ ...stripSession(s), version, revoked: 1 })))
     for (const s of ended) this.sessions.delete(s.token_hash)
   }
 
@@ -532,21 +460,7 @@ export class AuthService {
   }
 
   private async audit(event: string, account: string, actor: string, address: string, detail: string): Promise<void> {
-    await this.insert(this.options.tables.authLog, { at: this.now(), event, account, actor, address, detail })
-  }
-
-  private insert(table: string, row: object): Promise<void> {
-    return this.insertMany(table, [row])
-  }
-
-  private async insertMany(table: string, rows: object[]): Promise<void> {
-    // Times are kept as epoch ms in memory and written as ISO text.
-    const values = rows.map((r) =>
-      Object.fromEntries(Object.entries(r).map(([k, v]) => [k, TIME_COLUMNS.has(k) && typeof v === 'number' ? new Date(v).toISOString() : v])),
-    )
-    await this.options.client.insert({ table, values, format: 'JSONEachRow' }).catch((err: unknown) => {
-      throw new StorageUnavailableError(err)
-    })
+    await this.options.store.appendAuthLog({ at: this.now(), event, account, actor, address, detail })
   }
 }
 
