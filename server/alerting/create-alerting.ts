@@ -7,6 +7,7 @@ import type { TableNames } from '../storage/tables'
 import type { AlertLog } from './alert-feed'
 import { AlertService } from './alert-service'
 import { RuleEngine } from './rule-engine'
+import { ClickHouseRuleRecords } from '../storage/rule-tables'
 import { RuleStore } from './rule-store'
 
 /**
@@ -50,7 +51,7 @@ export interface AlertingDeps {
 
 export async function createAlerting(deps: AlertingDeps): Promise<Alerting> {
   const { now, log } = deps
-  const rules = new RuleStore({ client: deps.client, tables: deps.tables, index: deps.index, seedDir: deps.seedDir, log: log.child({ component: 'rules' }), now })
+  const rules = new RuleStore({ records: new ClickHouseRuleRecords(deps.client, deps.tables), index: deps.index, seedDir: deps.seedDir, log: log.child({ component: 'rules' }), now })
   log.info(await rules.load(), 'alert rules loaded')
   const engine = new RuleEngine(deps.index, [], { timeZone: deps.timeZone })
   const service = new AlertService({ feed: deps.feed, engine, index: deps.index, now, log: log.child({ component: 'alerts' }), currentValue: deps.currentValue })

@@ -7,7 +7,8 @@ import { readTimestamp } from '../../ingest/replay-plan'
 import { RuleSchema, RulesFileSchema, type Rule } from '../../common/rule-schema'
 import { loadCatalog } from '../catalog/load-catalog'
 import { DEFAULT_DETECT_RULE_ID, defaultDetectRule, detect, lateRows, seriesFor } from './offline-detect'
-import { RULES_DIR, validateRuleAgainstCatalog } from './rule-store'
+import { RULES_DIR } from './rule-files'
+import { validateRuleAgainstCatalog } from './rule-validation'
 import { describeZodError } from '../../common/zod-problems'
 
 /**

@@ -1,6 +1,6 @@
 import type { CatalogIndex } from '../../common/catalog-index'
 import type { Rule } from '../../common/rule-schema'
-import { readRuleFiles } from './rule-store'
+import { readRuleFiles } from './rule-files'
 import { RuleEngine } from './rule-engine'
 
 /**

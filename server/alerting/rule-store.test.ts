@@ -1,200 +1,102 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
-import { DOMAINS } from '../../common/catalog-schema'
-import { ConditionSchema, RuleSchema, type Rule, type RuleInput } from '../../common/rule-schema'
-import { testRuleInput } from '../../test/fixtures/rules'
-import { loadCatalog } from '../catalog/load-catalog'
+import { afterAll, describe, expect, it } from 'vitest'
+import { StorageUnavailableError } from '../../common/errors'
+import { MemoryRuleRecords } from '../../test/fakes/memory-rule-records'
 import { testCatalog } from '../../test/fixtures/catalog'
-import { parseRule, readRuleFiles, RuleValidationError, validateRuleAgainstCatalog } from './rule-store'
+import { testRuleInput } from '../../test/fixtures/rules'
+import { createLogger } from '../logger'
+import { RuleStore } from './rule-store'
+import { RuleValidationError } from './rule-validation'
 
-const REPO = path.resolve(import.meta.dirname, '../..')
-const DEFAULT_RULES_DIR = path.join(REPO, 'sample-data/rules')
-const sampleCatalog = loadCatalog(path.join(REPO, 'sample-data'))
-const catalog = testCatalog()
+/** The rule store's own logic (versions, audit, repair, seeding) over its records in memory. */
 
-/** A valid rule over air stations; each case below breaks one thing. */
-const aqiRule = (over: Partial<RuleInput> = {}): RuleInput =>
-  testRuleInput({
-    id: 'aqi-test',
-    condition: { kind: 'threshold', op: 'above', value: 200, recover: 180 },
-    forPoints: 2,
-    severity: 'critical',
-    message: { zh: '{station}{value}', en: '{station} {value} above {threshold}' },
-    ...over,
+const index = testCatalog()
+const seedDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rule-seed-'))
+fs.writeFileSync(path.join(seedDir, 'env.json'), JSON.stringify({ rules: [testRuleInput({ id: 'seeded-a' }), testRuleInput({ id: 'seeded-b' })] }))
+afterAll(() => fs.rmSync(seedDir, { recursive: true, force: true }))
+
+function store(records = new MemoryRuleRecords(), seed = seedDir) {
+  let now = 1_790_000_000_000
+  return { records, rules: new RuleStore({ records, index, seedDir: seed, log: createLogger('silent'), now: () => (now += 1000) }) }
+}
+
+describe('RuleStore over its records', () => {
+  it('seeds the default rules on a first start only, with the file as the author', async () => {
+    const { records, rules } = store()
+    expect(await rules.load()).toEqual({ rules: 2, seeded: 2, repaired: 0 })
+    expect(rules.describe('seeded-a')).toMatchObject({ version: 1, updatedBy: 'seed:env.json' })
+    const again = store(records).rules
+    expect(await again.load()).toEqual({ rules: 2, seeded: 0, repaired: 0 })
+    expect(records.changes).toHaveLength(2)
   })
 
-const rule = (over: Partial<RuleInput> = {}): Rule => RuleSchema.parse(aqiRule(over))
-
-describe('default rules', () => {
-  const entries = readRuleFiles(DEFAULT_RULES_DIR, sampleCatalog)
-  const rules = entries.map((e) => e.rule)
-
-  it('validate against the sample catalog and the test catalog', () => {
-    expect(rules.length).toBeGreaterThanOrEqual(15)
-    // readRuleFiles throws on any problem; this says which rule, should one appear.
-    for (const r of rules) expect(validateRuleAgainstCatalog(r, sampleCatalog), r.id).toEqual([])
-    expect(readRuleFiles(DEFAULT_RULES_DIR, catalog)).toHaveLength(rules.length)
+  it('numbers every change, audits who and what, and does not audit storing the same definition again', async () => {
+    const { records, rules } = store()
+    await rules.load()
+    const heard: string[][] = []
+    rules.subscribe((list) => heard.push(list.map((r) => r.id)))
+    expect(await rules.put(testRuleInput({ id: 'seeded-a' }), 'wang')).toMatchObject({ created: false, version: 1 })
+    expect(await rules.put(testRuleInput({ id: 'seeded-a', severity: 'critical' }), 'wang')).toMatchObject({ created: false, version: 2 })
+    expect(await rules.setEnabled('seeded-a', false, 'li')).toMatchObject({ version: 3 })
+    expect(await rules.remove('seeded-b', 'li')).toMatchObject({ version: 2 })
+    expect((await rules.history('seeded-a')).map((c) => [c.version, c.action, c.actor])).toEqual([
+      [3, 'disabled', 'li'],
+      [2, 'updated', 'wang'],
+      [1, 'created', 'seed:env.json'],
+    ])
+    expect(records.current.get('seeded-b')).toMatchObject({ version: 2, rule: null, previous: expect.objectContaining({ id: 'seeded-b' }) })
+    expect(heard).toHaveLength(3)
+    // A deleted id starts again above its last version, so versions only grow.
+    expect(await rules.put(testRuleInput({ id: 'seeded-b' }), 'li')).toMatchObject({ created: true, version: 3 })
   })
 
-  it('cover every domain and every condition kind', () => {
-    const domains = new Set(rules.map((r) => sampleCatalog.indicator(r.indicator)!.domain))
-    expect([...domains].sort()).toEqual([...DOMAINS].sort())
-    const kinds = new Set(rules.map((r) => r.condition.kind))
-    expect([...kinds].sort()).toEqual(ConditionSchema.options.map((o) => o.shape.kind.value).sort())
-    for (const domain of DOMAINS) {
-      const file = entries.filter((e) => sampleCatalog.indicator(e.rule.indicator)!.domain === domain).map((e) => path.basename(e.file))
-      expect(new Set(file), domain).toEqual(new Set([`${domain}.json`]))
-    }
+  it('refuses an invalid rule or actor, naming the field, and stores nothing', async () => {
+    const { records, rules } = store()
+    await rules.load()
+    expect(() => rules.put(testRuleInput({ id: 'bad', condition: { kind: 'threshold', op: 'above', value: 99_999 } }), 'wang')).toThrow(/condition\.value: 99999 is outside env\.aqi's range/)
+    expect(() => rules.put(testRuleInput({ id: 'ok' }), ' ')).toThrow(RuleValidationError)
+    expect(records.changes).toHaveLength(2)
   })
 
-  it('include "AQI above 200 for two consecutive points is critical"', () => {
-    const aqi = rules.filter(
-      (r) =>
-        r.indicator === 'env.aqi' &&
-        r.condition.kind === 'threshold' &&
-        r.condition.op === 'above' &&
-        r.condition.value === 200 &&
-        r.condition.recover !== undefined &&
-        r.condition.recover < 200 &&
-        r.forPoints === 2 &&
-        r.severity === 'critical' &&
-        r.enabled,
-    )
-    expect(aqi).toHaveLength(1)
-    expect(aqi[0]!.scope).toEqual({ stationKind: 'air' })
+  it('when the audit log cannot be written, the change is refused as unavailable and nothing changes', async () => {
+    const { records, rules } = store()
+    await rules.load()
+    records.failAudit = true
+    await expect(rules.remove('seeded-a', 'wang')).rejects.toBeInstanceOf(StorageUnavailableError)
+    expect(rules.get('seeded-a')).toBeDefined()
   })
 
-  it('have one baseline rule (the default of `npm run detect`), with default parameters', () => {
-    const baseline = rules.filter((r) => r.condition.kind === 'baseline')
-    expect(baseline.map((r) => [r.id, r.condition])).toEqual([['traffic-speed-baseline', { kind: 'baseline' }]])
+  it('a change audited but not written to the current rules stands, is retried at the next change, and a restart repairs it', async () => {
+    const { records, rules } = store()
+    await rules.load()
+    records.failCurrent = true
+    await rules.put(testRuleInput({ id: 'seeded-a', severity: 'critical' }), 'wang')
+    expect(rules.get('seeded-a')!.severity).toBe('critical')
+    expect(records.current.get('seeded-a')!.version).toBe(1)
+
+    const restarted = store(records).rules
+    records.failCurrent = false
+    expect(await restarted.load()).toEqual({ rules: 2, seeded: 0, repaired: 1 })
+    expect(records.current.get('seeded-a')).toMatchObject({ version: 2, rule: expect.objectContaining({ severity: 'critical' }) })
+
+    // The next change writes what is still owed first.
+    records.failCurrent = true
+    await restarted.put(testRuleInput({ id: 'seeded-b', severity: 'info' }), 'wang')
+    expect(records.current.get('seeded-b')!.version).toBe(1)
+    records.failCurrent = false
+    await restarted.put(testRuleInput({ id: 'seeded-a', severity: 'info' }), 'wang')
+    expect(records.current.get('seeded-b')).toMatchObject({ version: 2, rule: expect.objectContaining({ severity: 'info' }) })
+    expect(records.current.get('seeded-a')!.version).toBe(3)
   })
 
-  it('include the two cross-checks of the issue', () => {
-    const cross = rules.flatMap((r) => (r.condition.kind === 'crossCheck' ? [[r.indicator, ...r.condition.with.map((w) => w.indicator)]] : []))
-    expect(cross).toContainEqual(['pov.income_per_capita', 'pov.fund_disbursement_rate'])
-    expect(cross).toContainEqual(['env.aqi', 'env.polluter_exceedances'])
-  })
-
-  it('have unique ids, messages in both languages with placeholders, and escalation only above info', () => {
-    expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length)
-    for (const r of rules) {
-      // Where: the region, or the station (whose name carries its region).
-      expect(r.message.zh, r.id).toMatch(/\{region\}|\{station\}/)
-      expect(r.message.en, r.id).toMatch(/\{region\}|\{station\}/)
-      expect(r.message.zh, r.id).toMatch(/[\u4e00-\u9fff]/)
-      if (r.severity !== 'info') expect(r.escalateAfter, r.id).toBeGreaterThan(0)
-    }
-  })
-})
-
-describe('validateRuleAgainstCatalog', () => {
-  it('accepts a fitting rule', () => {
-    expect(validateRuleAgainstCatalog(rule(), catalog)).toEqual([])
-    expect(validateRuleAgainstCatalog(rule({ scope: { level: 'county' }, message: { zh: '{region}', en: '{region}' } }), catalog)).toEqual([])
-    expect(validateRuleAgainstCatalog(rule({ scope: { stationKind: 'air', region: '990200' } }), catalog)).toEqual([])
-    expect(validateRuleAgainstCatalog(rule({ scope: { level: 'county', region: '990100' }, message: { zh: '{region}', en: '{region}' } }), catalog)).toEqual([])
-  })
-
-  it.each<[string, Partial<RuleInput>, RegExp]>([
-    ['unknown indicator', { indicator: 'env.nope' }, /^indicator: unknown indicator env\.nope/],
-    ['station kind of another indicator', { scope: { stationKind: 'traffic' } }, /^scope\.stationKind: env\.aqi is measured at air stations, not traffic$/],
-    [
-      'station kind for a region indicator',
-      { indicator: 'biz.online_rate', scope: { stationKind: 'air' }, condition: { kind: 'threshold', op: 'below', value: 90 } },
-      /^scope\.stationKind: biz\.online_rate is reported by regions, not measured at stations/,
-    ],
-    ['unknown region', { scope: { stationKind: 'air', region: '123456' } }, /^scope\.region: unknown region 123456$/],
-    ['no stations of the kind in the region', { scope: { stationKind: 'air', region: '990102' } }, /^scope\.region: there are no air stations within 990102$/],
-    ['a level below the region', { scope: { level: 'city', region: '990101' }, message: { zh: '{region}', en: '{region}' } }, /^scope\.level: 990101 is a county with no city regions within it$/],
-    ['a threshold outside the range', { condition: { kind: 'threshold', op: 'above', value: 600 } }, /^condition\.value: 600 is outside env\.aqi's range \[0, 500\]$/],
-    ['a recovery level outside the range', { condition: { kind: 'threshold', op: 'below', value: 400, recover: 501 } }, /^condition\.recover: 501 is outside/],
-    ['an impossible change', { condition: { kind: 'rateOfChange', windowSeconds: 60, direction: 'rise', absolute: 900 } }, /^condition\.absolute: a change of 900 cannot happen/],
-    [
-      'a cross-check with an unknown indicator',
-      { scope: { level: 'county' }, condition: { kind: 'crossCheck', op: 'above', value: 150, with: [{ indicator: 'env.nope', op: 'below', value: 1 }] }, message: { zh: '{region}', en: '{region}' } },
-      /^condition\.with\.0\.indicator: unknown indicator env\.nope$/,
-    ],
-    [
-      'a cross-check with itself',
-      { scope: { level: 'county' }, condition: { kind: 'crossCheck', op: 'above', value: 150, with: [{ indicator: 'env.aqi', op: 'below', value: 1 }] }, message: { zh: '{region}', en: '{region}' } },
-      /^condition\.with\.0\.indicator: env\.aqi is already part of this cross-check$/,
-    ],
-    [
-      'a cross-check value outside its indicator range',
-      { scope: { level: 'county' }, condition: { kind: 'crossCheck', op: 'above', value: 150, with: [{ indicator: 'env.water_compliance', op: 'below', value: 120 }] }, message: { zh: '{region}', en: '{region}' } },
-      /^condition\.with\.0\.value: 120 is outside env\.water_compliance's range/,
-    ],
-    [
-      'a cross-check over stations',
-      { condition: { kind: 'crossCheck', op: 'above', value: 150, with: [{ indicator: 'env.polluter_exceedances', op: 'below', value: 1 }] } },
-      /^scope\.stationKind: a cross-check compares indicators of one region/,
-    ],
-    ['forPoints on a stale rule', { condition: { kind: 'stale', cadences: 3 }, message: { zh: '{station}', en: '{station}' } }, /^forPoints: a stale condition/],
-    ['an unknown placeholder', { message: { zh: '{station}', en: '{stattion} is high' } }, /^message\.en: unknown placeholder \{stattion\}/],
-    ['{station} in a rule over regions', { scope: { level: 'county' } }, /^message\.zh: \{station\} is empty for a rule over regions/],
-    ['{threshold} without one', { condition: { kind: 'flatline', cadences: 3 } }, /^message\.en: \{threshold\} has no value for a flatline condition$/],
-    ['{value} in a stale rule', { forPoints: undefined, condition: { kind: 'stale', cadences: 3 }, message: { zh: '{value}', en: 'x' } }, /^message\.zh: \{value\} has no value for a stale condition/],
-  ])('refuses %s, naming the field', (_what, over, expected) => {
-    const problems = validateRuleAgainstCatalog(rule(over), catalog)
-    expect(problems.some((p) => expected.test(p)), problems.join('\n')).toBe(true)
-  })
-})
-
-describe('parseRule', () => {
-  it.each<[string, unknown, RegExp]>([
-    ['recovery on the wrong side', aqiRule({ condition: { kind: 'threshold', op: 'above', value: 200, recover: 250 } }), /condition\.recover: recover must be on the clear side of value/],
-    ['a missing field', { ...aqiRule(), severity: undefined }, /^severity is required$/],
-    ['an unknown field', { ...aqiRule(), colour: 'red' }, /^colour: unknown field$/],
-    ['an unknown condition kind', aqiRule({ condition: { kind: 'spike' } as never }), /^condition\.kind: /],
-    ['a bad id', aqiRule({ id: 'AQI Rule' }), /^id: id must be 2–64 lowercase letters, digits or dashes$/],
-    ['both a level and a station kind', aqiRule({ scope: { level: 'county', stationKind: 'air' } }), /^scope\.stationKind: a scope is regions of a level or stations of a kind/],
-    ['a scope out of the catalog', aqiRule({ scope: { stationKind: 'traffic' } }), /^scope\.stationKind: env\.aqi is measured at air stations, not traffic$/],
-    ['not an object', 'env.aqi > 200', /^\(body\): /],
-  ])('refuses %s', (_what, input, expected) => {
-    let error: unknown
-    try {
-      parseRule(input, catalog)
-    } catch (err) {
-      error = err
-    }
-    if (!(error instanceof RuleValidationError)) throw new Error(`expected a RuleValidationError, got ${String(error)}`)
-    const problems = error.problems
-    expect(problems.some((p) => expected.test(p)), problems.join('\n')).toBe(true)
-  })
-
-  it('fills the defaults', () => {
-    expect(parseRule(aqiRule(), catalog)).toMatchObject({ enabled: true, for: 0, keepFiringFor: 0 })
-  })
-})
-
-describe('readRuleFiles', () => {
-  const dirs: string[] = []
-  afterEach(() => {
-    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true })
-  })
-  function rulesDir(files: Record<string, unknown>): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onescreen-rules-'))
-    dirs.push(dir)
-    for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), typeof content === 'string' ? content : JSON.stringify(content))
-    return dir
-  }
-
-  it('reads every .json file in name order and ignores others', () => {
-    const dir = rulesDir({ 'b.json': { rules: [aqiRule({ id: 'bee' })] }, 'a.json': { rules: [aqiRule({ id: 'ay' })] }, 'notes.txt': 'not rules' })
-    expect(readRuleFiles(dir, catalog).map((e) => [path.basename(e.file), e.rule.id])).toEqual([['a.json', 'ay'], ['b.json', 'bee']])
-  })
-
-  it.each<[string, Record<string, unknown>, RegExp]>([
-    ['a schema problem', { 'env.json': { rules: [aqiRule({ id: 'ok-rule' }), aqiRule({ id: 'bad-recover', condition: { kind: 'threshold', op: 'above', value: 200, recover: 250 } })] } }, /env\.json: rule bad-recover \(rules\[1\]\): condition\.recover: recover must be on the clear side/],
-    ['a catalog problem', { 'env.json': { rules: [aqiRule({ id: 'wrong-kind', scope: { stationKind: 'traffic' } })] } }, /env\.json: rule wrong-kind \(rules\[0\]\): scope\.stationKind: env\.aqi is measured at air stations, not traffic/],
-    ['a rule without an id', { 'env.json': { rules: [{ ...aqiRule(), id: undefined }] } }, /env\.json: rule rules\[0\]: id is required/],
-    ['a file that is not a rules file', { 'env.json': [aqiRule()] }, /env\.json: must be an object \{ "rules": \[ … \] \}/],
-    ['bad JSON', { 'env.json': '{ "rules": [' }, /env\.json: not readable JSON/],
-    ['an id used twice', { 'a.json': { rules: [aqiRule({ id: 'twice' })] }, 'b.json': { rules: [aqiRule({ id: 'twice' })] } }, /b\.json: rule twice \(rules\[0\]\): id: twice is also defined in .*a\.json/],
-  ])('refuses %s, naming the file, the rule and the field', (_what, files, expected) => {
-    const dir = rulesDir(files)
-    expect(() => readRuleFiles(dir, catalog)).toThrow(expected)
+  it('leaves out a stored rule that no longer fits the schema, without tombstoning it', async () => {
+    const { records, rules } = store()
+    await rules.load()
+    records.changes.push({ id: 'future', version: 1, at: 0, actor: 'x', action: 'created', before: null, after: JSON.stringify({ id: 'future', kind: 'from a later version' }) })
+    const again = store(records).rules
+    expect(await again.load()).toEqual({ rules: 2, seeded: 0, repaired: 0 })
+    expect(again.get('future')).toBeUndefined()
   })
 })

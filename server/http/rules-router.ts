@@ -3,15 +3,8 @@ import { z } from 'zod'
 import type { CatalogIndex } from '../../common/catalog-index'
 import { RuleSchema, ScopeSchema, type Rule } from '../../common/rule-schema'
 import { accountOf, requirePermission, scopeOf } from '../auth/http-auth'
-import {
-  fieldProblems,
-  parseRule,
-  RuleNotFoundError,
-  RuleValidationError,
-  type RuleChange,
-  type RuleStore,
-  type StoredRule,
-} from '../alerting/rule-store'
+import { RuleNotFoundError, type RuleChange, type RuleStore, type StoredRule } from '../alerting/rule-store'
+import { fieldProblems, parseRule, RuleValidationError } from '../alerting/rule-validation'
 import { ApiError } from './api-error'
 import { codeParam, parseQuery, requireIndicator } from './validate'
 

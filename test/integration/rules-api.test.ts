@@ -2,7 +2,9 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Rule, RuleInput } from '../../common/rule-schema'
-import { readRuleFiles, RULES_DIR, RuleStore } from '../../server/alerting/rule-store'
+import { readRuleFiles, RULES_DIR } from '../../server/alerting/rule-files'
+import { RuleStore } from '../../server/alerting/rule-store'
+import { ClickHouseRuleRecords } from '../../server/storage/rule-tables'
 import { MAX_RULE_BODY_BYTES, type RuleBody, type RuleHistoryBody, type RulesListBody } from '../../server/http/rules-router'
 import { createLogger } from '../../server/logger'
 import { migrate, schemaContext } from '../../server/storage/migrations'
@@ -155,7 +157,7 @@ describe('seeding', () => {
     try {
       const bad = countyAqiRule({ id: 'bad-recover', condition: { kind: 'threshold', op: 'above', value: 150, recover: 170 } })
       fs.writeFileSync(path.join(seedDir, 'environment.json'), JSON.stringify({ rules: [countyAqiRule(), bad] }))
-      const store = () => new RuleStore({ client: server!.storage.client, tables: ctx.tables, index: server!.catalog, seedDir, log })
+      const store = () => new RuleStore({ records: new ClickHouseRuleRecords(server!.storage.client, ctx.tables), index: server!.catalog, seedDir, log })
       await expect(store().load()).rejects.toThrow(/environment\.json: rule bad-recover \(rules\[1\]\): condition\.recover: recover must be on the clear side of value/)
       const rs = await server!.storage.client.query({ query: `SELECT count() AS n FROM ${ctx.tables.ruleChanges}`, format: 'JSONEachRow' })
       expect((await rs.json<{ n: number | string }>()).map((r) => Number(r.n))).toEqual([0])
@@ -166,7 +168,7 @@ describe('seeding', () => {
       expect(fixed.list().map((r) => r.id)).toEqual(['test-county-aqi'])
 
       // Without a rules directory a first start simply has no rules.
-      const none = new RuleStore({ client: server!.storage.client, tables: tableNames('onescreen_rules_none'), index: server!.catalog, seedDir: path.join(seedDir, 'missing'), log })
+      const none = new RuleStore({ records: new ClickHouseRuleRecords(server!.storage.client, tableNames('onescreen_rules_none')), index: server!.catalog, seedDir: path.join(seedDir, 'missing'), log })
       await migrate(server!.storage.client, schemaContext('onescreen_rules_none', 'Asia/Shanghai', 90), log)
       expect(await none.load()).toEqual({ rules: 0, seeded: 0, repaired: 0 })
     } finally {
