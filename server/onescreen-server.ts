@@ -25,6 +25,7 @@ import type { Logger } from './logger'
 import { migrate, schemaContext } from './storage/migrations'
 import { repairRollups } from './storage/rollup-repair'
 import { AlertFeed } from './alerting/alert-feed'
+import { ClickHouseAlertEventRows } from './storage/alert-event-tables'
 import { FreshnessTracker, STALE_AFTER_CADENCES } from './live/freshness'
 import { Metrics } from './metrics'
 import { LiveHub } from './live/live-hub'
@@ -131,7 +132,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     bus.subscribe((batch) => regionSeries.noteBatch(batch))
     const hub = new LiveHub(catalog)
     bus.subscribe((batch) => hub.apply(batch))
-    const alerts = new AlertFeed(storage.client, tables, { ringSize: config.alertRingSize, now, log: log.child({ component: 'alert-log' }) })
+    const alerts = new AlertFeed(new ClickHouseAlertEventRows(storage.client, tables), { ringSize: config.alertRingSize, now, log: log.child({ component: 'alert-log' }) })
     await alerts.load()
 
     // Alerting: rules from storage (seeded from the catalog's rules/ on a first start),

@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { applyEvent, emptyBook } from '../../common/alert-state'
-import { tableNames } from '../storage/tables'
-import { AlertFeed, type AlertEventStorage } from './alert-feed'
+import { AlertFeed, type AlertEventRows, type StoredAlertEvent } from './alert-feed'
 
 /**
  * Stored rows as storage hands them back, bad ones included: the feed leaves
@@ -10,15 +9,18 @@ import { AlertFeed, type AlertEventStorage } from './alert-feed'
 
 const T0 = Date.parse('2026-12-01T08:00:00Z')
 
-/** The table in memory: every query answers with all of it (the tests keep it smaller than the ring). */
-class StoredRows implements AlertEventStorage {
+/** The table in memory: every read answers with all of it (the tests keep it smaller than the ring). */
+class StoredRows implements AlertEventRows {
   constructor(readonly rows: Array<Record<string, unknown>>) {}
-  async query() {
-    const rows = this.rows.map((r) => ({ ...r }))
-    return { json: async (): Promise<unknown[]> => rows }
+  private async all(): Promise<unknown[]> {
+    return this.rows.map((r) => ({ ...r }))
   }
-  async insert(params: { values: Array<Record<string, unknown>> }) {
-    this.rows.push(...params.values)
+  latest = () => this.all()
+  ofAlert = () => this.all()
+  forRebuild = () => this.all()
+  after = () => this.all()
+  async insert(row: StoredAlertEvent) {
+    this.rows.push({ ...row })
   }
 }
 
@@ -48,7 +50,7 @@ async function loaded(bad: Record<string, unknown>) {
     row(4, 'assigned', { assignee: 'team-1' }),
   ])
   const log = { error: vi.fn() }
-  const feed = new AlertFeed(storage, tableNames('onescreen'), { log })
+  const feed = new AlertFeed(storage, { log })
   await feed.load()
   const book = emptyBook()
   for (const envelope of await feed.eventsForRebuild(0)) applyEvent(book, envelope)
@@ -104,7 +106,7 @@ describe('AlertFeed reading stored events back', () => {
 
   it('goes on numbering after a refused row that is the newest one', async () => {
     const storage = new StoredRows([row(1, 'raised', raisedData, { actor: 'system' }), row(2, 'assigned', {})])
-    const feed = new AlertFeed(storage, tableNames('onescreen'))
+    const feed = new AlertFeed(storage)
     await feed.load()
     expect(feed.lastSeq).toBe(2)
     expect(feed.rejectedOnLoad).toBe(1)

@@ -2,7 +2,6 @@ import { z } from 'zod'
 import { parseAlertEvent, type AlertEvent } from '../../common/alert-events'
 import type { AlertEnvelope } from '../../common/live-contract'
 import type { Logger } from '../logger'
-import type { TableNames } from '../storage/tables'
 import { StorageUnavailableError } from '../../common/errors'
 import { describeZodError } from '../../common/zod-problems'
 
@@ -16,14 +15,37 @@ import { describeZodError } from '../../common/zod-problems'
 
 export type AlertListener = (envelope: AlertEnvelope) => void
 
+/** One event as it is stored: its number, where and who, and its data as JSON text. */
+export interface StoredAlertEvent {
+  seq: number
+  at: number
+  alert_id: string
+  type: string
+  region: string
+  indicator: string
+  station: string
+  actor: string
+  data: string
+  /** When it was written (epoch ms). */
+  logged: number
+}
+
 /**
- * What the feed needs of storage (the ClickHouse client is one): rows back as
- * JSON, and an insert. Rows come back `unknown`: the feed checks them itself,
- * and a unit test can hand it stored rows as they are, bad ones included.
+ * Where the log's events are kept (the ClickHouse adapter is
+ * server/storage/alert-event-tables.ts). Rows come back `unknown`: the feed
+ * checks each one itself, so a unit test can hand it stored rows as they are,
+ * bad ones included. All of them oldest first.
  */
-export interface AlertEventStorage {
-  query(params: { query: string; query_params: Record<string, unknown>; format: 'JSONEachRow' }): Promise<{ json(): Promise<unknown[]> }>
-  insert(params: { table: string; values: Array<Record<string, unknown>>; format: 'JSONEachRow' }): Promise<unknown>
+export interface AlertEventRows {
+  /** The newest `n` events. */
+  latest(n: number): Promise<unknown[]>
+  /** One alert's (or silence's) events. */
+  ofAlert(alertId: string): Promise<unknown[]>
+  /** Every event of every alert or silence still open, or touched since `since`. */
+  forRebuild(since: number): Promise<unknown[]>
+  /** At most `n` events numbered after `seq`. */
+  after(seq: number, n: number): Promise<unknown[]>
+  insert(row: StoredAlertEvent): Promise<void>
 }
 
 export interface AlertFeedOptions {
@@ -48,8 +70,7 @@ export class AlertFeed implements AlertLog {
   private readonly log: Pick<Logger, 'error'> | undefined
 
   constructor(
-    private readonly client: AlertEventStorage,
-    private readonly tables: TableNames,
+    private readonly rows: AlertEventRows,
     options: AlertFeedOptions = {},
   ) {
     this.ringSize = Math.max(1, options.ringSize ?? 10_000)
@@ -75,12 +96,7 @@ export class AlertFeed implements AlertLog {
 
   /** Continues numbering after what storage holds and refills the ring. */
   async load(): Promise<void> {
-    const rs = await this.client.query({
-      query: `SELECT * FROM (${selectEvents(this.tables)} ORDER BY seq DESC LIMIT {n:UInt32}) ORDER BY seq`,
-      query_params: { n: this.ringSize },
-      format: 'JSONEachRow',
-    })
-    const { events, lastSeq } = this.read(await rs.json())
+    const { events, lastSeq } = this.read(await this.rows.latest(this.ringSize))
     this.ring.splice(0, this.ring.length, ...events)
     // A refused event still took its number: numbering goes on after it.
     this.seq = lastSeq ?? 0
@@ -123,25 +139,19 @@ export class AlertFeed implements AlertLog {
     const event = checked.event
     const run = this.tail.then(async () => {
       const envelope: AlertEnvelope = { seq: this.seq + 1, event }
-      await this.client
+      await this.rows
         .insert({
-        table: this.tables.alertEvents,
-        values: [
-          {
-            seq: envelope.seq,
-            at: event.at,
-            alert_id: event.alertId,
-            type: event.type,
-            region: event.region,
-            indicator: event.indicator,
-            station: event.station,
-            actor: event.actor,
-            data: JSON.stringify(event.data),
-            logged: this.now(),
-          },
-        ],
-        format: 'JSONEachRow',
-      })
+          seq: envelope.seq,
+          at: event.at,
+          alert_id: event.alertId,
+          type: event.type,
+          region: event.region,
+          indicator: event.indicator,
+          station: event.station,
+          actor: event.actor,
+          data: JSON.stringify(event.data),
+          logged: this.now(),
+        })
         .catch((err: unknown) => {
           throw new StorageUnavailableError(err)
         })
@@ -158,12 +168,7 @@ export class AlertFeed implements AlertLog {
 
   /** One alert's (or silence's) events, oldest first. */
   async eventsOf(alertId: string): Promise<AlertEnvelope[]> {
-    const rs = await this.client.query({
-      query: `${selectEvents(this.tables)} WHERE alert_id = {id:String} ORDER BY seq`,
-      query_params: { id: alertId },
-      format: 'JSONEachRow',
-    })
-    return this.read(await rs.json()).events
+    return this.read(await this.rows.ofAlert(alertId)).events
   }
 
   /**
@@ -171,15 +176,7 @@ export class AlertFeed implements AlertLog {
    * still open, or touched since `since` (older, finished ones are history).
    */
   async eventsForRebuild(since: number): Promise<AlertEnvelope[]> {
-    const rs = await this.client.query({
-      query: `${selectEvents(this.tables)} WHERE alert_id IN (
-          SELECT alert_id FROM ${this.tables.alertEvents} GROUP BY alert_id
-          HAVING argMax(type, seq) NOT IN ('resolved', 'silence-ended') OR max(at) >= fromUnixTimestamp64Milli({since:Int64})
-        ) ORDER BY seq`,
-      query_params: { since },
-      format: 'JSONEachRow',
-    })
-    return this.read(await rs.json()).events
+    return this.read(await this.rows.forRebuild(since)).events
   }
 
   /** Resolves once every append asked for so far has been stored (or failed). */
@@ -205,12 +202,7 @@ export class AlertFeed implements AlertLog {
     let after = lastSeq
     // Page through storage: `keep` filters in memory, so a page may keep little.
     while (out.length < MAX_REPLAY && after < this.seq) {
-      const rs = await this.client.query({
-        query: `${selectEvents(this.tables)} WHERE seq > {after:UInt64} ORDER BY seq LIMIT {n:UInt32}`,
-        query_params: { after, n: MAX_REPLAY },
-        format: 'JSONEachRow',
-      })
-      const { events, lastSeq } = this.read(await rs.json())
+      const { events, lastSeq } = this.read(await this.rows.after(after, MAX_REPLAY))
       if (lastSeq === undefined) break
       for (const e of events) if (keep(e.event) && out.length < MAX_REPLAY) out.push(e)
       after = lastSeq
@@ -243,10 +235,6 @@ const StoredRowSchema = z.object({
   actor: z.string(),
   data: z.string(),
 })
-
-function selectEvents(t: TableNames): string {
-  return `SELECT seq, toUnixTimestamp64Milli(at) AS at, alert_id, type, region, indicator, station, actor, data FROM ${t.alertEvents}`
-}
 
 type ReadRow = { seq: number; event: AlertEvent } | { seq: number; alertId?: string; type?: string; reason: string }
 

@@ -4,6 +4,7 @@ import fs from 'node:fs'
 import { AlertService } from '../../server/alerting/alert-service'
 import { RuleEngine } from '../../server/alerting/rule-engine'
 import { AlertFeed } from '../../server/alerting/alert-feed'
+import { ClickHouseAlertEventRows } from '../../server/storage/alert-event-tables'
 import { createLogger } from '../../server/logger'
 import { tableNames } from '../../server/storage/tables'
 
@@ -84,7 +85,7 @@ describe('one stored alert event that does not parse, across restarts of the log
     await client.command({ query: `CREATE TABLE ${tables.alertEvents} AS onescreen.alert_events` })
     const open = async () => {
       const log = { error: vi.fn() }
-      const feed = new AlertFeed(client, tables, { log })
+      const feed = new AlertFeed(new ClickHouseAlertEventRows(client, tables), { log })
       await feed.load()
       const service = new AlertService({ feed, engine: new RuleEngine(engineServer.catalog, []), index: engineServer.catalog, now: () => at + 60_000, log: createLogger('silent') })
       await service.load()
