@@ -26,6 +26,8 @@ import { migrate, schemaContext } from './storage/migrations'
 import { repairRollups } from './storage/rollup-repair'
 import { AlertFeed } from './alerting/alert-feed'
 import { ClickHouseAlertEventRows } from './storage/alert-event-tables'
+import { ClickHouseFeedMemory } from './storage/freshness-tables'
+import { ClickHouseHistoryStorage } from './storage/history-tables'
 import { FreshnessTracker, STALE_AFTER_CADENCES } from './live/freshness'
 import { Metrics } from './metrics'
 import { LiveHub } from './live/live-hub'
@@ -170,9 +172,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     let liveFrom = now()
     if (config.backfill) {
       const history = await bootstrapHistory({
-        client: storage.client,
-        tables,
-        store,
+        storage: new ClickHouseHistoryStorage(storage.client, tables, store),
         simulators,
         utcOffsetMinutes: config.utcOffsetMinutes,
         minuteIndicators: new Set(catalog.catalog.indicators.filter((i) => i.cadenceSeconds <= MINUTE_HISTORY_MAX_CADENCE_S).map((i) => i.code)),
@@ -197,7 +197,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     log.info({ series: latest.length }, 'live hub filled from storage')
     // What storage remembers of each feed; a monthly feed is judged over three months.
     const longestCadence = Math.max(...catalog.catalog.indicators.map((i) => i.cadenceSeconds)) * 1000
-    await freshness.load(storage.client, tables, now() - STALE_AFTER_CADENCES * longestCadence)
+    await freshness.load(new ClickHouseFeedMemory(storage.client, tables), now() - STALE_AFTER_CADENCES * longestCadence)
     // Made now that storage is open: its descriptors are counted into the reserve.
     const connections = createConnectionGuard(config.connections, log)
     const server = http.createServer(

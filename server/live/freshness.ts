@@ -1,7 +1,5 @@
-import type { ClickHouseClient } from '@clickhouse/client'
 import type { CatalogIndex } from '../../common/catalog-index'
 import type { PointBatch } from '../../common/point-batch'
-import type { TableNames } from '../storage/tables'
 
 /**
  * Whether each feed is alive: per indicator and source, the last point seen
@@ -54,6 +52,29 @@ export interface FreshnessReport {
   indicators: IndicatorFreshness[]
 }
 
+/** A feed as storage remembers it: its newest point's event time and arrival, per indicator, source and region. */
+export interface StoredFeed {
+  indicator: string
+  source: string
+  region: string
+  newest: number
+  arrived: number
+}
+
+/** A series' newest stored value's time (history included, where arrival is unknown). */
+export interface StoredSeriesEnd {
+  indicator: string
+  region: string
+  newest: number
+}
+
+/** What storage remembers of the feeds (the ClickHouse adapter is server/storage/freshness-tables.ts). */
+export interface FeedMemory {
+  /** Feeds that sent points arriving since `since`. */
+  feedsSince(since: number): Promise<StoredFeed[]>
+  seriesEnds(): Promise<StoredSeriesEnd[]>
+}
+
 export class FreshnessTracker {
   /** indicator → source → region → state. */
   private readonly feeds = new Map<string, Map<string, Map<string, SourceState>>>()
@@ -90,24 +111,12 @@ export class FreshnessTracker {
    * latest value of every series (history back-filled around the raw table),
    * whose arrival is taken as its event time.
    */
-  async load(client: ClickHouseClient, tables: TableNames, since: number): Promise<void> {
-    const raw = await client.query({
-      query: `SELECT indicator, source, region, toUnixTimestamp64Milli(max(ts)) AS newest, toUnixTimestamp64Milli(max(received)) AS arrived
-        FROM ${tables.points} WHERE received >= fromUnixTimestamp64Milli({since:Int64}) GROUP BY indicator, source, region`,
-      query_params: { since },
-      format: 'JSONEachRow',
-    })
-    for (const r of await raw.json<{ indicator: string; source: string; region: string; newest: string | number; arrived: string | number }>()) {
-      this.remember(r.indicator, r.source, r.region, Number(r.newest), Number(r.arrived))
-    }
-    const latest = await client.query({
-      query: `SELECT indicator, region, toUnixTimestamp64Milli(max(last_ts)) AS newest FROM ${tables.latest} GROUP BY indicator, region`,
-      format: 'JSONEachRow',
-    })
+  async load(memory: FeedMemory, since: number): Promise<void> {
+    for (const r of await memory.feedsSince(since)) this.remember(r.indicator, r.source, r.region, r.newest, r.arrived)
     const known = new Set([...this.feeds].filter(([, sources]) => sources.size > 0).map(([indicator]) => indicator))
-    for (const r of await latest.json<{ indicator: string; region: string; newest: string | number }>()) {
+    for (const r of await memory.seriesEnds()) {
       // Only when no source is known: history is what there is to go by.
-      if (!known.has(r.indicator)) this.remember(r.indicator, STORED_SOURCE, r.region, Number(r.newest), Number(r.newest))
+      if (!known.has(r.indicator)) this.remember(r.indicator, STORED_SOURCE, r.region, r.newest, r.newest)
     }
   }
 
