@@ -28,6 +28,7 @@ import { AlertFeed } from './alerting/alert-feed'
 import { ClickHouseAlertEventRows } from './storage/alert-event-tables'
 import { ClickHouseFeedMemory } from './storage/freshness-tables'
 import { ClickHouseHistoryStorage } from './storage/history-tables'
+import { activeParts } from './storage/storage-stats'
 import { FreshnessTracker, STALE_AFTER_CADENCES } from './live/freshness'
 import { Metrics } from './metrics'
 import { LiveHub } from './live/live-hub'
@@ -244,14 +245,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       alertEventsRefused: () => alerts.rejectedOnLoad,
       staleIndicators: () => freshness.report(now()).stale,
       rulePointsSkipped: () => engine.skipped,
-      activeParts: async () => {
-        const rs = await storage.client.query({
-          query: `SELECT table, count() AS parts FROM system.parts WHERE database = {db:String} AND active GROUP BY table`,
-          query_params: { db: storage.database },
-          format: 'JSONEachRow',
-        })
-        return (await rs.json<{ table: string; parts: string | number }>()).map((r) => ({ table: r.table, parts: Number(r.parts) }))
-      },
+      activeParts: () => activeParts(storage.client, storage.database),
     })
     undo.unshift(async () => live.close())
     await listen(server, config.port, config.host)
