@@ -1,3 +1,4 @@
+import { advanceTarget, nextChunk, recomputeChunks } from './compaction-plan'
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { CatalogIndex } from '../../common/catalog-index'
 import { startOfLocalDay } from '../../common/local-time'
@@ -226,13 +227,8 @@ export class RegionSeries {
     buckets.clear()
     this.dirtyRanges.set(step, [])
     this.recomputing.set(step, ranges)
-    const watermark = this.watermark(step)
     try {
-      // Scattered late buckets are recomputed in whole chunks: fewer, larger statements.
-      for (const [from, to] of mergeRanges(ranges, CHUNK_MS[step])) {
-        const [a, b] = [Math.max(from, this.coveredFrom(step)), Math.min(to, watermark)]
-        for (let lo = a; lo < b; lo += CHUNK_MS[step]) await this.compute(step, lo, Math.min(lo + CHUNK_MS[step], b))
-      }
+      for (const [lo, hi] of recomputeChunks(ranges, { coveredFrom: this.coveredFrom(step), watermark: this.watermark(step), chunkMs: CHUNK_MS[step] })) await this.compute(step, lo, hi)
     } catch (err) {
       // Keep the marks: the next run tries again.
       this.dirtyRanges.get(step)!.push(...ranges)
@@ -244,20 +240,23 @@ export class RegionSeries {
 
   private async advance(step: RollupStep): Promise<void> {
     const target = this.bucketStart(step, this.now() - this.grace[step])
-    let watermark = this.watermark(step)
-    if (watermark === 0) watermark = Math.min(target, Math.max(this.coveredFrom(step), await this.earliestBucket(step)))
-    else if (target - watermark < MIN_ADVANCE_MS[step]) return
+    const first = this.watermark(step) === 0 ? await this.earliestBucket(step) : 0
+    const plan = advanceTarget({ target, watermark: this.watermark(step), minAdvanceMs: MIN_ADVANCE_MS[step], coveredFrom: this.coveredFrom(step), earliestBucket: first })
+    if (!plan) return
+    let watermark = plan.from
     // From here on, a point stored below the target may land in a bucket this run has already passed: it is marked.
     this.advancing.set(step, target)
     this.updateGuard()
     try {
       while (watermark < target && !this.stopping) {
         // Empty stretches (history that is sparse at this resolution) are skipped, not scanned chunk by chunk.
-        watermark = Math.min(await this.firstBucketFrom(step, watermark, target), target)
-        if (watermark >= target) break
-        const next = Math.min(watermark + CHUNK_MS[step], target)
-        await this.compute(step, watermark, next)
-        watermark = next
+        const chunk = nextChunk(await this.firstBucketFrom(step, watermark, target), target, CHUNK_MS[step])
+        if (!chunk) {
+          watermark = target
+          break
+        }
+        await this.compute(step, chunk[0], chunk[1])
+        watermark = chunk[1]
         await this.saveWatermark(step, watermark)
       }
       if (this.watermark(step) !== watermark) await this.saveWatermark(step, watermark)
@@ -364,16 +363,4 @@ export class RegionSeries {
 
 function bucketSql(step: RollupStep, column: string): string {
   return step === '1m' ? `toStartOfMinute(${column})` : step === '1h' ? `toStartOfHour(${column})` : `toDateTime(toStartOfDay(${column}, {tz:String}), 'UTC')`
-}
-
-/** Ranges sorted, and merged where less than `gap` apart. */
-function mergeRanges(ranges: ReadonlyArray<readonly [number, number]>, gap: number): Array<[number, number]> {
-  const sorted = [...ranges].sort((a, b) => a[0] - b[0])
-  const merged: Array<[number, number]> = []
-  for (const [from, to] of sorted) {
-    const last = merged.at(-1)
-    if (last && from < last[1] + gap) last[1] = Math.max(last[1], to)
-    else merged.push([from, to])
-  }
-  return merged
 }
