@@ -16,7 +16,7 @@ import { MapTooltip, type HoverTarget, type TooltipHandle } from './map-tooltip'
 import { loadRegionGeo, type RegionGeo, type RegionView } from './region-geo'
 import { installTestHook } from './region-map-test-hook'
 import { aqiColor, flowRadius, speedColor, STATION_INDICATORS } from './station-style'
-import { ValueColumn } from './value-column'
+import { readColumn } from './value-column'
 
 /**
  * The map of the wall, the analyst view and the duty console: the children of
@@ -105,23 +105,29 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
   const airStations = useMemo(() => (showAir ? stationsWithin(catalog, 'air', shownRegion) : []), [catalog, shownRegion, showAir])
   const detectors = useMemo(() => (showTraffic ? stationsWithin(catalog, 'traffic', shownRegion) : []), [catalog, shownRegion, showTraffic])
 
-  // Live values, re-read when the store's version moves (a tick); each
-  // column's revision moves only when a value it holds changed, and is the
-  // layer's updateTrigger. (A memo for its timing: the columns must be current
-  // before the scale and the layers are computed in this render.)
-  const columns = useRef({ fill: new ValueColumn(), aqi: new ValueColumn(), speed: new ValueColumn(), flow: new ValueColumn() }).current
+  // Live values, read again when the store's version moves (a tick). A read is
+  // pure (a new column), and each column's revision names its content: it is
+  // the layer's updateTrigger, so a tick that changes nothing shown costs
+  // deck.gl nothing.
   const features = view?.shown.features
-  useMemo(() => {
-    if (features) columns.fill.refresh(features.length, (i) => store.get(indicator, features[i]!.properties.code)?.value)
-    columns.aqi.refresh(airStations.length, (i) => stationValue(store, STATION_INDICATORS.aqi, airStations[i]!))
-    columns.speed.refresh(detectors.length, (i) => stationValue(store, STATION_INDICATORS.speed, detectors[i]!))
-    columns.flow.refresh(detectors.length, (i) => stationValue(store, STATION_INDICATORS.flow, detectors[i]!))
-  }, [version, features, indicator, airStations, detectors, store, columns])
-  const fillRevision = `${indicator}:${columns.fill.revision}`
+  const fill = useMemo(
+    () => readColumn(features?.length ?? 0, (i) => store.get(indicator, features![i]!.properties.code)?.value),
+    // `version` is how the store says its values moved.
+    [version, features, indicator, store],
+  )
+  const stationColumns = useMemo(
+    () => ({
+      aqi: readColumn(airStations.length, (i) => stationValue(store, STATION_INDICATORS.aqi, airStations[i]!)),
+      speed: readColumn(detectors.length, (i) => stationValue(store, STATION_INDICATORS.speed, detectors[i]!)),
+      flow: readColumn(detectors.length, (i) => stationValue(store, STATION_INDICATORS.flow, detectors[i]!)),
+    }),
+    [version, airStations, detectors, store],
+  )
+  const columns = { fill, ...stationColumns }
+  const fillRevision = `${indicator}:${fill.revision}`
   const scale = useMemo(
-    () => choroplethScale(columns.fill.values, ind?.better ?? 'neither', ind?.range ?? [0, 1], ind?.target?.kind === 'level' ? ind.target.value : null),
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the column's revision stands for its values
-    [fillRevision, ind],
+    () => choroplethScale(fill.values, ind?.better ?? 'neither', ind?.range ?? [0, 1], ind?.target?.kind === 'level' ? ind.target.value : null),
+    [fill, ind],
   )
 
   // The station asked for, only once its region's view is the one shown (not the previous region's on the way there).

@@ -1,35 +1,35 @@
 /**
  * The live values behind one layer's accessors, by the layer's data index,
- * with a revision that moves only when one of them changed. The revision is
- * the layer's `updateTrigger`: a tick that changes nothing on screen (most
- * ticks change stations elsewhere, or other indicators) costs deck.gl nothing,
- * and one that does recomputes one attribute, never the geometry.
+ * with a revision that names their content: two reads of the same values have
+ * the same revision. The revision is the layer's `updateTrigger`: a tick that
+ * changes nothing on screen (most ticks change stations elsewhere, or other
+ * indicators) costs deck.gl nothing, and one that does recomputes one
+ * attribute, never the geometry. Pure: reading makes a new column and
+ * changes nothing, so the map reads its columns during render.
  */
-export class ValueColumn {
-  values = new Float64Array(0)
-  revision = 0
+export interface ValueColumn {
+  readonly values: Float64Array
+  /** The values' fingerprint (length and every value's bits, two 32-bit FNV-1a hashes). */
+  readonly revision: string
+  /** The value at `index`, NaN where there is none. */
+  at(index: number): number
+}
 
-  /** Reads `count` values (NaN for none); returns whether anything changed. */
-  refresh(count: number, read: (index: number) => number | undefined): boolean {
-    let changed = false
-    if (this.values.length !== count) {
-      this.values = new Float64Array(count).fill(Number.NaN)
-      changed = true
-    }
-    const values = this.values
-    for (let i = 0; i < count; i++) {
-      const v = read(i) ?? Number.NaN
-      // NaN !== NaN: compare so that "still missing" is not a change.
-      if (v !== values[i] && !(Number.isNaN(v) && Number.isNaN(values[i]!))) {
-        values[i] = v
-        changed = true
-      }
-    }
-    if (changed) this.revision++
-    return changed
-  }
+/** Reads `count` values (NaN for none) into a column. */
+export function readColumn(count: number, read: (index: number) => number | undefined): ValueColumn {
+  const values = new Float64Array(count)
+  for (let i = 0; i < count; i++) values[i] = read(i) ?? Number.NaN
+  return { values, revision: fingerprint(values), at: (index) => values[index] ?? Number.NaN }
+}
 
-  at(index: number): number {
-    return this.values[index] ?? Number.NaN
+function fingerprint(values: Float64Array): string {
+  // Every NaN hashes alike (a value still missing is no change).
+  const bits = new Uint32Array(Float64Array.from(values, (v) => (Number.isNaN(v) ? Number.NaN : v)).buffer)
+  let a = 0x811c9dc5 ^ values.length
+  let b = 0x01000193 ^ values.length
+  for (let i = 0; i < bits.length; i++) {
+    a = Math.imul(a ^ bits[i]!, 0x01000193)
+    b = Math.imul(b ^ bits[bits.length - 1 - i]!, 0x01000193) ^ (b >>> 15)
   }
+  return `${values.length}:${(a >>> 0).toString(36)}:${(b >>> 0).toString(36)}`
 }
