@@ -47,6 +47,8 @@ interface SocketData {
   columns?: boolean
   /** A tick was held back from this socket (it was still busy with an earlier one). */
   missed?: boolean
+  /** Packets made for this socket and not yet handed to its transport (engine.io's packetCreate and flush events). */
+  queued?: number
 }
 
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
@@ -243,6 +245,11 @@ export class LiveServer {
   }
 
   private onConnection(socket: LiveSocket): void {
+    // engine.io queues packets while the transport is still writing earlier ones, and hands the
+    // queue over in one flush when it is free: counted from its public events.
+    socket.data.queued = 0
+    socket.conn.on('packetCreate', () => (socket.data.queued = (socket.data.queued ?? 0) + 1))
+    socket.conn.on('flush', () => (socket.data.queued = 0))
     // An emit with an ack but no payload hands the ack over as the payload: answer it all the same.
     socket.on('subscribe', (request: unknown, ack?: unknown) => {
       if (typeof ack !== 'function' && typeof request === 'function') [request, ack] = [undefined, request]
@@ -305,9 +312,9 @@ function stateMessage(state: HubValues, columns: boolean): TickPayload {
   return { asOf: state.asOf, at, values: columns ? toLiveColumns(state.values, at) : state.values }
 }
 
-/** Still sending an earlier message: engine.io holds packets in its write buffer while the transport is busy. */
+/** Still sending an earlier message: packets wait for the transport (see onConnection). */
 function backlogged(socket: LiveSocket): boolean {
-  return (socket.conn as unknown as { writeBuffer: unknown[] }).writeBuffer.length > 0
+  return (socket.data.queued ?? 0) > 0
 }
 
 /** How often connected sockets' sessions are checked again. */
