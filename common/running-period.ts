@@ -37,11 +37,21 @@ export class PeriodClock {
   constructor(private readonly timeZone: string) {}
 
   shareOf(at: number, period: RunningPeriod): number {
+    const [start, end] = this.bounds(at, period)
+    return (at - start) / (end - start)
+  }
+
+  /** When the period holding `at` began. */
+  startOf(at: number, period: RunningPeriod): number {
+    return this.bounds(at, period)[0]
+  }
+
+  private bounds(at: number, period: RunningPeriod): [number, number] {
     let bounds = this.last.get(period)
     if (!bounds || at < bounds[0] || at >= bounds[1]) {
       bounds = periodBounds(at, period, this.timeZone)
       this.last.set(period, bounds)
     }
-    return (at - bounds[0]) / (bounds[1] - bounds[0])
+    return bounds
   }
 }

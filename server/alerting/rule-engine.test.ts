@@ -279,4 +279,21 @@ describe('running values early in their period (minPeriodShare)', () => {
     ])
     expect(events).toEqual(['fire@2026-12-03T12:10:00.000Z', 'resolve@2026-12-03T22:10:00.000Z'])
   })
+
+  // "Fell by 10 points within the day": a rate over today's values only, judged from 06:00.
+  const drop = rule({
+    indicator: 'env.water_compliance',
+    scope: { level: 'leaf' },
+    condition: { kind: 'rateOfChange', windowSeconds: 19_800, direction: 'fall', absolute: 10 },
+    minPeriodShare: 0.25,
+  })
+  it.each<[string, Array<[string, number, string?]>, string[]]>([
+    // Yesterday ended at 98; today reads 85 all day. Comparing across midnight would call that a fall of 13.
+    ['never compares today with yesterday', [['20:00', 98, '2026-12-03'], ['23:50', 98, '2026-12-03'], ['00:10', 85], ['03:00', 85], ['06:10', 85], ['07:00', 85]], []],
+    // A spill at 03:00 happens while the day is too young to judge: remembered, and found once it may be judged.
+    ['finds a fall early in the day once the day may be judged', [['00:40', 95], ['03:00', 95], ['04:00', 80], ['06:10', 80]], ['fire@2026-12-03T22:10:00.000Z']],
+    ['finds a fall later in the day', [['06:10', 95], ['10:00', 95], ['14:00', 82]], ['fire@2026-12-04T06:00:00.000Z']],
+  ])('a daily rate: %s', (_what, points, expected) => {
+    expect(feed(drop, points.map(([hhmm, v, day]) => [at(hhmm, day), v]))).toEqual(expected)
+  })
 })

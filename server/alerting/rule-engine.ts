@@ -287,10 +287,17 @@ export class RuleEngine {
       this.evaluations++
       const rule = c.rule
       // A running value early in its period stands on too little to fire or clear anything.
-      if (c.partialPeriods.length > 0 && this.tooEarly(c, ts)) {
-        st.lastTs = ts
-        st.lastValue = value
-        continue
+      if (c.partialPeriods.length > 0) {
+        // A running value is compared within its own period (a rate over today's values, never yesterday's).
+        if (st.rate) dropBefore(st.rate, Math.max(...c.partialPeriods.map((p) => this.periods.startOf(ts, p))))
+        // Early in the period a value stands on too little to fire or clear anything: remembered (a rate's
+        // history, a detector), not judged.
+        if (this.tooEarly(c, ts)) {
+          this.holds(c, st, ts, value, s.region)
+          st.lastTs = ts
+          st.lastValue = value
+          continue
+        }
       }
       const holds = this.holds(c, st, ts, value, s.region)
       st.lastTs = ts
@@ -407,6 +414,16 @@ function stationOf(s: Series): string {
 
 function newState(): RuleState {
   return { phase: 'inactive', since: NaN, count: 0, clearSince: NaN, lastTs: -Infinity, lastValue: NaN }
+}
+
+/** Forgets a rate's history before `from`. */
+function dropBefore(buf: { ts: number[]; value: number[] }, from: number): void {
+  let n = 0
+  while (n < buf.ts.length && buf.ts[n]! < from) n++
+  if (n > 0) {
+    buf.ts.splice(0, n)
+    buf.value.splice(0, n)
+  }
 }
 
 function rateHolds(cond: Extract<Condition, { kind: 'rateOfChange' }>, st: RuleState, ts: number, value: number): boolean {
