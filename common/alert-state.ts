@@ -1,5 +1,7 @@
+import { z } from 'zod'
+import { SilenceMatchersSchema } from './alert-events'
 import type { AlertEnvelope } from './live-contract'
-import type { Severity } from './rule-schema'
+import { SEVERITIES, type Severity } from './rule-schema'
 
 /**
  * Current alerts and silences, derived from the alert log and nothing else: the
@@ -7,69 +9,67 @@ import type { Severity } from './rule-schema'
  * own copy up to date from the `alert` events it receives. Pure; no I/O.
  */
 
-export type AlertState = 'firing' | 'acknowledged' | 'resolved'
+export const ALERT_STATES = ['firing', 'acknowledged', 'resolved'] as const
+export type AlertState = (typeof ALERT_STATES)[number]
 
-export interface Alert {
-  id: string
-  ruleId: string
-  indicator: string
-  region: string
-  station: string
-  severity: Severity
-  state: AlertState
-  raisedAt: number
+/** An alert as the book holds it, and as the API and the screens show it. */
+export const alertSchema = z.object({
+  id: z.string(),
+  ruleId: z.string(),
+  indicator: z.string(),
+  region: z.string(),
+  station: z.string(),
+  severity: z.enum(SEVERITIES),
+  state: z.enum(ALERT_STATES),
+  raisedAt: z.number(),
   /** When the condition started to hold (before `for` made it fire). */
-  since: number
+  since: z.number(),
   /** The value that raised it (null for stale data). */
-  value: number | null
-  message: { zh: string; en: string }
+  value: z.number().nullable(),
+  message: z.object({ zh: z.string(), en: z.string() }),
   /** What the value was held against: threshold, expected value and band… */
-  detail: Record<string, unknown>
-  assignee: string | null
-  acknowledgedBy: string | null
-  acknowledgedAt: number | null
-  resolvedAt: number | null
-  resolvedBy: string | null
+  detail: z.record(z.string(), z.unknown()),
+  assignee: z.string().nullable(),
+  acknowledgedBy: z.string().nullable(),
+  acknowledgedAt: z.number().nullable(),
+  resolvedAt: z.number().nullable(),
+  resolvedBy: z.string().nullable(),
   /** The silence covering it, while that silence lasts. */
-  silencedBy: string | null
-  escalations: number
-  lastEscalatedAt: number | null
-  comments: number
+  silencedBy: z.string().nullable(),
+  escalations: z.number(),
+  lastEscalatedAt: z.number().nullable(),
+  comments: z.number(),
   /** The grouped alert it belongs to (storm control), or null: a member is shown, acknowledged and escalated through its group. */
-  groupId: string | null
+  groupId: z.string().nullable(),
   /** For a grouped alert: why it groups (many series at once, or over the rule's hourly limit); null for a single alert. */
-  group: 'storm' | 'flood' | null
+  group: z.enum(['storm', 'flood']).nullable(),
   /** For a grouped alert: its members' ids, in the order they joined. */
-  members: string[]
+  members: z.array(z.string()),
   /** For a flood group: how many alerts it gathered instead of raising them ("N more suppressed"). */
-  suppressed: number
+  suppressed: z.number(),
   /** Sequence number of its latest event. */
-  seq: number
-  updatedAt: number
-}
+  seq: z.number(),
+  updatedAt: z.number(),
+})
+export type Alert = z.infer<typeof alertSchema>
 
-export interface SilenceMatchers {
-  ruleId?: string
-  indicator?: string
-  /** This region and everything below it. */
-  region?: string
-  station?: string
-  severity?: Severity
-}
+/** Which alerts a silence covers: each matcher given must match; `region` is that region and everything below it. */
+export type SilenceMatchers = z.infer<typeof SilenceMatchersSchema>
 
-export interface Silence {
-  id: string
-  matchers: SilenceMatchers
-  startsAt: number
-  endsAt: number
-  createdBy: string
-  reason: string
-  createdAt: number
-  endedAt: number | null
-  endedReason: string | null
+export const silenceSchema = z.object({
+  id: z.string(),
+  matchers: SilenceMatchersSchema,
+  startsAt: z.number(),
+  endsAt: z.number(),
+  createdBy: z.string(),
+  reason: z.string(),
+  createdAt: z.number(),
+  endedAt: z.number().nullable(),
+  endedReason: z.string().nullable(),
   /** Alerts it has silenced. */
-  silenced: string[]
-}
+  silenced: z.array(z.string()),
+})
+export type Silence = z.infer<typeof silenceSchema>
 
 export interface AlertBook {
   alerts: Map<string, Alert>

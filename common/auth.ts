@@ -42,17 +42,18 @@ export const ROLE_SCREENS: Record<Role, readonly ('wall' | 'explore' | 'duty')[]
 }
 
 /** The signed-in account as the client sees it (GET /api/me). */
-export interface Me {
-  name: string
-  role: Role
+export const meSchema = z.object({
+  name: z.string(),
+  role: z.enum(ROLES),
   /** The root of what the account may see. */
-  region: string
-  permissions: Permission[]
+  region: z.string(),
+  permissions: z.array(z.enum(PERMISSIONS)),
   /** The session's end (epoch ms); it moves on while the account is active. */
-  expiresAt: number
+  expiresAt: z.number(),
   /** The account still has the password it was created with on a first start: it should change it. */
-  demo: boolean
-}
+  demo: z.boolean(),
+})
+export type Me = z.infer<typeof meSchema>
 
 export const ACCOUNT_NAME = z
   .string({ error: 'name is required' })
@@ -99,23 +100,25 @@ export const createKeySchema = z.strictObject({
 })
 
 /** An account as the admin API lists it (never its password hash). */
-export interface AccountView {
-  name: string
-  role: Role
-  region: string
-  disabled: boolean
-  demo: boolean
-  createdAt: number
-  updatedAt: number
-}
+export const accountViewSchema = z.object({
+  name: z.string(),
+  role: z.enum(ROLES),
+  region: z.string(),
+  disabled: z.boolean(),
+  demo: z.boolean(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+})
+export type AccountView = z.infer<typeof accountViewSchema>
 
 /** An ingest key as the admin API lists it (never its secret). */
-export interface KeyView {
-  id: string
-  name: string
-  indicators: string[]
-  regions: string[]
-  createdBy: string
-  createdAt: number
-  revoked: boolean
-}
+export const keyViewSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  indicators: z.array(z.string()),
+  regions: z.array(z.string()),
+  createdBy: z.string(),
+  createdAt: z.number(),
+  revoked: z.boolean(),
+})
+export type KeyView = z.infer<typeof keyViewSchema>

@@ -1,23 +1,7 @@
-/** One point of GET /api/series. */
-export interface SeriesPoint {
-  ts: number
-  value: number
-  min: number
-  max: number
-  count: number
-}
+import type { SeriesPoint, SeriesReply } from './api/query-api'
 
-/** The body of GET /api/series. */
-export interface SeriesBody {
-  indicator: string
-  region: string
-  /** Set when the series is one station's own readings rather than the region's. */
-  station?: string
-  step: '1m' | '1h' | '1d'
-  from: number
-  to: number
-  points: SeriesPoint[]
-}
+// Storage reads points of this shape; its import predates the route's contract.
+export type { SeriesPoint }
 
 export const SERIES_CSV_HEADER = 'ts,value,min,max,count'
 
@@ -33,7 +17,7 @@ export function seriesCsv(points: readonly SeriesPoint[]): string {
 }
 
 /** A file name that says what the file holds: `env.aqi_440100_20261115T0000Z_20261122T0000Z_1h.csv`. */
-export function exportFileName(body: Pick<SeriesBody, 'indicator' | 'region' | 'from' | 'to' | 'step'>, ext: 'csv' | 'png'): string {
+export function exportFileName(body: Pick<SeriesReply, 'indicator' | 'region' | 'from' | 'to' | 'step'>, ext: 'csv' | 'png'): string {
   const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace(/[-:]/g, '') + 'Z'
   return `${body.indicator}_${body.region}_${stamp(body.from)}_${stamp(body.to)}_${body.step}.${ext}`
 }

@@ -35,13 +35,13 @@ function readJson<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
   try {
     text = fs.readFileSync(file, 'utf8')
   } catch (err) {
-    throw new Error(`cannot read catalog file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`)
+    throw new Error(`cannot read catalog file ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err })
   }
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch (err) {
-    throw new Error(`catalog file ${file} is not valid JSON: ${(err as Error).message}`)
+    throw new Error(`catalog file ${file} is not valid JSON: ${(err as Error).message}`, { cause: err })
   }
   const parsed = schema.safeParse(json)
   if (!parsed.success) throw new Error(`catalog file ${file}: ${describeZodError(parsed.error, { root: '(root)', max: 1 })}`)

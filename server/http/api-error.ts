@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express'
 import type { Logger } from '../logger'
+import type { ErrorReply } from '../../common/api/error-reply'
 import { StorageUnavailableError } from '../../common/errors'
 
 /**
@@ -9,10 +10,6 @@ import { StorageUnavailableError } from '../../common/errors'
  * 500 that is logged in full and echoed never.
  */
 
-export interface ErrorBody {
-  ok: false
-  error: { code: string; message: string; details?: unknown }
-}
 
 export class ApiError extends Error {
   override readonly name = 'ApiError'
@@ -28,7 +25,7 @@ export class ApiError extends Error {
 
 export function sendError(res: Response, err: ApiError): void {
   if (err.options.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(err.options.retryAfterSeconds))
-  const body: ErrorBody = { ok: false, error: { code: err.code, message: err.message } }
+  const body: ErrorReply = { ok: false, error: { code: err.code, message: err.message } }
   if (err.options.details !== undefined) body.error.details = err.options.details
   res.status(err.status).json(body)
 }

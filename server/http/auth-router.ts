@@ -1,5 +1,19 @@
 import express, { Router, type Request, type Response } from 'express'
-import { changePasswordSchema, createAccountSchema, createKeySchema, loginSchema, updateAccountSchema } from '../../common/auth'
+import {
+  changePasswordSchema,
+  createAccountSchema,
+  createKeySchema,
+  loginSchema,
+  updateAccountSchema,
+  type AccountListReply,
+  type AccountReply,
+  type CreateKeyReply,
+  type DoneReply,
+  type KeyListReply,
+  type KeyReply,
+  type LoginReply,
+  type MeReply,
+} from '../../common/api/auth-api'
 import { AuthError, type Actor, type AuthService } from '../auth/auth-service'
 import { accountOf, credentialOf, requirePermission, SESSION_COOKIE } from '../auth/http-auth'
 import { ApiError } from './api-error'
@@ -20,6 +34,8 @@ export interface AuthRouterOptions {
 
 const address = (req: Request) => req.socket.remoteAddress ?? ''
 
+const done: DoneReply = { ok: true }
+
 export function authRouter(auth: AuthService, options: AuthRouterOptions): Router {
   const router = Router()
   const json = express.json({ limit: '8kb' })
@@ -37,19 +53,21 @@ export function authRouter(auth: AuthService, options: AuthRouterOptions): Route
     res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: options.secureCookie, path: '/' })
     res.setHeader('Cache-Control', 'no-store')
     // The token in the body is for programs (Authorization: Bearer); browsers use the cookie.
-    res.json({ token, expiresAt, me: auth.me(principal) })
+    const body: LoginReply = { token, expiresAt, me: auth.me(principal) }
+    res.json(body)
   })
 
   router.post('/logout', async (req, res) => {
     const credential = credentialOf(req.headers)
     if (credential) await auth.logout(credential, address(req))
     res.clearCookie(SESSION_COOKIE, { path: '/' })
-    res.json({ ok: true })
+    res.json(done)
   })
 
   router.get('/me', (_req, res) => {
     res.setHeader('Cache-Control', 'no-store')
-    res.json(auth.me(accountOf(res)))
+    const body: MeReply = auth.me(accountOf(res))
+    res.json(body)
   })
 
   // Each attempt costs a password hash, like a sign-in: limited the same way, per account.
@@ -64,34 +82,40 @@ export function authRouter(auth: AuthService, options: AuthRouterOptions): Route
     const b = parseBody(changePasswordSchema, req.body)
     // The session that changes the password goes on; every other one of the account ends.
     await mapAuthErrors(() => auth.changePassword(me.name, b.current, b.password, address(req), credentialOf(req.headers) ?? undefined))
-    res.json({ ok: true })
+    res.json(done)
   })
 
   const admin = requirePermission('admin')
   router.get('/users', admin, (_req, res) => {
     res.setHeader('Cache-Control', 'no-store')
-    res.json({ users: auth.listAccounts(actor(res).region) })
+    const body: AccountListReply = { users: auth.listAccounts(actor(res).region) }
+    res.json(body)
   })
   router.post('/users', admin, json, async (req, res) => {
     const b = parseBody(createAccountSchema, req.body)
-    res.status(201).json(await mapAuthErrors(() => auth.createAccount(b, actor(res), address(req))))
+    const body: AccountReply = await mapAuthErrors(() => auth.createAccount(b, actor(res), address(req)))
+    res.status(201).json(body)
   })
   router.patch('/users/:name', admin, json, async (req: Request<{ name: string }>, res) => {
     const b = parseBody(updateAccountSchema, req.body)
-    res.json(await mapAuthErrors(() => auth.updateAccount(req.params.name, b, actor(res), address(req))))
+    const body: AccountReply = await mapAuthErrors(() => auth.updateAccount(req.params.name, b, actor(res), address(req)))
+    res.json(body)
   })
 
   router.get('/keys', admin, (_req, res) => {
     res.setHeader('Cache-Control', 'no-store')
-    res.json({ keys: auth.listKeys(actor(res).region) })
+    const body: KeyListReply = { keys: auth.listKeys(actor(res).region) }
+    res.json(body)
   })
   router.post('/keys', admin, json, async (req, res) => {
     const b = parseBody(createKeySchema, req.body)
     res.setHeader('Cache-Control', 'no-store')
-    res.status(201).json(await mapAuthErrors(() => auth.createKey(b, actor(res), address(req))))
+    const body: CreateKeyReply = await mapAuthErrors(() => auth.createKey(b, actor(res), address(req)))
+    res.status(201).json(body)
   })
   router.post('/keys/:id/revoke', admin, async (req: Request<{ id: string }>, res) => {
-    res.json(await mapAuthErrors(() => auth.revokeKey(req.params.id, actor(res), address(req))))
+    const body: KeyReply = await mapAuthErrors(() => auth.revokeKey(req.params.id, actor(res), address(req)))
+    res.json(body)
   })
   return router
 }

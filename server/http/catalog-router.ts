@@ -1,4 +1,5 @@
 import { Router } from 'express'
+import type { CatalogReply } from '../../common/api/catalog-api'
 import type { CatalogIndex } from '../../common/catalog-index'
 import { scopeOf } from '../auth/http-auth'
 
@@ -16,7 +17,8 @@ export function catalogRouter(index: CatalogIndex): Router {
     if (body === undefined) {
       const { indicators, regions, stations } = index.catalog
       const inside = regions.filter((r) => index.tree.isWithin(r.code, scope)).map((r) => (r.code === scope ? { ...r, parent: null } : r))
-      body = JSON.stringify({ indicators, regions: inside, stations: stations.filter((s) => index.tree.isWithin(s.region, scope)) })
+      const reply: CatalogReply = { indicators, regions: inside, stations: stations.filter((s) => index.tree.isWithin(s.region, scope)) }
+      body = JSON.stringify(reply)
       bodies.set(scope, body)
     }
     return body

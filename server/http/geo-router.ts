@@ -4,11 +4,12 @@ import path from 'node:path'
 import { Router, type Response } from 'express'
 import { z } from 'zod'
 import type { CatalogIndex } from '../../common/catalog-index'
-import { codeSchema, REGION_LEVELS, regionLevelSchema, type RegionLevel } from '../../common/catalog-schema'
+import { REGION_LEVELS, type RegionLevel } from '../../common/catalog-schema'
+import { geoParamsSchema, geoQuerySchema, regionFeaturePropertiesSchema, regionsQuerySchema, type RegionsReply } from '../../common/api/geo-api'
 import { requireInScope, scopeOf } from '../auth/http-auth'
 import type { Logger } from '../logger'
 import { ApiError } from './api-error'
-import { codeParam, levelParam, parseQuery, requireRegion } from './validate'
+import { parseQuery, requireRegion } from './validate'
 import { describeZodError } from '../../common/zod-problems'
 
 /**
@@ -40,22 +41,6 @@ const GEOJSON_TYPE = 'application/geo+json'
 /** As the catalog: short, then revalidated by ETag; private, as it depends on the account. */
 export const REGIONS_CACHE_CONTROL = 'private, max-age=300, must-revalidate'
 
-export interface RegionNode {
-  code: string
-  name: { zh: string; en: string }
-  level: RegionLevel
-  parent: string | null
-  centroid: [number, number]
-  children: string[]
-}
-
-export interface RegionsBody {
-  /** The code of the root region: the province, or the account's own region. */
-  root: string
-  /** Every region of the account's subtree, parents before children. */
-  regions: RegionNode[]
-}
-
 /**
  * The shape each boundary file is held to. Coordinates are not walked (a
  * county file holds tens of thousands of numbers); the map draws them, and the
@@ -63,13 +48,7 @@ export interface RegionsBody {
  */
 const featureSchema = z.object({
   type: z.literal('Feature'),
-  properties: z.object({
-    code: codeSchema,
-    name_zh: z.string(),
-    name_en: z.string(),
-    level: regionLevelSchema,
-    parent: codeSchema.nullable(),
-  }),
+  properties: regionFeaturePropertiesSchema,
   geometry: z.object({ type: z.enum(['Polygon', 'MultiPolygon']), coordinates: z.array(z.unknown()) }),
 })
 type Feature = z.infer<typeof featureSchema>
@@ -84,9 +63,6 @@ interface CachedBody {
   type: string
 }
 
-const geoParamsSchema = z.strictObject({ level: levelParam })
-const geoQuerySchema = z.strictObject({ parent: codeParam('parent').optional() })
-const noQuerySchema = z.strictObject({})
 
 export function geoRouter(catalog: CatalogIndex, catalogDir: string, log: Logger): Router {
   const regionBodies = new Map<string, CachedBody>()
@@ -114,7 +90,7 @@ export function geoRouter(catalog: CatalogIndex, catalogDir: string, log: Logger
 
   const router = Router()
   router.get('/regions', (req, res) => {
-    parseQuery(noQuerySchema, req.query)
+    parseQuery(regionsQuerySchema, req.query)
     send(res, regionsOf(scopeOf(res)), REGIONS_CACHE_CONTROL)
   })
 
@@ -144,7 +120,7 @@ export function geoRouter(catalog: CatalogIndex, catalogDir: string, log: Logger
   return router
 }
 
-function regionsBody(catalog: CatalogIndex, scope: string): RegionsBody {
+function regionsBody(catalog: CatalogIndex, scope: string): RegionsReply {
   const tree = catalog.tree
   return {
     root: scope,
@@ -233,7 +209,7 @@ async function readCollection(file: string): Promise<Feature[] | null> {
   try {
     json = JSON.parse(text)
   } catch (err) {
-    throw new Error(`boundary file ${file} is not valid JSON: ${(err as Error).message}`)
+    throw new Error(`boundary file ${file} is not valid JSON: ${(err as Error).message}`, { cause: err })
   }
   const parsed = featureCollectionSchema.safeParse(json)
   if (!parsed.success) throw new Error(`boundary file ${file}: ${describeZodError(parsed.error, { root: '(root)', max: 1 })}`)

@@ -1,16 +1,11 @@
 import { Router, type Response } from 'express'
 import type { IngestPipeline } from '../../ingest/ingest-pipeline'
+import type { HealthDetails, HealthReply } from '../../common/api/health-api'
 import type { Logger } from '../logger'
 import type { StorageClient } from '../storage/storage-client'
 
 /** How long a storage ping may take before health calls storage down. */
 export const STORAGE_PING_TIMEOUT_MS = 2_000
-
-export interface HealthBody {
-  status: 'ok' | 'degraded'
-  storage: { mode: StorageClient['mode']; ok: boolean; error?: string; lastWriteError?: { at: number; message: string } }
-  ingest: { accepted: number; rejected: number; duplicates: number; queueDepth: number; backpressured: number }
-}
 
 /**
  * How the last writes of points went: a full disk or an engine error shows
@@ -47,10 +42,11 @@ export function healthRouter(
     const ping = pinged.ok && writes.failing ? { ok: false, error: 'writes are failing' } : pinged
     res.setHeader('Cache-Control', 'no-store')
     if (!mayReadDetails(res)) {
-      res.status(ping.ok ? 200 : 503).json({ status: ping.ok ? 'ok' : 'degraded' })
+      const body: HealthReply = { status: ping.ok ? 'ok' : 'degraded' }
+      res.status(ping.ok ? 200 : 503).json(body)
       return
     }
-    const body: HealthBody = {
+    const body: HealthDetails = {
       status: ping.ok ? 'ok' : 'degraded',
       storage: { mode: storage.mode, ...ping, ...(writes.lastError ? { lastWriteError: writes.lastError } : {}) },
       ingest: { ...pipeline.stats, queueDepth: pipeline.queueDepth },

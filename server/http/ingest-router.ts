@@ -2,6 +2,7 @@ import express, { Router } from 'express'
 import { ACCEPTED_CONTENT_TYPES, BodyError, formatForContentType } from '../../ingest/body-parser'
 import { BackpressureError, StorageUnavailableError } from '../../common/errors'
 import type { IngestPipeline, PointPermit } from '../../ingest/ingest-pipeline'
+import type { IngestReply } from '../../common/api/ingest-api'
 import { ApiError } from './api-error'
 import type { CatalogIndex } from '../../common/catalog-index'
 import type { Point } from '../../common/point'
@@ -42,7 +43,8 @@ export function ingestRouter(pipeline: IngestPipeline, catalog: CatalogIndex): R
       try {
         const principal = principalOf(res)
         // Ids are the sender's own: an ingest key's (`key:<id>`) or a signed-in account's (its name).
-        res.json(await pipeline.ingestBody(text, format, 'http', { producer: principal.name, permit: permitFor(principal, catalog) }))
+        const body: IngestReply = await pipeline.ingestBody(text, format, 'http', { producer: principal.name, permit: permitFor(principal, catalog) })
+        res.json(body)
       } catch (err) {
         if (err instanceof BodyError) throw new ApiError(400, 'bad_body', err.message)
         if (err instanceof BackpressureError)

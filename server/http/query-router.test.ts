@@ -9,6 +9,7 @@ import { errorHandler } from './api-error'
 import { finestStep, queryRouter, type ReadQueries } from './query-router'
 import { parseInstant } from './validate'
 import { account, signedInAs } from '../../test/fixtures/principals'
+import { expectReplyMatchesContract } from '../../test/fixtures/reply-contract'
 
 /**
  * The read routes' validation and shaping, over queries that answer with plain
@@ -58,9 +59,11 @@ beforeEach(() => {
   failWith = undefined
 })
 
+/** Every reply read here is also held to its route's contract (common/api). */
 async function get(path: string) {
   const res = await fetch(`${url}${path}`)
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string; message: string } } }
+  const body = expectReplyMatchesContract('GET', path, res.status, await res.json())
+  return { status: res.status, body: body as Record<string, unknown> & { error?: { code: string; message: string } } }
 }
 
 describe('finestStep', () => {

@@ -1,12 +1,20 @@
 import { Router, type Response } from 'express'
 import { inScope, principalOf, requireInScope, scopeOf } from '../auth/http-auth'
-import { z } from 'zod'
 import type { CatalogIndex } from '../../common/catalog-index'
-import type { Indicator, LocalizedText, RegionLevel, Station } from '../../common/catalog-schema'
-import type { IndicatorQueries, RankingRow, SeriesPoint, SnapshotValue } from '../storage/indicator-queries'
+import type { Indicator, Station } from '../../common/catalog-schema'
+import {
+  rankingQuerySchema,
+  seriesQuerySchema,
+  snapshotQuerySchema,
+  type RankedRegion,
+  type RankingReply,
+  type SeriesReply,
+  type SnapshotReply,
+} from '../../common/api/query-api'
+import type { IndicatorQueries, RankingRow } from '../storage/indicator-queries'
 import { ROLLUP_STEPS, type RollupStep } from '../storage/tables'
 import { ApiError } from './api-error'
-import { codeParam, instantParam, levelParam, parseQuery, requireIndicator, requireIndicators, requireRegion, requireStation, shown, truncate } from './validate'
+import { parseQuery, requireIndicator, requireIndicators, requireRegion, requireStation } from './validate'
 import { seriesCsv } from '../../common/series-csv'
 
 /**
@@ -40,47 +48,7 @@ export const MAX_SERIES_SPAN_MS = 3_653 * DAY_MS
 /** A series without `from` covers the last day: the wall's default chart. */
 export const DEFAULT_SERIES_SPAN_MS = DAY_MS
 
-/** Regions in each end of a ranking unless `limit` says otherwise: the five-best/five-worst panel. */
-export const DEFAULT_RANKING_LIMIT = 5
-/** Beyond this a "ranking" is a table: ask for the snapshot instead. */
-export const MAX_RANKING_LIMIT = 50
-
 const COARSEST_STEP = ROLLUP_STEPS[ROLLUP_STEPS.length - 1]!
-
-export interface SeriesBody {
-  indicator: string
-  region: string
-  /** Set when the series is one station's own readings rather than the region's. */
-  station?: string
-  step: RollupStep
-  from: number
-  to: number
-  points: SeriesPoint[]
-}
-
-export interface SnapshotBody {
-  asOf: number | null
-  values: SnapshotValue[]
-}
-
-export interface RankedRegion extends RankingRow {
-  name: LocalizedText
-  /** 1 for the best; regions with equal values share a rank (1, 2, 2, 4). */
-  rank: number
-}
-
-export interface RankingBody {
-  indicator: string
-  level: RegionLevel
-  parent: string | null
-  better: Indicator['better']
-  /** The best `limit` regions, best first. */
-  top: RankedRegion[]
-  /** The worst `limit` regions, in ranking order (the worst last). Overlaps `top` when there are fewer than 2 × limit regions. */
-  bottom: RankedRegion[]
-  /** How many regions were ranked. */
-  all: number
-}
 
 export interface QueryRouterOptions {
   /** The clock for default time ranges and ranking windows; Date.now unless a test fixes it. */
@@ -119,7 +87,7 @@ export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options
         `step=${step} over this range gives ${buckets} points, more than the ${MAX_SERIES_BUCKETS} a series may have; use step=${finestStep(to - from)} or leave step out to have it chosen`,
       )
     const points = await queries.series({ indicator: indicator.code, region, ...(station && { station: station.code }), from, to, step })
-    const body: SeriesBody = { indicator: indicator.code, region, ...(station && { station: station.code }), step, from, to, points }
+    const body: SeriesReply = { indicator: indicator.code, region, ...(station && { station: station.code }), step, from, to, points }
     res.setHeader('Cache-Control', 'no-cache')
     if (q.format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8')
@@ -136,7 +104,7 @@ export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options
     const indicators = q.indicator === undefined ? undefined : requireIndicators(catalog, q.indicator)
     const { asOf, values } = await queries.snapshot({ level: q.level, parent, indicators })
     // A level above the account's region would hold its ancestors: not its to see.
-    const body: SnapshotBody = { asOf, values: values.filter((v) => inScope(catalog, res, v.region)) }
+    const body: SnapshotReply = { asOf, values: values.filter((v) => inScope(catalog, res, v.region)) }
     res.setHeader('Cache-Control', 'no-cache')
     res.json(body)
   })
@@ -147,7 +115,7 @@ export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options
     const parent = scopedParent(catalog, res, q.parent)
     const rows = await queries.ranking({ indicator: indicator.code, level: q.level, parent, now: now() })
     const ranked = withRanks(rows.filter((r) => inScope(catalog, res, r.region)), catalog)
-    const body: RankingBody = {
+    const body: RankingReply = {
       indicator: indicator.code,
       level: q.level,
       parent: parent ?? null,
@@ -189,43 +157,6 @@ function withRanks(rows: readonly RankingRow[], catalog: CatalogIndex): RankedRe
   })
   return out
 }
-
-// --- query schemas -----------------------------------------------------------
-
-const seriesQuerySchema = z.strictObject({
-  indicator: codeParam('indicator'),
-  region: codeParam('region'),
-  station: codeParam('station').optional(),
-  from: instantParam('from').optional(),
-  to: instantParam('to').optional(),
-  step: z.enum(ROLLUP_STEPS, { error: (i) => `step must be one of ${ROLLUP_STEPS.join(', ')}${i.input === undefined ? '' : ` (got ${shown(i.input)})`}` }).optional(),
-  format: z.enum(['json', 'csv'], { error: 'format must be json or csv' }).optional(),
-})
-
-/** `indicator` may repeat (`?indicator=a&indicator=b`) or list codes with commas (`?indicator=a,b`). */
-const indicatorListParam = z
-  .union([z.string(), z.array(z.string())])
-  .transform((v) => [...new Set((Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== ''))])
-
-const snapshotQuerySchema = z.strictObject({
-  level: levelParam,
-  parent: codeParam('parent').optional(),
-  indicator: indicatorListParam.optional(),
-})
-
-const limitParam = z.string().transform((text, ctx) => {
-  const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN
-  if (n >= 1 && n <= MAX_RANKING_LIMIT) return n
-  ctx.addIssue({ code: 'custom', message: `limit must be a whole number from 1 to ${MAX_RANKING_LIMIT}, got "${truncate(text)}"` })
-  return z.NEVER
-})
-
-const rankingQuerySchema = z.strictObject({
-  indicator: codeParam('indicator'),
-  level: levelParam,
-  parent: codeParam('parent').optional(),
-  limit: limitParam.default(DEFAULT_RANKING_LIMIT),
-})
 
 /**
  * A station's series is read only where its region could be: inside the

@@ -1,12 +1,23 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express'
-import { z } from 'zod'
+import {
+  deleteRuleBodySchema,
+  deleteRuleQuerySchema,
+  patchRuleBodySchema,
+  ruleListQuerySchema,
+  type DeleteRuleReply,
+  type PatchRuleReply,
+  type PutRuleReply,
+  type RuleHistoryReply,
+  type RuleListReply,
+  type RuleReply,
+} from '../../common/api/rules-api'
 import type { CatalogIndex } from '../../common/catalog-index'
 import { RuleSchema, ScopeSchema, type Rule } from '../../common/rule-schema'
 import { accountOf, requirePermission, scopeOf } from '../auth/http-auth'
-import { RuleNotFoundError, type RuleChange, type RuleStore, type StoredRule } from '../alerting/rule-store'
+import { RuleNotFoundError, type RuleChange, type RuleStore } from '../alerting/rule-store'
 import { fieldProblems, parseRule, RuleValidationError } from '../alerting/rule-validation'
 import { ApiError } from './api-error'
-import { codeParam, parseQuery, requireIndicator } from './validate'
+import { parseQuery, requireIndicator } from './validate'
 
 /**
  * Rules CRUD over HTTP, every change audited:
@@ -37,28 +48,19 @@ export const MAX_RULE_BODY_BYTES = 64 * 1024
 /** What the router needs of the store: an interface, so a test can hand it a fake. */
 export type RulesApi = Pick<RuleStore, 'list' | 'describe' | 'put' | 'remove' | 'setEnabled' | 'history'>
 
-export type RuleBody = StoredRule
-export interface RulesListBody {
-  rules: Rule[]
-}
-export interface RuleHistoryBody {
-  id: string
-  changes: RuleChange[]
-}
-
 const json = express.json({ limit: MAX_RULE_BODY_BYTES })
 
 export function rulesRouter(store: RulesApi, index: CatalogIndex): Router {
   const router = Router()
 
   router.get('/rules', (req, res) => {
-    const q = parseQuery(listQuerySchema, req.query)
+    const q = parseQuery(ruleListQuerySchema, req.query)
     if (q.indicator !== undefined) requireIndicator(index, q.indicator)
     const scope = scopeOf(res)
     const rules = store
       .list()
       .filter((r) => reachesInto(index, r, scope) && (q.enabled === undefined || r.enabled === q.enabled) && (q.indicator === undefined || watches(r, q.indicator)))
-    const body: RulesListBody = { rules }
+    const body: RuleListReply = { rules }
     res.setHeader('Cache-Control', 'no-cache')
     res.json(body)
   })
@@ -67,7 +69,7 @@ export function rulesRouter(store: RulesApi, index: CatalogIndex): Router {
     const id = pathId(req)
     const stored = store.describe(id)
     if (!stored || !reachesInto(index, stored.rule, scopeOf(res))) throw unknownRule(id)
-    const body: RuleBody = stored
+    const body: RuleReply = stored
     res.setHeader('Cache-Control', 'no-cache')
     res.json(body)
   })
@@ -78,7 +80,7 @@ export function rulesRouter(store: RulesApi, index: CatalogIndex): Router {
     // A deleted rule's history is seen by those its last definition reached.
     const reach = store.describe(id)?.rule ?? lastDefinitionScope(changes)
     if (changes.length === 0 || (reach && !reachesInto(index, reach, scopeOf(res)))) throw unknownRule(id)
-    const body: RuleHistoryBody = { id, changes }
+    const body: RuleHistoryReply = { id, changes }
     res.setHeader('Cache-Control', 'no-cache')
     res.json(body)
   })
@@ -104,27 +106,29 @@ export function rulesRouter(store: RulesApi, index: CatalogIndex): Router {
     requireRuleWithinScope(index, res, store, parsed.id)
     requireWithinScope(index, res, parsed, 'scope.region')
     const { rule: stored, version, created } = await store.put(rule, accountOf(res).name).catch(mapStoreError)
-    res.status(created ? 201 : 200).json({ rule: stored, version, created })
+    const body: PutRuleReply = { rule: stored, version, created }
+    res.status(created ? 201 : 200).json(body)
   })
 
   router.patch('/rules/:id', write, requireJson, json, async (req, res) => {
     const id = pathId(req)
-    const parsed = patchBodySchema.safeParse(requireObject(req.body), { reportInput: true })
+    const parsed = patchRuleBodySchema.safeParse(requireObject(req.body), { reportInput: true })
     if (!parsed.success) throw invalid(fieldProblems(parsed.error.issues), 'invalid_change')
     requireRuleWithinScope(index, res, store, id)
-    const result = await store.setEnabled(id, parsed.data.enabled, accountOf(res).name).catch(mapStoreError)
-    res.json(result)
+    const body: PatchRuleReply = await store.setEnabled(id, parsed.data.enabled, accountOf(res).name).catch(mapStoreError)
+    res.json(body)
   })
 
   router.delete('/rules/:id', write, json, async (req, res) => {
     const id = pathId(req)
-    parseQuery(deleteQuerySchema, req.query)
+    parseQuery(deleteRuleQuerySchema, req.query)
     const body = req.body === undefined ? {} : requireObject(req.body)
-    const parsed = deleteBodySchema.safeParse(body, { reportInput: true })
+    const parsed = deleteRuleBodySchema.safeParse(body, { reportInput: true })
     if (!parsed.success) throw invalid(fieldProblems(parsed.error.issues), 'invalid_change')
     requireRuleWithinScope(index, res, store, id)
     const { version } = await store.remove(id, accountOf(res).name).catch(mapStoreError)
-    res.json({ id, deleted: true, version })
+    const reply: DeleteRuleReply = { id, deleted: true, version }
+    res.json(reply)
   })
 
   return router
@@ -171,23 +175,7 @@ function watches(rule: Rule, indicator: string): boolean {
   return rule.indicator === indicator || (rule.condition.kind === 'crossCheck' && rule.condition.with.some((w) => w.indicator === indicator))
 }
 
-const listQuerySchema = z.strictObject({
-  indicator: codeParam('indicator').optional(),
-  enabled: z
-    .enum(['true', 'false'], { error: 'enabled must be true or false' })
-    .transform((v) => v === 'true')
-    .optional(),
-})
-
-const deleteQuerySchema = z.strictObject({})
-
-const patchBodySchema = z.strictObject({
-  enabled: z.boolean({ error: 'enabled must be true or false' }),
-})
-
 const ACTOR_REFUSED = 'actor: changes are signed by the signed-in account; leave actor out'
-
-const deleteBodySchema = z.strictObject({})
 
 /** A path id that no rule can have is answered like an id no rule has. */
 function pathId(req: Request): string {

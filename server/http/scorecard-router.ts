@@ -1,12 +1,12 @@
 import { Router, type Response } from 'express'
 import { requireInScope, scopeOf } from '../auth/http-auth'
-import { z } from 'zod'
 import type { CatalogIndex } from '../../common/catalog-index'
 import { REGION_LEVELS, type RegionLevel } from '../../common/catalog-schema'
 import type { Scorecard } from '../../common/scorecard'
+import { scorecardQuerySchema, type ScorecardReply } from '../../common/api/scorecard-api'
 import { computeScorecard, type ScorecardQueries, type ScorecardScope } from '../scorecard/compute-scorecard'
 import { ApiError } from './api-error'
-import { codeParam, levelParam, parseQuery, requireRegion } from './validate'
+import { parseQuery, requireRegion } from './validate'
 
 export interface ScorecardRouterDeps {
   catalog: CatalogIndex
@@ -21,13 +21,6 @@ export interface ScorecardRouterDeps {
 /** The level scored when the query names none: the wall's default map shows a province's cities. */
 export const DEFAULT_SCORECARD_LEVEL: RegionLevel = 'city'
 
-/** Query parameters; the messages and the 400s are the read routers' own (parseQuery). */
-const scorecardQuerySchema = z.strictObject({
-  level: levelParam.optional(),
-  parent: codeParam('parent').optional(),
-  region: codeParam('region').optional(),
-})
-
 /**
  * GET /api/scorecard — the composite index per region and domain.
  * - `?level=city&parent=440000` (level default city, parent default the root):
@@ -36,7 +29,7 @@ const scorecardQuerySchema = z.strictObject({
  * Reply: `{ asOf, regions: [{ region, name, overall, coverage, domains: [{ domain,
  * title, weight, score, coverage, indicators: [{ indicator, value, ts, target,
  * better, yoy?, normalised, weight, contribution }] }] }] }`
- * (schema: `scorecardReplySchema` in common/scorecard-schema.ts).
+ * (contract: common/api/scorecard-api.ts).
  */
 export function scorecardRouter(deps: ScorecardRouterDeps): Router {
   const router = Router()
@@ -48,7 +41,7 @@ export function scorecardRouter(deps: ScorecardRouterDeps): Router {
         'no scorecard is configured: put a scorecard.json with the domain weights in the catalog directory (CATALOG_DIR)',
       )
     const scope = scorecardScope(req.query, deps.catalog, res)
-    const reply = await computeScorecard({ index: deps.catalog, scorecard: deps.scorecard, queries: deps.queries, now: deps.now }, scope)
+    const reply: ScorecardReply = await computeScorecard({ index: deps.catalog, scorecard: deps.scorecard, queries: deps.queries, now: deps.now }, scope)
     // Scores follow the live values: revalidate every time (the ETag makes an unchanged one cheap).
     res.setHeader('Cache-Control', 'no-cache')
     res.json(reply)

@@ -1,49 +1,16 @@
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { CatalogIndex } from '../../common/catalog-index'
-import { CODE_PATTERN, REGION_LEVELS, type Indicator, type Station } from '../../common/catalog-schema'
+import type { Indicator, Station } from '../../common/catalog-schema'
+import { truncate } from '../../common/api/params'
 import { ApiError } from './api-error'
 
 /**
- * Validation shared by the routers: parameters named in their messages, a
- * strict parse that refuses unknown parameters, and the catalog lookups that
- * answer 400/404 with what exists.
+ * Validation shared by the routers: a strict parse of the query schemas of
+ * the routes' contracts (common/api) that refuses unknown parameters, and the
+ * catalog lookups that answer 400/404 with what exists.
  */
 
-/** A refused value as a message shows it: quoted text, or its type (some values have no string form). */
-export function shown(input: unknown): string {
-  return typeof input === 'string' ? `"${truncate(input)}"` : typeof input
-}
-
-export const codeParam = (name: string) => z.string().regex(CODE_PATTERN, `${name} must be a catalog code (letters, digits, "_", ".", ":" or "-")`)
-
-export const levelParam = z.enum(REGION_LEVELS, { error: (i) => `level must be one of ${REGION_LEVELS.join(', ')}${i.input === undefined ? '' : ` (got ${shown(i.input)})`}` })
-
-/**
- * An instant as epoch milliseconds or ISO-8601 with a zone. A zoneless time
- * would be read in whatever zone the server runs in. In a query string an
- * unencoded "+" of "+08:00" arrives as a space, so a space before the offset
- * is read as "+".
- */
-const ISO_WITH_ZONE = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+\- ]\d{2}:?\d{2})$/
-export const instantParam = (name: string) =>
-  z.string().transform((text, ctx) => {
-    const ms = parseInstant(text)
-    if (ms !== undefined) return ms
-    ctx.addIssue({
-      code: 'custom',
-      message: `${name} must be epoch milliseconds or an ISO-8601 date-time with a zone (e.g. 2026-11-21T08:00:00+08:00), got "${truncate(text)}"`,
-    })
-    return z.NEVER
-  })
-
-export function parseInstant(text: string): number | undefined {
-  if (/^\d{1,15}$/.test(text)) return Number(text)
-  const m = ISO_WITH_ZONE.exec(text)
-  if (!m) return undefined
-  const zone = m[2]!.startsWith(' ') ? `+${m[2]!.slice(1)}` : m[2]!
-  const ms = Date.parse(`${m[1]!.replace(' ', 'T')}${zone}`)
-  return Number.isNaN(ms) ? undefined : ms
-}
+export { codeParam, instantParam, levelParam, parseInstant, shown, truncate } from '../../common/api/params'
 
 /**
  * Parses a query string (or path parameters) against a strict object schema.
@@ -99,8 +66,4 @@ export function requireStation(catalog: CatalogIndex, code: string): Station {
   const station = catalog.station(code)
   if (!station) throw new ApiError(404, 'unknown_station', `unknown station ${code} (station); GET /api/catalog lists the stations`)
   return station
-}
-
-export function truncate(s: string): string {
-  return s.length > 40 ? `${s.slice(0, 40)}…` : s
 }

@@ -1,6 +1,5 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import type { z } from 'zod'
 import type { CatalogIndex } from '../../common/catalog-index'
 import type { Scorecard, ScorecardDomain } from '../../common/scorecard'
 import { scorecardFileSchema, type ScorecardFile } from '../../common/scorecard-schema'
@@ -28,13 +27,13 @@ export function loadScorecard(dir: string, index: CatalogIndex): Scorecard | nul
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT') return null
-    throw new Error(`cannot read scorecard file ${file}: ${code ?? String(err)}`)
+    throw new Error(`cannot read scorecard file ${file}: ${code ?? String(err)}`, { cause: err })
   }
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch (err) {
-    throw new Error(`scorecard file ${file} is not valid JSON: ${(err as Error).message}`)
+    throw new Error(`scorecard file ${file} is not valid JSON: ${(err as Error).message}`, { cause: err })
   }
   return parseScorecard(json, index, file)
 }

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client'
-import type { IngestSource, Point } from '../../common/point'
+import type { IngestSource } from '../../common/point'
 import { idHashFromDecimal, type IdHash, type IdHashColumns } from '../../ingest/id-hash'
 import type { HistoryTarget } from '../../ingest/history-backfill'
 import type { PointRows, RejectInput } from '../../ingest/ingest-pipeline'

@@ -21,7 +21,7 @@ function parse(text: string, format: BodyFormat): ParsedBody | BodyError {
       expect(err.message.length).toBeGreaterThan(0)
       return err
     }
-    throw new Error(`parseBody(${format}) threw ${String(err)}, not a BodyError, for ${JSON.stringify(text.slice(0, 200))}`)
+    throw new Error(`parseBody(${format}) threw ${String(err)}, not a BodyError, for ${JSON.stringify(text.slice(0, 200))}`, { cause: err })
   }
 }
 

@@ -21,7 +21,7 @@ function check<T>(schema: z.ZodType<T>, input: unknown): { ok: true; data: T } |
     if (result.success) return { ok: true, data: result.data }
     return { ok: false, message: describeIssues(result.error) }
   } catch (err) {
-    throw new Error(`threw ${String(err)} for ${fc.stringify(input)}`)
+    throw new Error(`threw ${String(err)} for ${fc.stringify(input)}`, { cause: err })
   }
 }
 

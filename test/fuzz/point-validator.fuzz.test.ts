@@ -150,7 +150,7 @@ describe('point validator, fuzzed', () => {
         try {
           verdict = validate(input, owned && isPlainObject(input))
         } catch (err) {
-          throw new Error(`the validator threw ${String(err)} for ${before}`)
+          throw new Error(`the validator threw ${String(err)} for ${before}`, { cause: err })
         }
         if (verdict instanceof Rejection) {
           expectRejection(verdict, input)
@@ -210,7 +210,7 @@ describe('point validator timestamps, fuzzed', () => {
         try {
           verdict = validate({ ...(c.record as object), ts })
         } catch (err) {
-          throw new Error(`the validator threw ${String(err)} for ts ${ts}`)
+          throw new Error(`the validator threw ${String(err)} for ts ${ts}`, { cause: err })
         }
         if (Number.isFinite(ts) && inWindow(Math.floor(ts))) expect(verdict).toMatchObject({ ts: Math.floor(ts) })
         else {

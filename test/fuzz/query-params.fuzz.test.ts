@@ -25,7 +25,7 @@ function apiCall<T>(fn: () => T): T | ApiError {
     return fn()
   } catch (err) {
     if (err instanceof ApiError) return err
-    throw new Error(`threw ${String(err)}, not an ApiError`)
+    throw new Error(`threw ${String(err)}, not an ApiError`, { cause: err })
   }
 }
 

@@ -144,7 +144,7 @@ function parse(input: unknown): z.ZodSafeParseResult<Rule> {
     if (!result.success) for (const issue of result.error.issues) expect(typeof issue.message).toBe('string')
     return result
   } catch (err) {
-    throw new Error(`RuleSchema threw ${String(err)} for ${fc.stringify(input)}`)
+    throw new Error(`RuleSchema threw ${String(err)} for ${fc.stringify(input)}`, { cause: err })
   }
 }
 

@@ -4,6 +4,7 @@ import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROLES, type Role } from '../../common/auth'
 import { writeTestCatalogDir } from '../fixtures/catalog-dir'
+import { expectReplyMatchesContract } from '../fixtures/reply-contract'
 import { login, ndjson, postIngest, readCredentials, REPO_ROOT, startTestServer, TEST_PASSWORD, type TestServer } from './harness'
 
 /**
@@ -42,7 +43,10 @@ async function status(path: string, init: RequestInit = {}, who: Role | { name: 
     body = JSON.parse(text)
   } catch {
     // CSV and metrics are text
+    return { status: res.status, body }
   }
+  // Every JSON reply of the API read here is also held to its route's contract (common/api).
+  if (path.startsWith('/api/')) expectReplyMatchesContract(init.method ?? 'GET', path, res.status, body)
   return { status: res.status, body }
 }
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Alert, Silence } from '../../common/alert-state'
 import type { AlertEnvelope, ClientToServerEvents, ServerToClientEvents } from '../../common/live-contract'
 import { writeTestCatalogDir } from '../fixtures/catalog-dir'
+import { expectReplyMatchesContract } from '../fixtures/reply-contract'
 import { ndjson, postIngest, REPO_ROOT, startTestServer, tempDir, type TestServer } from './harness'
 
 /**
@@ -44,7 +45,8 @@ async function call<T>(method: string, url: string, body?: unknown, who: Who = '
     headers: { ...(who === null ? {} : await server.authHeaders(who)), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   })
-  return { status: res.status, body: (await res.json()) as T }
+  // Every reply read here is also held to its route's contract (common/api).
+  return { status: res.status, body: expectReplyMatchesContract(method, url, res.status, await res.json()) as T }
 }
 
 /** A screen signed in as the demo leader, subscribed to a region; resolves once the subscription is acknowledged. */

@@ -1,5 +1,6 @@
 import http from 'node:http'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectReplyMatchesContract } from '../fixtures/reply-contract'
 import { idHashes, keyProducer, ndjson, postIngest, startTestServer, type TestServer } from './harness'
 
 /**
@@ -43,6 +44,7 @@ describe('POST /api/ingest', () => {
     const body = ndjson([aqi(55, { id: 'nd-1' }), aqi('high', { id: 'nd-bad' }), aqi(56, { region: '990102', id: 'nd-wrong-region' })]) + '\n{"nd-broken'
     const res = await postIngest(server.url, body)
     expect(res.status).toBe(200)
+    expectReplyMatchesContract('POST', '/api/ingest', res.status, res.body)
     expect(res.body).toMatchObject({ accepted: 1, rejected: 3, duplicates: 0 })
     expect(res.body.errors).toEqual([
       { line: 4, field: '', reason: expect.stringMatching(/not valid JSON/) },

@@ -1,5 +1,6 @@
 import { io } from 'socket.io-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectReplyMatchesContract } from '../fixtures/reply-contract'
 import { ndjson, postIngest, startTestServer, type TestServer } from './harness'
 
 /**
@@ -113,7 +114,9 @@ describe('GET /api/freshness', () => {
   }
   const read = async (query = '') => {
     const res = await server.fetch(`/api/freshness${query}`)
-    return { status: res.status, body: (await res.json()) as Report & { error?: { message: string } } }
+    // Every reply read here is also held to its route's contract (common/api).
+    const body = expectReplyMatchesContract('GET', `/api/freshness${query}`, res.status, await res.json())
+    return { status: res.status, body: body as Report & { error?: { message: string } } }
   }
 
   it('says per indicator and source when the last point came, and flags feeds silent for three cadences', async () => {

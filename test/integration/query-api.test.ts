@@ -10,6 +10,7 @@ import { createLogger } from '../../server/logger'
 import { testCatalog, TEST_REGIONS, TEST_STATIONS } from '../fixtures/catalog'
 import { account, signedInAs } from '../fixtures/principals'
 import { writeTestCatalogDir } from '../fixtures/catalog-dir'
+import { expectReplyMatchesContract } from '../fixtures/reply-contract'
 import { startTestServer, tempDir, type TestServer } from './harness'
 
 /**
@@ -98,9 +99,11 @@ afterAll(async () => {
   if (catalogDir) fs.rmSync(catalogDir, { recursive: true, force: true })
 })
 
+/** Every reply read here is also held to its route's contract (common/api). */
 async function get(pathAndQuery: string) {
   const res = await server.fetch(pathAndQuery)
-  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, unknown> & { error?: { code: string; message: string } } }
+  const body = expectReplyMatchesContract('GET', pathAndQuery, res.status, await res.json())
+  return { status: res.status, headers: res.headers, body: body as Record<string, unknown> & { error?: { code: string; message: string } } }
 }
 
 /** node:http, not fetch: fetch adds Cache-Control: no-cache to conditional requests. */

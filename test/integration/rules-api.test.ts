@@ -5,11 +5,13 @@ import type { Rule, RuleInput } from '../../common/rule-schema'
 import { readRuleFiles, RULES_DIR } from '../../server/alerting/rule-files'
 import { RuleStore } from '../../server/alerting/rule-store'
 import { ClickHouseRuleRecords } from '../../server/storage/rule-tables'
-import { MAX_RULE_BODY_BYTES, type RuleBody, type RuleHistoryBody, type RulesListBody } from '../../server/http/rules-router'
+import { MAX_RULE_BODY_BYTES } from '../../server/http/rules-router'
+import type { RuleHistoryReply, RuleListReply, RuleReply } from '../../common/api/rules-api'
 import { createLogger } from '../../server/logger'
 import { migrate, schemaContext } from '../../server/storage/migrations'
 import { tableNames } from '../../server/storage/tables'
 import { writeTestCatalogDir } from '../fixtures/catalog-dir'
+import { expectReplyMatchesContract } from '../fixtures/reply-contract'
 import { REPO_ROOT, startTestServer, tempDir, type TestServer } from './harness'
 
 /**
@@ -78,7 +80,8 @@ async function call<T = unknown>(method: string, pathAndQuery: string, body?: un
     init.headers = { ...auth, 'content-type': 'application/json', ...headers }
   }
   const res = await fetch(`${server!.url}${pathAndQuery}`, init)
-  return { status: res.status, body: (await res.json()) as T }
+  // Every reply read here is also held to its route's contract (common/api).
+  return { status: res.status, body: expectReplyMatchesContract(method, pathAndQuery, res.status, await res.json()) as T }
 }
 
 const errorOf = async (method: string, p: string, body?: unknown, who?: Who, headers?: Record<string, string>) => call<ErrorReply>(method, p, body, who, headers)
@@ -119,11 +122,11 @@ async function materialised(id: string) {
 describe('seeding', () => {
   it('seeds the default rules on a first start, each audited as created by its file', async () => {
     const defaults = readRuleFiles(DEFAULT_RULES, server!.catalog)
-    const { status, body } = await call<RulesListBody>('GET', '/api/rules')
+    const { status, body } = await call<RuleListReply>('GET', '/api/rules')
     expect(status).toBe(200)
     expect(body.rules).toEqual(defaults.map((e) => e.rule).sort((a, b) => a.id.localeCompare(b.id)))
 
-    const history = await call<RuleHistoryBody>('GET', '/api/rules/env-aqi-critical/history')
+    const history = await call<RuleHistoryReply>('GET', '/api/rules/env-aqi-critical/history')
     expect(history.status).toBe(200)
     expect(history.body.changes).toHaveLength(1)
     expect(history.body.changes[0]).toMatchObject({ id: 'env-aqi-critical', version: 1, action: 'created', actor: 'seed:environment.json', before: null })
@@ -132,11 +135,11 @@ describe('seeding', () => {
   })
 
   it('filters by indicator (cross-checks included) and by enabled', async () => {
-    const byIndicator = await call<RulesListBody>('GET', '/api/rules?indicator=env.polluter_exceedances')
+    const byIndicator = await call<RuleListReply>('GET', '/api/rules?indicator=env.polluter_exceedances')
     expect(byIndicator.body.rules.map((r) => r.id)).toEqual(['env-aqi-without-exceedance'])
-    const aqi = await call<RulesListBody>('GET', '/api/rules?indicator=env.aqi&enabled=true')
+    const aqi = await call<RuleListReply>('GET', '/api/rules?indicator=env.aqi&enabled=true')
     expect(aqi.body.rules.map((r) => r.id)).toEqual(['env-air-station-silent', 'env-aqi-critical', 'env-aqi-frozen', 'env-aqi-without-exceedance'])
-    expect((await call<RulesListBody>('GET', '/api/rules?enabled=false')).body.rules).toEqual([])
+    expect((await call<RuleListReply>('GET', '/api/rules?enabled=false')).body.rules).toEqual([])
   })
 
   it.each<[string, string, number, RegExp]>([
@@ -186,7 +189,7 @@ describe('CRUD', () => {
       const created = await call<{ rule: Rule; version: number; created: boolean }>('PUT', '/api/rules/test-county-aqi', v1, admin('alice'))
       expect(created.status).toBe(201)
       expect(created.body).toMatchObject({ created: true, version: 1, rule: { ...v1, enabled: true } })
-      const got = await call<RuleBody>('GET', '/api/rules/test-county-aqi')
+      const got = await call<RuleReply>('GET', '/api/rules/test-county-aqi')
       expect(got.body).toMatchObject({ rule: created.body.rule, version: 1, updatedBy: 'alice' })
 
       // The same definition again is no change: nothing audited, nobody told.
@@ -200,17 +203,17 @@ describe('CRUD', () => {
 
       const disabled = await call<{ rule: Rule; version: number }>('PATCH', '/api/rules/test-county-aqi', { enabled: false }, admin('carol'))
       expect(disabled).toMatchObject({ status: 200, body: { version: 3, rule: { enabled: false } } })
-      expect((await call<RulesListBody>('GET', '/api/rules?enabled=false')).body.rules.map((r) => r.id)).toEqual(['test-county-aqi'])
-      expect((await call<RuleBody>('GET', '/api/rules/test-county-aqi')).body.rule.enabled).toBe(false)
+      expect((await call<RuleListReply>('GET', '/api/rules?enabled=false')).body.rules.map((r) => r.id)).toEqual(['test-county-aqi'])
+      expect((await call<RuleReply>('GET', '/api/rules/test-county-aqi')).body.rule.enabled).toBe(false)
       const enabled = await call<{ version: number }>('PATCH', '/api/rules/test-county-aqi', { enabled: true }, admin('carol'))
       expect(enabled).toMatchObject({ status: 200, body: { version: 4 } })
 
       const deleted = await call('DELETE', '/api/rules/test-county-aqi', undefined, admin('dave'))
       expect(deleted).toEqual({ status: 200, body: { id: 'test-county-aqi', deleted: true, version: 5 } })
       expect((await errorOf('GET', '/api/rules/test-county-aqi')).status).toBe(404)
-      expect((await call<RulesListBody>('GET', '/api/rules')).body.rules.map((r) => r.id)).not.toContain('test-county-aqi')
+      expect((await call<RuleListReply>('GET', '/api/rules')).body.rules.map((r) => r.id)).not.toContain('test-county-aqi')
 
-      const history = await call<RuleHistoryBody>('GET', '/api/rules/test-county-aqi/history')
+      const history = await call<RuleHistoryReply>('GET', '/api/rules/test-county-aqi/history')
       expect(history.status).toBe(200)
       const changes = history.body.changes
       expect(changes.map((c) => [c.version, c.action, c.actor])).toEqual([
@@ -245,7 +248,7 @@ describe('CRUD', () => {
       // A DELETE may carry an empty JSON body.
       const bodyDelete = await call('DELETE', '/api/rules/test-county-aqi', {}, admin('frank'))
       expect(bodyDelete).toMatchObject({ status: 200, body: { version: 7 } })
-      expect((await call<RuleHistoryBody>('GET', '/api/rules/test-county-aqi/history')).body.changes[0]).toMatchObject({ actor: 'frank', action: 'deleted' })
+      expect((await call<RuleHistoryReply>('GET', '/api/rules/test-county-aqi/history')).body.changes[0]).toMatchObject({ actor: 'frank', action: 'deleted' })
 
       unsubscribe()
       await call('PUT', '/api/rules/test-other', countyAqiRule({ id: 'test-other' }), admin('alice'))
@@ -263,11 +266,11 @@ describe('CRUD', () => {
       ),
     )
     expect(replies.map((r) => r.body.version).toSorted((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6])
-    const changes = (await call<RuleHistoryBody>('GET', '/api/rules/test-concurrent/history')).body.changes
+    const changes = (await call<RuleHistoryReply>('GET', '/api/rules/test-concurrent/history')).body.changes
     expect(changes.map((c) => c.version)).toEqual([6, 5, 4, 3, 2, 1])
     // Each change's before is the previous one's after: no change was made on a stale copy.
     for (let i = 0; i + 1 < changes.length; i++) expect(changes[i]!.before).toEqual(changes[i + 1]!.after)
-    expect((await call<RuleBody>('GET', '/api/rules/test-concurrent')).body.rule).toEqual(changes[0]!.after)
+    expect((await call<RuleReply>('GET', '/api/rules/test-concurrent')).body.rule).toEqual(changes[0]!.after)
   })
 })
 
@@ -317,12 +320,12 @@ describe('validation', () => {
     ['a GET of an unknown rule', 'GET', '/api/rules/no-such-rule', undefined, undefined, 404, 'unknown_rule', /no rule no-such-rule/],
     ['the history of an unknown rule', 'GET', '/api/rules/no-such-rule/history', undefined, undefined, 404, 'unknown_rule', /no rule no-such-rule/],
   ])('refuses %s', async (_what, method, url, body, headers, status, code, message) => {
-    const before = await call<RuleHistoryBody>('GET', '/api/rules/env-aqi-critical/history')
+    const before = await call<RuleHistoryReply>('GET', '/api/rules/env-aqi-critical/history')
     const reply = await errorOf(method, url, body, admin('alice'), headers)
     expect(reply.status).toBe(status)
     expect(reply.body).toMatchObject({ ok: false, error: { code } })
     expect(reply.body.error.message).toMatch(message)
-    expect((await call<RuleHistoryBody>('GET', '/api/rules/env-aqi-critical/history')).body).toEqual(before.body)
+    expect((await call<RuleHistoryReply>('GET', '/api/rules/env-aqi-critical/history')).body).toEqual(before.body)
   })
 
   it.each<[string, Who, number, string, RegExp]>([
@@ -331,8 +334,8 @@ describe('validation', () => {
     ['from an analyst', 'analyst', 403, 'forbidden', /the analyst role may not change alert rules/],
     ['from a duty officer', 'duty', 403, 'forbidden', /the duty role may not change alert rules/],
   ])('refuses a PUT, PATCH and DELETE %s, and stores nothing', async (_what, who, status, code, message) => {
-    const before = await call<RuleHistoryBody>('GET', '/api/rules/env-aqi-critical/history')
-    const { rule } = (await call<RuleBody>('GET', '/api/rules/env-aqi-critical')).body
+    const before = await call<RuleHistoryReply>('GET', '/api/rules/env-aqi-critical/history')
+    const { rule } = (await call<RuleReply>('GET', '/api/rules/env-aqi-critical')).body
     const attempts: Array<[string, unknown]> = [
       ['PUT', { ...rule, severity: 'info' }],
       ['PATCH', { enabled: !rule.enabled }],
@@ -344,8 +347,8 @@ describe('validation', () => {
       expect(reply.body, method).toMatchObject({ ok: false, error: { code } })
       expect(reply.body.error.message, method).toMatch(message)
     }
-    expect((await call<RuleHistoryBody>('GET', '/api/rules/env-aqi-critical/history')).body).toEqual(before.body)
-    expect((await call<RuleBody>('GET', '/api/rules/env-aqi-critical')).body.rule).toEqual(rule)
+    expect((await call<RuleHistoryReply>('GET', '/api/rules/env-aqi-critical/history')).body).toEqual(before.body)
+    expect((await call<RuleReply>('GET', '/api/rules/env-aqi-critical')).body.rule).toEqual(rule)
   })
 })
 
@@ -353,7 +356,7 @@ describe('restart', () => {
   it('keeps every change, repairs the rules table from the audit log, and does not seed again', async () => {
     // A default rule deleted and one edited must stay so: a second start seeds nothing.
     expect((await call('DELETE', '/api/rules/env-o3-high', undefined, admin('alice'))).status).toBe(200)
-    const edited = (await call<RuleBody>('GET', '/api/rules/traffic-congestion-severe')).body.rule
+    const edited = (await call<RuleReply>('GET', '/api/rules/traffic-congestion-severe')).body.rule
     const put = await call<{ version: number }>('PUT', '/api/rules/traffic-congestion-severe', { ...edited, severity: 'critical' }, admin('bob'))
     expect(put).toMatchObject({ status: 200, body: { version: 2 } })
     // A crash between the audit row and the rules row: the audit log says version 3, the rules table stops at 2.
@@ -367,16 +370,16 @@ describe('restart', () => {
     expect(await materialised(crashed.id)).toMatchObject({ version: 2 })
 
     const rulesBefore = server!.rules.list()
-    const historyBefore = (await call<RuleHistoryBody>('GET', '/api/rules/env-o3-high/history')).body
+    const historyBefore = (await call<RuleHistoryReply>('GET', '/api/rules/env-o3-high/history')).body
     await stopAll()
     await startAll()
 
-    const after = (await call<RulesListBody>('GET', '/api/rules')).body.rules
+    const after = (await call<RuleListReply>('GET', '/api/rules')).body.rules
     expect(after.map((r) => r.id)).not.toContain('env-o3-high')
     expect(after).toEqual(rulesBefore.map((r) => (r.id === crashed.id ? crashed : r)))
-    expect((await call<RuleBody>('GET', `/api/rules/${crashed.id}`)).body).toMatchObject({ rule: crashed, version: 3, updatedBy: 'carol' })
+    expect((await call<RuleReply>('GET', `/api/rules/${crashed.id}`)).body).toMatchObject({ rule: crashed, version: 3, updatedBy: 'carol' })
     expect(await materialised(crashed.id)).toMatchObject({ definition: crashed, version: 3, deleted: false })
-    expect((await call<RuleHistoryBody>('GET', '/api/rules/env-o3-high/history')).body).toEqual(historyBefore)
+    expect((await call<RuleHistoryReply>('GET', '/api/rules/env-o3-high/history')).body).toEqual(historyBefore)
 
     // Numbering continues after the restart.
     const next = await call<{ version: number }>('PATCH', `/api/rules/${crashed.id}`, { enabled: false }, admin('dave'))

@@ -11,6 +11,7 @@ import { errorHandler, notFound } from '../../server/http/api-error'
 import { scorecardRouter } from '../../server/http/scorecard-router'
 import { createLogger } from '../../server/logger'
 import { loadScorecard, SCORECARD_FILE } from '../../server/scorecard/load-scorecard'
+import { expectReplyMatchesContract } from '../fixtures/reply-contract'
 import { startTestServer, tempDir, type TestServer } from './harness'
 
 /**
@@ -86,7 +87,9 @@ function listen(scorecard: Scorecard | null): Promise<{ url: string; close(): Pr
 
 async function get(query: string, base = app.url): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${base}/api/scorecard${query}`, { headers: await server.authHeaders() })
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+  // Every reply read here is also held to its route's contract (common/api).
+  const body = expectReplyMatchesContract('GET', `/api/scorecard${query}`, res.status, await res.json())
+  return { status: res.status, body: body as Record<string, unknown> }
 }
 
 async function scorecardOf(query: string): Promise<ScorecardReply> {

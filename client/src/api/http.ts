@@ -1,6 +1,13 @@
+import type { z } from 'zod'
+import { errorReplySchema } from '../../../common/api/error-reply'
+import { zodProblems } from '../../../common/zod-problems'
+
 /**
- * The API over fetch: JSON in and out, and the server's error envelope turned
- * into an Error whose message is the server's (it names the problem).
+ * The API over fetch: JSON in and out. A success is parsed with its route's
+ * reply schema (common/api), so a screen gets the type the schema says or a
+ * ReplyMismatchError naming the route and the fields at fault, never a
+ * half-shaped object that shows up later as `undefined`. The server's error
+ * envelope becomes an ApiRequestError whose message is the server's.
  */
 
 export class ApiRequestError extends Error {
@@ -14,25 +21,62 @@ export class ApiRequestError extends Error {
   }
 }
 
+/**
+ * A success whose body is not what the route's contract says: a server and a
+ * client of different versions, or a bug on either side.
+ */
+export class ReplyMismatchError extends Error {
+  override readonly name = 'ReplyMismatchError'
+  constructor(
+    /** Method and path: `GET /api/series`. */
+    readonly route: string,
+    /** Every problem, each naming its field (`points.3.value: …`). */
+    readonly problems: readonly string[],
+  ) {
+    super(`${route}: reply does not match: ${problems.slice(0, MAX_PROBLEMS_SHOWN).join('; ')}${problems.length > MAX_PROBLEMS_SHOWN ? ` (and ${problems.length - MAX_PROBLEMS_SHOWN} more)` : ''}`)
+  }
+}
+
+/** Problems in a mismatch's message: the first few say what went wrong; a list of hundreds says no more. */
+const MAX_PROBLEMS_SHOWN = 3
+
 /** Told when the server says the session is gone (401): the page asks to sign in again. */
 export const UNAUTHENTICATED_EVENT = 'onescreen:unauthenticated'
 
-async function read<T>(res: Response): Promise<T> {
-  const body = (await res.json().catch(() => null)) as unknown
+type Method = 'GET' | 'POST'
+
+async function read(res: Response): Promise<unknown> {
+  const body: unknown = await res.json().catch(() => null)
   if (res.status === 401) dispatchEvent(new Event(UNAUTHENTICATED_EVENT))
   if (!res.ok) {
-    const error = (body as { error?: { code?: string; message?: string } } | null)?.error
+    // Read, not assumed: an error reply may come from a proxy in front of the server instead.
+    const envelope = errorReplySchema.safeParse(body)
+    const error = envelope.success ? envelope.data.error : undefined
     throw new ApiRequestError(res.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`)
   }
-  return body as T
+  return body
 }
 
-export async function getJson<T>(url: string, signal?: AbortSignal): Promise<T> {
-  return read<T>(await fetch(url, { signal, headers: { accept: 'application/json' } }))
+/**
+ * A success's body parsed with the route's reply schema.
+ * @throws ReplyMismatchError when it does not match, naming `method` and the URL's path.
+ */
+export function parseReply<S extends z.ZodType>(method: Method, url: string, schema: S, body: unknown): z.output<S> {
+  const parsed = schema.safeParse(body)
+  if (parsed.success) return parsed.data
+  throw new ReplyMismatchError(`${method} ${url.split('?')[0]}`, zodProblems(parsed.error.issues, { root: 'reply' }))
 }
 
-export async function postJson<T>(url: string, body: unknown): Promise<T> {
-  return read<T>(await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }))
+/** GETs `url` and parses the reply with `schema` (a route's reply schema from common/api). */
+export async function getJson<S extends z.ZodType>(url: string, schema: S, signal?: AbortSignal): Promise<z.output<S>> {
+  const body = await read(await fetch(url, { signal, headers: { accept: 'application/json' } }))
+  return parseReply('GET', url, schema, body)
+}
+
+/** POSTs `body` as JSON to `url` and parses the reply with `schema`. */
+export async function postJson<S extends z.ZodType>(url: string, body: unknown, schema: S): Promise<z.output<S>> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  return parseReply('POST', url, schema, await read(res))
 }
 
 /** Query string from defined values only. */

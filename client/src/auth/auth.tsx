@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useEffect, useState, type FormEvent, type ReactNode } from 'react'
 import type { Me } from '../../../common/auth'
+import { doneReplySchema, loginReplySchema, meReplySchema } from '../../../common/api/auth-api'
 import { ApiRequestError, getJson, postJson, UNAUTHENTICATED_EVENT } from '../api/http'
 import { useI18n } from '../i18n/i18n'
 import './auth.css'
@@ -23,7 +24,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [expired, setExpired] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const load = useCallback(() => {
-    getJson<Me>('/api/me').then(
+    getJson('/api/me', meReplySchema).then(
       (m) => {
         setMe(m)
         setError(null)
@@ -49,7 +50,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     return () => removeEventListener(UNAUTHENTICATED_EVENT, onLost)
   }, [])
   const logout = useCallback(async () => {
-    await postJson('/api/logout', {}).catch(() => {})
+    await postJson('/api/logout', {}, doneReplySchema).catch(() => {})
     setExpired(false)
     setMe(null)
   }, [])
@@ -79,7 +80,7 @@ function LoginPage({ expired, onSignedIn }: { expired: boolean; onSignedIn(me: M
     e.preventDefault()
     setBusy(true)
     setError(null)
-    postJson<{ me: Me }>('/api/login', { name: name.trim(), password }).then(
+    postJson('/api/login', { name: name.trim(), password }, loginReplySchema).then(
       (r) => onSignedIn(r.me),
       (err: unknown) => {
         setError((err as Error).message)

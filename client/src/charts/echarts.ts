@@ -15,7 +15,7 @@ import {
   type MarkPointComponentOption,
   type TooltipComponentOption,
 } from 'echarts/components'
-import { init, use, type ComposeOption, type EChartsType } from 'echarts/core'
+import { init, use as registerEcharts, type ComposeOption, type EChartsType } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
 
 /**
@@ -24,7 +24,7 @@ import { CanvasRenderer } from 'echarts/renderers'
  * bundle is three times the size), and the option type those parts allow.
  */
 
-use([LineChart, ScatterChart, GridComponent, TooltipComponent, DataZoomComponent, LegendComponent, MarkLineComponent, MarkAreaComponent, MarkPointComponent, CanvasRenderer])
+registerEcharts([LineChart, ScatterChart, GridComponent, TooltipComponent, DataZoomComponent, LegendComponent, MarkLineComponent, MarkAreaComponent, MarkPointComponent, CanvasRenderer])
 
 export type ChartOption = ComposeOption<
   | LineSeriesOption

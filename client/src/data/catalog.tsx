@@ -1,6 +1,6 @@
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react'
 import { CatalogIndex } from '../../../common/catalog-index'
-import type { Catalog } from '../../../common/catalog-schema'
+import { catalogReplySchema } from '../../../common/api/catalog-api'
 import { getJson } from '../api/http'
 
 /**
@@ -16,7 +16,7 @@ export function CatalogProvider({ children, fallback }: { children: ReactNode; f
   useEffect(() => {
     let cancelled = false
     const load = (attempt: number) =>
-      getJson<Catalog>('/api/catalog')
+      getJson('/api/catalog', catalogReplySchema)
         .then((c) => !cancelled && setIndex(new CatalogIndex(c)))
         .catch((e: unknown) => {
           if (cancelled) return

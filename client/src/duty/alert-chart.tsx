@@ -5,7 +5,7 @@ import type { Rule } from '../../../common/rule-schema'
 import { getJson, query } from '../api/http'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
-import type { SeriesBody } from '../../../common/series-csv'
+import { seriesReplySchema, type SeriesReply } from '../../../common/api/query-api'
 import { CHART_COLORS, TIME_LABELS, type ChartOption } from '../charts/echarts'
 import { useChart } from '../charts/use-chart'
 import { alertLevels, levelLabelPositions, levelValues, type LevelLabelPosition } from './alert-levels'
@@ -35,7 +35,7 @@ export function AlertChart({ alert, indicator, rule }: { alert: Alert; indicator
   const station = alert.station ? catalog.station(alert.station) : undefined
   // A station the catalog no longer lists is still named, by its code.
   const stationName = alert.station ? (station ? name(station.name) : alert.station) : null
-  const [series, setSeries] = useState<{ id: string; body: SeriesBody } | null>(null)
+  const [series, setSeries] = useState<{ id: string; body: SeriesReply } | null>(null)
   const [error, setError] = useState<string | null>(null)
   const open = alert.state !== 'resolved'
   const cadenceMs = (indicator?.cadenceSeconds ?? 0) * 1000
@@ -46,7 +46,7 @@ export function AlertChart({ alert, indicator, rule }: { alert: Alert; indicator
     const load = () => {
       const from = alert.raisedAt - lead
       const to = Math.min(Date.now(), from + MAX_SPAN_MS)
-      getJson<SeriesBody>(`/api/series${query({ indicator: alert.indicator, region: alert.region, station: alert.station || undefined, from, to, step: stepFor(to - from, cadenceMs) })}`)
+      getJson(`/api/series${query({ indicator: alert.indicator, region: alert.region, station: alert.station || undefined, from, to, step: stepFor(to - from, cadenceMs) })}`, seriesReplySchema)
         .then((body) => {
           if (!current) return
           setSeries({ id: alert.id, body })

@@ -1,6 +1,7 @@
 import { useEffect, useState, type ReactNode, type RefObject } from 'react'
 import type { Alert, Silence } from '../../../common/alert-state'
 import type { Rule } from '../../../common/rule-schema'
+import { ruleReplySchema } from '../../../common/api/rules-api'
 import { getJson } from '../api/http'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
@@ -28,7 +29,7 @@ function useRule(ruleId: string): Rule | null {
   const [rule, setRule] = useState<{ id: string; rule: Rule } | null>(null)
   useEffect(() => {
     let current = true
-    getJson<{ rule: Rule }>(`/api/rules/${encodeURIComponent(ruleId)}`)
+    getJson(`/api/rules/${encodeURIComponent(ruleId)}`, ruleReplySchema)
       .then((body) => current && setRule({ id: ruleId, rule: body.rule }))
       // A rule deleted since: the alert still shows its id.
       .catch(() => current && setRule(null))

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react'
 import type { Alert } from '../../../common/alert-state'
 import type { AlertEnvelope } from '../../../common/live-contract'
 import type { Indicator } from '../../../common/catalog-schema'
+import { alertEventsReplySchema } from '../../../common/api/alerts-api'
 import { getJson } from '../api/http'
 import { useI18n } from '../i18n/i18n'
 import { formatTime } from './duty-format'
@@ -17,7 +18,7 @@ export function AlertHistory({ alert, indicator }: { alert: Alert; indicator: In
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
     let current = true
-    getJson<{ events: AlertEnvelope[] }>(`/api/alerts/${encodeURIComponent(alert.id)}/events`)
+    getJson(`/api/alerts/${encodeURIComponent(alert.id)}/events`, alertEventsReplySchema)
       .then(({ events: list }) => {
         if (!current) return
         setEvents({ id: alert.id, list })

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'react'
 import type { Alert, Silence, SilenceMatchers } from '../../../common/alert-state'
+import { alertReplySchema, silenceReplySchema, type AlertAction, type CreateSilenceBody } from '../../../common/api/alerts-api'
 import { postJson } from '../api/http'
 import type { MessageKey } from '../i18n/messages'
 
@@ -76,10 +77,10 @@ export function useAlertActions({ alert, actor, needActor, onAlert, onSilence }:
   )
 
   const note = comment.trim()
-  const act = (path: string, done: MessageKey, body: (actor: string) => Record<string, unknown>, clear: () => void) => {
+  const act = (path: AlertAction, done: MessageKey, body: (actor: string) => Record<string, unknown>, clear: () => void) => {
     if (!alert || busy) return
     void run(done, async (a) => {
-      onAlert(await postJson<Alert>(`/api/alerts/${encodeURIComponent(alert.id)}/${path}`, body(a)))
+      onAlert(await postJson(`/api/alerts/${encodeURIComponent(alert.id)}/${path}`, body(a), alertReplySchema))
       clear()
     })
   }
@@ -106,8 +107,9 @@ export function useAlertActions({ alert, actor, needActor, onAlert, onSilence }:
       if (alert && note) act('comment', 'duty.done.comment', () => ({ text: note }), () => setComment(''))
     },
     silence: (matchers, durationMinutes, reason) =>
-      run('duty.done.silence', async (a) => {
-        onSilence(await postJson<Silence>('/api/silences', { matchers, durationMinutes, reason }))
+      run('duty.done.silence', async () => {
+        const silence: CreateSilenceBody = { matchers, durationMinutes, reason }
+        onSilence(await postJson('/api/silences', silence, silenceReplySchema))
       }),
   }
 }

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState, useSyncExternalStore } from 'react'
 import type { Alert, Silence } from '../../../common/alert-state'
+import { alertListReplySchema, alertReplySchema, silenceListReplySchema, silenceReplySchema } from '../../../common/api/alerts-api'
 import { getJson, postJson, query } from '../api/http'
 import { useAlerts, useLive } from '../live/live'
 import { mergeAlerts, wantsResolved, type DutyFilters } from './duty-filters'
@@ -28,7 +29,7 @@ export function useAlertSources(filters: DutyFilters, selected: string | null): 
       return
     }
     let current = true
-    getJson<{ alerts: Alert[] }>(`/api/alerts${query({ state: 'resolved', severity: severity === 'all' ? undefined : severity, domain: domain === 'all' ? undefined : domain, region, limit: HISTORY_LIMIT })}`)
+    getJson(`/api/alerts${query({ state: 'resolved', severity: severity === 'all' ? undefined : severity, domain: domain === 'all' ? undefined : domain, region, limit: HISTORY_LIMIT })}`, alertListReplySchema)
       .then(({ alerts }) => {
         if (!current) return
         setHistory(alerts)
@@ -46,7 +47,7 @@ export function useAlertSources(filters: DutyFilters, selected: string | null): 
   useEffect(() => {
     if (!missing || selected === null) return
     let current = true
-    getJson<Alert>(`/api/alerts/${encodeURIComponent(selected)}`)
+    getJson(`/api/alerts/${encodeURIComponent(selected)}`, alertReplySchema)
       .then((a) => current && setExtra((xs) => [...xs.filter((x) => x.id !== a.id), a]))
       .catch((err: unknown) => current && setError(err instanceof Error ? err.message : String(err)))
     return () => {
@@ -74,7 +75,7 @@ export function useSilences(now: number): { active: Silence[]; byId: Map<string,
   useEffect(() => {
     let current = true
     const timer = setTimeout(() => {
-      getJson<{ silences: Silence[] }>('/api/silences')
+      getJson('/api/silences', silenceListReplySchema)
         .then(({ silences }) => current && setFetched(silences))
         .catch(() => {
           // The list stays as it was; the next event re-reads it.
@@ -98,7 +99,7 @@ export function useSilences(now: number): { active: Silence[]; byId: Map<string,
     setReload((n) => n + 1)
   }, [])
   const end = useCallback(async (id: string) => {
-    const s = await postJson<Silence>(`/api/silences/${encodeURIComponent(id)}/end`, {})
+    const s = await postJson(`/api/silences/${encodeURIComponent(id)}/end`, {}, silenceReplySchema)
     setFetched((xs) => [...xs.filter((x) => x.id !== s.id), s])
   }, [])
   return { active, byId, add, end }

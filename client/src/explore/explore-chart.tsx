@@ -2,7 +2,7 @@ import { useEffect, useMemo, type RefObject } from 'react'
 import type { ECharts } from 'echarts/core'
 import type { Indicator } from '../../../common/catalog-schema'
 import { useI18n } from '../i18n/i18n'
-import type { SeriesPoint } from '../../../common/series-csv'
+import type { SeriesPoint } from '../../../common/api/query-api'
 import { CHART_COLORS, TIME_LABELS, escapeHtml, type ChartOption } from '../charts/echarts'
 import { useChart } from '../charts/use-chart'
 

@@ -2,14 +2,14 @@ import { useMemo } from 'react'
 import type { Indicator } from '../../../common/catalog-schema'
 import { useI18n } from '../i18n/i18n'
 import type { ComparisonSeries } from './explore-chart'
-import type { SeriesBody } from '../../../common/series-csv'
+import type { SeriesReply } from '../../../common/api/query-api'
 
 /**
  * The points of the view, newest first, with the comparison period's value
  * beside each. Its data attributes name the exact query (from, to, step), so
  * a test can ask the API for the same points.
  */
-export function ExploreTable({ indicator, body, comparison, stale }: { indicator: Indicator; body: SeriesBody | null; comparison: ComparisonSeries | null; stale: boolean }) {
+export function ExploreTable({ indicator, body, comparison, stale }: { indicator: Indicator; body: SeriesReply | null; comparison: ComparisonSeries | null; stale: boolean }) {
   const { t, num, lang } = useI18n()
   const compareAt = useMemo(() => new Map(comparison?.points.map((p) => [p.ts + comparison.offset, p.value]) ?? []), [comparison])
   const rows = useMemo(() => (body ? body.points.toReversed() : []), [body])

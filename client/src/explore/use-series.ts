@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react'
 import { getJson, query } from '../api/http'
 import { comparisonWindow, resolveWindow, type ExploreState } from './explore-state'
-import type { SeriesBody } from '../../../common/series-csv'
+import { seriesReplySchema, type SeriesReply } from '../../../common/api/query-api'
 
 /**
  * The series for the analyst's view: the main window and, when comparing,
@@ -13,8 +13,8 @@ import type { SeriesBody } from '../../../common/series-csv'
 export const REFRESH_MS = 60_000
 
 export interface SeriesData {
-  main: SeriesBody
-  compare: { body: SeriesBody; offset: number } | null
+  main: SeriesReply
+  compare: { body: SeriesReply; offset: number } | null
   /** Browser time of the answer. */
   fetchedAt: number
 }
@@ -42,12 +42,12 @@ export function useSeries(state: ExploreState, enabled = true): SeriesResult {
       setResult((r) => ({ ...r, loading: true }))
       try {
         const window = resolveWindow(range, Date.now())
-        const main = await getJson<SeriesBody>(seriesUrl(indicator, region, window.from, window.to, step === 'auto' ? undefined : step))
+        const main = await getJson(seriesUrl(indicator, region, window.from, window.to, step === 'auto' ? undefined : step), seriesReplySchema)
         let other: SeriesData['compare'] = null
         if (compare !== 'none') {
           const w = comparisonWindow({ from: main.from, to: main.to }, compare)
           // The same step as the main series, so the two line up bucket for bucket.
-          other = { body: await getJson<SeriesBody>(seriesUrl(indicator, region, w.from, w.to, main.step)), offset: w.offset }
+          other = { body: await getJson(seriesUrl(indicator, region, w.from, w.to, main.step), seriesReplySchema), offset: w.offset }
         }
         if (current) setResult({ data: { main, compare: other, fetchedAt: Date.now() }, error: null, loading: false })
       } catch (err) {

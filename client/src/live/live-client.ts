@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client'
-import type { Alert } from '../../../common/alert-state'
 import { liveValuesOf, type ClientToServerEvents, type ResumeAck, type ServerToClientEvents, type SubscribeAck, type SubscribeRequest } from '../../../common/live-contract'
+import { alertListReplySchema } from '../../../common/api/alerts-api'
 import { getJson } from '../api/http'
 import type { LiveStore } from './live-store'
 
@@ -70,7 +70,7 @@ export class LiveClient {
 
   private async seedAlerts(ack: Extract<SubscribeAck, { ok: true }>): Promise<void> {
     try {
-      const { alerts } = await getJson<{ alerts: Alert[] }>(`/api/alerts?region=${encodeURIComponent(this.room.region)}&state=firing,acknowledged`)
+      const { alerts } = await getJson(`/api/alerts?region=${encodeURIComponent(this.room.region)}&state=firing,acknowledged`, alertListReplySchema)
       this.store.seedAlerts(alerts, ack.lastSeq)
       this.seeded = true
     } catch (err) {

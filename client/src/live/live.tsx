@@ -77,5 +77,7 @@ export function useFreshness(): { lastMessageAt: number; stale: boolean } {
 export function useAlerts(): Alert[] {
   const { store } = useLive()
   const version = useSyncExternalStore(store.subscribe, () => store.alertsVersion)
+  // The store's alerts change in place; its alerts version is what says they did.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
   return useMemo(() => store.alerts(), [store, version])
 }

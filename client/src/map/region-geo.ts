@@ -1,5 +1,6 @@
 import type { RegionLevel } from '../../../common/catalog-schema'
 import type { RegionTree } from '../../../common/region-tree'
+import { geoReplySchema } from '../../../common/api/geo-api'
 import { ApiRequestError, getJson } from '../api/http'
 import type { Bounds, Position, RegionCollection, RegionFeature } from './geo-types'
 import { simplifyFeature } from './simplify'
@@ -219,7 +220,7 @@ function innerPoint(f: RegionFeature, [[w, s], [e, n]]: Bounds): Position | null
 
 async function level(name: RegionLevel, parent?: string): Promise<RegionCollection> {
   try {
-    return await getJson<RegionCollection>(`/api/geo/${name}${parent ? `?parent=${encodeURIComponent(parent)}` : ''}`)
+    return await getJson(`/api/geo/${name}${parent ? `?parent=${encodeURIComponent(parent)}` : ''}`, geoReplySchema)
   } catch (err) {
     // A catalog may lack a level (no county boundaries): the map draws what there is.
     if (err instanceof ApiRequestError && err.status === 404) return EMPTY

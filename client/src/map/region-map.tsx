@@ -112,7 +112,8 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
   const features = view?.shown.features
   const fill = useMemo(
     () => readColumn(features?.length ?? 0, (i) => store.get(indicator, features![i]!.properties.code)?.value),
-    // `version` is how the store says its values moved.
+    // The store's values change in place; its version is what says they did.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [version, features, indicator, store],
   )
   const stationColumns = useMemo(
@@ -121,6 +122,7 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
       speed: readColumn(detectors.length, (i) => stationValue(store, STATION_INDICATORS.speed, detectors[i]!)),
       flow: readColumn(detectors.length, (i) => stationValue(store, STATION_INDICATORS.flow, detectors[i]!)),
     }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
     [version, airStations, detectors, store],
   )
   const columns = { fill, ...stationColumns }

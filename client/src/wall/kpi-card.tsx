@@ -4,7 +4,8 @@ import { useCatalog } from '../data/catalog'
 import { useI18n, type I18n } from '../i18n/i18n'
 import { useLiveValue } from '../live/live'
 import { lightOf } from './traffic-light'
-import { ownRowUrl, type RankingReply } from './wall-api'
+import { rankingReplySchema } from '../../../common/api/query-api'
+import { ownRowUrl } from './wall-api'
 import { usePolledJson } from './use-polled-json'
 import { useWallTime, valueStale } from './wall-time'
 
@@ -34,7 +35,7 @@ export const KpiCard = memo(function KpiCard({ indicator, region, onMap, onPick 
   const live = useLiveValue(indicator.code, region)
   const { now, feedStale } = useWallTime()
   const r = catalog.region(region)
-  const own = usePolledJson<RankingReply>(r ? ownRowUrl(indicator.code, r) : null, CHANGE_RELOAD_MS, { low: true })
+  const own = usePolledJson(r ? ownRowUrl(indicator.code, r) : null, rankingReplySchema, CHANGE_RELOAD_MS, { low: true })
   const row = own.data?.top[0]?.region === region ? own.data.top[0] : undefined
   // Its own value stopped (the source is quiet), or the whole feed did (the domain says so).
   const ownStale = live !== undefined && valueStale(live.ts, indicator.cadenceSeconds, now)

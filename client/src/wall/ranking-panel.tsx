@@ -1,7 +1,8 @@
 import type { Indicator, Region } from '../../../common/catalog-schema'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
-import { rankingUrl, type RankedRegion, type RankingReply } from './wall-api'
+import { rankingReplySchema, type RankedRegion } from '../../../common/api/query-api'
+import { rankingUrl } from './wall-api'
 import { polledStale, usePolledJson } from './use-polled-json'
 import { useWallTime } from './wall-time'
 
@@ -27,7 +28,7 @@ export function RankingPanel({ indicator, region }: { indicator: Indicator; regi
   const catalog = useCatalog()
   const r = catalog.region(region)
   const scope = r ? rankingScope(r, catalog.tree.children(region)) : null
-  const ranking = usePolledJson<RankingReply>(scope ? rankingUrl(indicator.code, scope.level, scope.parent, RANKING_ENDS) : null, RANKING_RELOAD_MS)
+  const ranking = usePolledJson(scope ? rankingUrl(indicator.code, scope.level, scope.parent, RANKING_ENDS) : null, rankingReplySchema, RANKING_RELOAD_MS)
   const { now, feedStale } = useWallTime()
   const stale = feedStale || polledStale(ranking, RANKING_RELOAD_MS, now)
   const data = ranking.data

@@ -1,4 +1,4 @@
-import type { ScorecardReply } from '../../../common/scorecard-schema'
+import type { ScorecardReply } from '../../../common/api/scorecard-api'
 import { ScoreBars } from '../charts/score-bars'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'

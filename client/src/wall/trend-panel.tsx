@@ -5,7 +5,7 @@ import { query } from '../api/http'
 import { useI18n, type I18n } from '../i18n/i18n'
 import { useLiveValue } from '../live/live'
 import { appendLive, trendWindowOf, type TrendPoint, type TrendWindow } from './trend-window'
-import type { SeriesReply } from './wall-api'
+import { seriesReplySchema } from '../../../common/api/query-api'
 import { polledStale, usePolledJson } from './use-polled-json'
 import { useWallTime } from './wall-time'
 
@@ -29,8 +29,9 @@ export function TrendPanel({ indicator, region }: { indicator: Indicator; region
   const i18n = useI18n()
   const range = useMemo(() => trendWindowOf(indicator.cadenceSeconds), [indicator.cadenceSeconds])
   // The range moves with the clock: each reload asks for the window ending now.
-  const series = usePolledJson<SeriesReply>(
+  const series = usePolledJson(
     `/api/series${query({ indicator: indicator.code, region, step: range.step })}`,
+    seriesReplySchema,
     range.reloadMs,
     { resolve: (source) => `${source}&from=${windowStart(Date.now(), range)}` },
   )

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import type { z } from 'zod'
 import { getJson } from '../api/http'
 
 /**
@@ -8,7 +9,9 @@ import { getJson } from '../api/http'
  * instead of showing old numbers as current. A new `source` (another
  * region) drops the previous answer: it belongs to something else.
  *
- * `source` is the URL, unless `options.resolve` makes it from the source.
+ * `source` is the URL, unless `options.resolve` makes it from the source;
+ * `schema` is its route's reply schema (common/api): a reply that does not
+ * match is a failed load, as an error reply is.
  */
 
 /** After a failed load, try again this soon rather than waiting a whole interval. */
@@ -65,11 +68,14 @@ export interface PolledOptions {
   low?: boolean
 }
 
-export function usePolledJson<T>(source: string | null, intervalMs: number, options: PolledOptions = {}): Polled<T> {
+export function usePolledJson<S extends z.ZodType>(source: string | null, schema: S, intervalMs: number, options: PolledOptions = {}): Polled<z.output<S>> {
   const { resolve, low = false } = options
-  const [state, setState] = useState<Polled<T> & { source: string | null }>({ source, data: null, loadedAt: 0, failed: false })
+  const [state, setState] = useState<Polled<z.output<S>> & { source: string | null }>({ source, data: null, loadedAt: 0, failed: false })
   const resolveRef = useRef(resolve)
   resolveRef.current = resolve
+  // Schemas are module constants; a ref keeps an inline one from restarting the polling.
+  const schemaRef = useRef(schema)
+  schemaRef.current = schema
   useEffect(() => {
     if (source === null) return
     let timer: ReturnType<typeof setTimeout> | undefined
@@ -79,7 +85,7 @@ export function usePolledJson<T>(source: string | null, intervalMs: number, opti
         const url = resolveRef.current ? resolveRef.current(source) : source
         // Not aborted when the panel moves on: a request in flight is let finish and its
         // answer dropped (an aborted request is a failed request in the browser's console).
-        const data = await queued(low, () => stopped, () => getJson<T>(url))
+        const data = await queued(low, () => stopped, () => getJson(url, schemaRef.current))
         if (stopped || data === undefined) return
         setState({ source, data, loadedAt: Date.now(), failed: false })
         timer = setTimeout(() => void load(), intervalMs)

@@ -3,6 +3,7 @@ import type { Alert } from '../../../common/alert-state'
 import { useCatalog } from '../data/catalog'
 import { useAlerts, useLive } from '../live/live'
 import { LIST_LIMIT, latestAlerts, openAlerts } from './open-alerts'
+import { alertListReplySchema } from '../../../common/api/alerts-api'
 import { usePolledJson } from './use-polled-json'
 
 /**
@@ -26,7 +27,7 @@ export function useWallAlerts(region: string): WallAlerts {
   const catalog = useCatalog()
   const { store } = useLive()
   const live = useAlerts()
-  const listed = usePolledJson<{ alerts: Alert[] }>(`/api/alerts?state=firing,acknowledged&limit=${LIST_LIMIT}&region=${encodeURIComponent(region)}`, LIST_RELOAD_MS)
+  const listed = usePolledJson(`/api/alerts?state=firing,acknowledged&limit=${LIST_LIMIT}&region=${encodeURIComponent(region)}`, alertListReplySchema, LIST_RELOAD_MS)
   const list = listed.data?.alerts ?? null
   const byId = useMemo(() => latestAlerts(live, list), [live, list])
   const open = useMemo(() => openAlerts(byId.values(), (r) => catalog.tree.isWithin(r, region)), [byId, catalog, region])

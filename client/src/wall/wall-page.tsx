@@ -2,7 +2,7 @@ import './wall.css'
 import './wall-panels.css'
 import { useCallback, useMemo, useState } from 'react'
 import type { Alert } from '../../../common/alert-state'
-import type { ScorecardReply } from '../../../common/scorecard-schema'
+import { scorecardReplySchema } from '../../../common/api/scorecard-api'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import { LiveProvider } from '../live/live'
@@ -65,7 +65,7 @@ function Wall({ region, select }: { region: string; select(code: string, options
   )
   const closeAlert = useCallback(() => setOpened(null), [])
   const detail = opened ? (alerts.byId.get(opened.id) ?? opened) : null
-  const scorecard = usePolledJson<ScorecardReply>(`/api/scorecard?region=${encodeURIComponent(region)}`, SCORECARD_RELOAD_MS)
+  const scorecard = usePolledJson(`/api/scorecard?region=${encodeURIComponent(region)}`, scorecardReplySchema, SCORECARD_RELOAD_MS)
   const domainScores = scorecard.data?.regions[0]?.domains
   const column = (i: number) => {
     const config = WALL_DOMAINS[i]!

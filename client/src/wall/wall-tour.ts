@@ -2,7 +2,8 @@ import { useEffect, useMemo, useState } from 'react'
 import type { Domain } from '../../../common/catalog-schema'
 import type { CatalogIndex } from '../../../common/catalog-index'
 import { getJson } from '../api/http'
-import { rankingUrl, type RankingReply } from './wall-api'
+import { rankingReplySchema } from '../../../common/api/query-api'
+import { rankingUrl } from './wall-api'
 import type { WallDomain } from './wall-domains'
 
 /**
@@ -59,7 +60,7 @@ export function useTour(
     const childLevel = catalog.tree.children(root.code)[0]?.level
     if (!childLevel) return
     let cancelled = false
-    getJson<RankingReply>(rankingUrl(step.headline, childLevel, root.code, 1))
+    getJson(rankingUrl(step.headline, childLevel, root.code, 1), rankingReplySchema)
       .then((r) => {
         // The bottom end is in ranking order: the worst is last.
         const worst = r.bottom[r.bottom.length - 1]

@@ -1,0 +1,125 @@
+import { z } from 'zod'
+import { betterSchema, localizedTextSchema, regionLevelSchema } from '../catalog-schema'
+import { codeParam, instantParam, levelParam, shown, truncate } from './params'
+
+/**
+ * The wall's reads: GET /api/series, /api/snapshot and /api/ranking — each
+ * route's query as the server validates it and its reply as the client
+ * parses it.
+ */
+
+/** The rollup steps a series is answered at, finest first (the server's rollup tables). */
+export const SERIES_STEPS = ['1m', '1h', '1d'] as const
+export type SeriesStep = (typeof SERIES_STEPS)[number]
+
+/** Regions in each end of a ranking unless `limit` says otherwise: the five-best/five-worst panel. */
+export const DEFAULT_RANKING_LIMIT = 5
+/** Beyond this a "ranking" is a table: ask for the snapshot instead. */
+export const MAX_RANKING_LIMIT = 50
+
+// --- GET /api/series ---------------------------------------------------------
+
+export const seriesQuerySchema = z.strictObject({
+  indicator: codeParam('indicator'),
+  region: codeParam('region'),
+  station: codeParam('station').optional(),
+  from: instantParam('from').optional(),
+  to: instantParam('to').optional(),
+  step: z.enum(SERIES_STEPS, { error: (i) => `step must be one of ${SERIES_STEPS.join(', ')}${i.input === undefined ? '' : ` (got ${shown(i.input)})`}` }).optional(),
+  format: z.enum(['json', 'csv'], { error: 'format must be json or csv' }).optional(),
+})
+
+/** One bucket of a series: the mean of its readings, their range and how many there were. */
+export const seriesPointSchema = z.object({
+  ts: z.number(),
+  value: z.number(),
+  min: z.number(),
+  max: z.number(),
+  count: z.number(),
+})
+export type SeriesPoint = z.infer<typeof seriesPointSchema>
+
+/** The JSON reply (`format=csv` answers the same points as text/csv). */
+export const seriesReplySchema = z.object({
+  indicator: z.string(),
+  region: z.string(),
+  /** Set when the series is one station's own readings rather than the region's. */
+  station: z.string().optional(),
+  step: z.enum(SERIES_STEPS),
+  from: z.number(),
+  to: z.number(),
+  points: z.array(seriesPointSchema),
+})
+export type SeriesReply = z.infer<typeof seriesReplySchema>
+
+// --- GET /api/snapshot -------------------------------------------------------
+
+/** `indicator` may repeat (`?indicator=a&indicator=b`) or list codes with commas (`?indicator=a,b`). */
+const indicatorListParam = z
+  .union([z.string(), z.array(z.string())])
+  .transform((v) => [...new Set((Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== ''))])
+
+export const snapshotQuerySchema = z.strictObject({
+  level: levelParam,
+  parent: codeParam('parent').optional(),
+  indicator: indicatorListParam.optional(),
+})
+
+export const snapshotValueSchema = z.object({
+  indicator: z.string(),
+  region: z.string(),
+  value: z.number(),
+  ts: z.number(),
+})
+export type SnapshotValue = z.infer<typeof snapshotValueSchema>
+
+export const snapshotReplySchema = z.object({
+  /** The newest value's time; null when there is none. */
+  asOf: z.number().nullable(),
+  values: z.array(snapshotValueSchema),
+})
+export type SnapshotReply = z.infer<typeof snapshotReplySchema>
+
+// --- GET /api/ranking --------------------------------------------------------
+
+const limitParam = z.string().transform((text, ctx) => {
+  const n = /^\d{1,3}$/.test(text) ? Number(text) : NaN
+  if (n >= 1 && n <= MAX_RANKING_LIMIT) return n
+  ctx.addIssue({ code: 'custom', message: `limit must be a whole number from 1 to ${MAX_RANKING_LIMIT}, got "${truncate(text)}"` })
+  return z.NEVER
+})
+
+export const rankingQuerySchema = z.strictObject({
+  indicator: codeParam('indicator'),
+  level: levelParam,
+  parent: codeParam('parent').optional(),
+  limit: limitParam.default(DEFAULT_RANKING_LIMIT),
+})
+
+export const rankedRegionSchema = z.object({
+  region: z.string(),
+  name: localizedTextSchema,
+  value: z.number(),
+  ts: z.number(),
+  /** Change in percent of the last 30 complete days against the 30 before; null when it cannot be computed. */
+  mom: z.number().nullable(),
+  /** The same 30 days against a year earlier. */
+  yoy: z.number().nullable(),
+  /** 1 for the best; regions with equal values share a rank (1, 2, 2, 4). */
+  rank: z.number(),
+})
+export type RankedRegion = z.infer<typeof rankedRegionSchema>
+
+export const rankingReplySchema = z.object({
+  indicator: z.string(),
+  level: regionLevelSchema,
+  parent: z.string().nullable(),
+  better: betterSchema,
+  /** The best `limit` regions, best first. */
+  top: z.array(rankedRegionSchema),
+  /** The worst `limit` regions, in ranking order (the worst last). Overlaps `top` when there are fewer than 2 × limit regions. */
+  bottom: z.array(rankedRegionSchema),
+  /** How many regions were ranked. */
+  all: z.number(),
+})
+export type RankingReply = z.infer<typeof rankingReplySchema>
