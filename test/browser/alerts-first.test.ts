@@ -28,6 +28,10 @@ const WARNING_RULE: RuleInput = {
   scope: { stationKind: 'air' },
   condition: { kind: 'threshold', op: 'above', value: 100 },
   forPoints: 1,
+  // Two dozen single alerts, as they are, to test the order and the paging: storm control (grouping,
+  // the hourly flood limit) would fold them, and is tested in test/integration/alerts.test.ts.
+  group: false,
+  floodLimit: 100,
   severity: 'warning',
   message: {
     zh: '{station}细颗粒物小时浓度为{value}{unit}，超过{threshold}{unit}，请关注',
