@@ -114,7 +114,7 @@ export class AlertService {
               this.openByKey.delete(key)
               this.places.delete(id)
               const emptied = this.storms.unplace(id)
-              if (emptied && this.book.alerts.has(emptied)) void this.resolveGroup(emptied, 'system', { auto: true }).catch(() => {})
+              if (emptied && this.book.alerts.has(emptied)) void this.resolveGroup(emptied, 'system', { auto: true }).catch((e: unknown) => this.deps.log.error({ err: e, group: emptied }, 'a group left without members could not be resolved; it stays open until resolved by hand'))
               this.deps.engine.markUnfired(e.rule.id, e.indicator, e.region, e.station, e.since)
             }
             throw err

@@ -8,7 +8,7 @@ import { useI18n } from '../i18n/i18n'
 import { AlertActionBar } from './alert-actions'
 import { AlertChart } from './alert-chart'
 import { AlertHistory } from './alert-history'
-import { formatAgo, formatTime } from './duty-format'
+import { formatAgo, formatTime, regionPath } from './duty-format'
 import type { AlertActions } from './use-alert-actions'
 
 /** The selected alert: what, where, against which rule, its state and who has it; its series, the actions and its history. */
@@ -55,11 +55,7 @@ export function AlertDetail({ alert, alerts, onSelect, silence, now, actions, co
   const rule = useRule(alert.ruleId)
   const indicator = catalog.indicator(alert.indicator)
   const station = alert.station ? catalog.station(alert.station) : undefined
-  const where = catalog.tree
-    .lineage(alert.region)
-    .reverse()
-    .map((r) => name(r.name))
-    .join(' › ')
+  const where = regionPath(catalog.tree, alert.region, name)
   const unit = indicator ? name(indicator.unit) : ''
   const value = (v: number | null) => (v === null ? '—' : `${num(v, indicator?.precision ?? 2)}${unit ? ` ${unit}` : ''}`)
   const at = (ms: number) => `${formatTime(ms, lang)} (${formatAgo(ms, now, lang)})`

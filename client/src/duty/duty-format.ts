@@ -1,6 +1,17 @@
+import type { LocalizedText } from '../../../common/catalog-schema'
+import type { RegionTree } from '../../../common/region-tree'
 import type { Lang } from '../i18n/messages'
 
 /** Times as the duty console shows them: clock time, and how long ago. */
+
+/** Where a region is, from the top down: 广东省 › 广州市 › 天河区. */
+export function regionPath(tree: RegionTree, code: string, name: (text: LocalizedText) => string): string {
+  return tree
+    .lineage(code)
+    .reverse()
+    .map((r) => name(r.name))
+    .join(' › ')
+}
 
 export function localeOf(lang: Lang): string {
   return lang === 'zh' ? 'zh-CN' : 'en-GB'

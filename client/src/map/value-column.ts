@@ -18,13 +18,16 @@ export interface ValueColumn {
 /** Reads `count` values (NaN for none) into a column. */
 export function readColumn(count: number, read: (index: number) => number | undefined): ValueColumn {
   const values = new Float64Array(count)
-  for (let i = 0; i < count; i++) values[i] = read(i) ?? Number.NaN
+  for (let i = 0; i < count; i++) {
+    const v = read(i)
+    // One NaN for every missing value, so "still missing" hashes alike.
+    values[i] = v === undefined || Number.isNaN(v) ? Number.NaN : v
+  }
   return { values, revision: fingerprint(values), at: (index) => values[index] ?? Number.NaN }
 }
 
 function fingerprint(values: Float64Array): string {
-  // Every NaN hashes alike (a value still missing is no change).
-  const bits = new Uint32Array(Float64Array.from(values, (v) => (Number.isNaN(v) ? Number.NaN : v)).buffer)
+  const bits = new Uint32Array(values.buffer, values.byteOffset, values.length * 2)
   let a = 0x811c9dc5 ^ values.length
   let b = 0x01000193 ^ values.length
   for (let i = 0; i < bits.length; i++) {

@@ -5,7 +5,7 @@ import { navigate } from '../navigation'
 import { useAuth } from '../auth/auth'
 import { useCatalog } from '../data/catalog'
 import { alertLevels } from '../duty/alert-levels'
-import { formatAgo, formatTime } from '../duty/duty-format'
+import { formatAgo, formatTime, regionPath } from '../duty/duty-format'
 import { useI18n } from '../i18n/i18n'
 import { isOnMap } from '../map/pulse-targets'
 import { useWallTime } from './wall-time'
@@ -43,11 +43,7 @@ export function AlertDetailPanel({ alert, onClose }: { alert: Alert; onClose(): 
 
   const indicator = catalog.indicator(alert.indicator)
   const station = alert.station ? catalog.station(alert.station) : undefined
-  const where = catalog.tree
-    .lineage(alert.region)
-    .reverse()
-    .map((r) => name(r.name))
-    .join(' › ')
+  const where = regionPath(catalog.tree, alert.region, name)
   const unit = indicator ? name(indicator.unit) : ''
   const value = (v: number) => `${num(v, indicator?.precision ?? 2)}${unit ? ` ${unit}` : ''}`
   const { threshold } = alertLevels(alert, null)
