@@ -43,7 +43,7 @@ async function main() {
     const feed = () => {
       const ts = Date.now()
       round_++
-      server.bus.publish(
+      server.parts.bus.publish(
         new PointBatch(
           series.map((s, k) => ({ ts, indicator: s.indicator, region: s.region, station: s.station, value: Math.round((s.range[0] + ((Math.sin(round_ / 7 + k) + 1) / 2) * Math.min(s.range[1] - s.range[0], 400)) * 10) / 10 })),
           'bench',

@@ -101,7 +101,7 @@ async function main() {
         return { ts, indicator: 'traffic.flow', region: d.region, station: d.code, value: 500 + ((round_ * 7 + i) % 900) }
       })
       round_++
-      server.bus.publish(new PointBatch(points, 'bench', ts))
+      server.parts.bus.publish(new PointBatch(points, 'bench', ts))
     }, TICK_MS)
 
     // One in-process listener keeps a real tick, for the bare server to send the same bytes.

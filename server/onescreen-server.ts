@@ -47,29 +47,48 @@ export const CLIENT_DIR = path.resolve(import.meta.dirname, '../dist/client')
 /** "Fast" indicators, whose last day is back-filled minute by minute: reported at least once a minute. */
 const MINUTE_HISTORY_MAX_CADENCE_S = 60
 
+/** What a running server offers whoever started it: where it listens, and how to stop it. */
 export interface RunningServer {
   readonly url: string
   readonly catalog: CatalogIndex
-  readonly storage: StorageClient
-  readonly pipeline: IngestPipeline
-  readonly bus: IngestBus
-  readonly regionSeries: RegionSeries
-  readonly queries: IndicatorQueries
-  readonly hub: LiveHub
-  readonly alerts: AlertFeed
-  readonly live: LiveServer
-  readonly freshness: FreshnessTracker
-  readonly rules: RuleStore
-  readonly engine: RuleEngine
-  readonly alerting: AlertService
-  readonly metrics: Metrics
-  readonly auth: AuthService
-  /** Caps and counts TCP connections: `connections.stats` (open, refused by a cap), for /metrics. */
-  readonly connections: ConnectionGuard
   /** Where a first start on loopback wrote the demo accounts' passwords (undefined on later starts). */
   readonly credentialsFile: string | undefined
   /** Stops accepting, stores what is queued, closes sockets and the engine. */
   close(): Promise<void>
+  /** The parts behind the API, for tests and benchmarks in the same process (ServerParts). */
+  readonly parts: ServerParts
+}
+
+/**
+ * What tests and benchmarks in the same process reach behind the HTTP API:
+ * for each part, only what they read or drive, never the whole object.
+ */
+export interface ServerParts {
+  /** The engine, to read back what was stored (and to build a store's adapter on it). */
+  readonly storage: StorageClient
+  /** Ingest without HTTP (simulated sources), and its counters. */
+  readonly pipeline: Pick<IngestPipeline, 'ingestValues' | 'ingestBody' | 'stats'>
+  /** Accepted batches, as the live hub and the rule engine receive them. */
+  readonly bus: Pick<IngestBus, 'publish' | 'subscribe'>
+  /** Region series compaction, run to completion on demand. */
+  readonly regionSeries: Pick<RegionSeries, 'runOnce'>
+  /** The latest value per series, as ticks carry it. */
+  readonly hub: Pick<LiveHub, 'value'>
+  /** The alert log: events appended and read back in order. */
+  readonly alertLog: Pick<AlertFeed, 'append' | 'lastSeq' | 'since' | 'rejectedOnLoad'>
+  /** Alerts as the duty console sees them. */
+  readonly alerting: Pick<AlertService, 'list' | 'get' | 'silences' | 'history' | 'acknowledge'>
+  /** The rule engine's counters. */
+  readonly engine: Pick<RuleEngine, 'evaluations' | 'pending'>
+  /** The stored rules, and news of their changes. */
+  readonly rules: Pick<RuleStore, 'list' | 'subscribe'>
+  /** Accounts and keys made without HTTP, and how sessions and keys are checked. */
+  readonly auth: Pick<AuthService, 'account' | 'createAccount' | 'createKey' | 'listAccounts' | 'listKeys' | 'hashingStats' | 'session' | 'key'>
+  /** The socket server (its engine, for tests of connection limits) and the session re-check. */
+  readonly live: Pick<LiveServer, 'io' | 'recheckSessions'>
+  /** Open and refused TCP connections. */
+  readonly connections: Pick<ConnectionGuard, 'stats'>
+  readonly queries: IndicatorQueries
 }
 
 export interface StartOptions {
@@ -259,21 +278,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     return {
       url,
       catalog,
-      storage,
-      pipeline,
-      bus,
-      regionSeries,
-      queries,
-      hub,
-      alerts,
-      live,
-      freshness,
-      metrics,
-      rules,
-      engine,
-      alerting,
-      auth,
-      connections,
+      parts: { storage, pipeline, bus, regionSeries, queries, hub, alertLog: alerts, live, rules, engine, alerting, auth, connections },
       credentialsFile: firstRun.credentialsFile,
       close: () =>
         (closing ??= (async () => {

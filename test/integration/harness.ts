@@ -5,7 +5,7 @@ import path from 'node:path'
 import { hashId, idHashToDecimal, idScope } from '../../ingest/id-hash'
 import { loadConfig } from '../../server/config'
 import { createLogger } from '../../server/logger'
-import { startServer, type RunningServer, type StartOptions } from '../../server/onescreen-server'
+import { startServer, type RunningServer, type ServerParts, type StartOptions } from '../../server/onescreen-server'
 import { writeTestCatalogDir } from '../fixtures/catalog-dir'
 import type { Role } from '../../common/auth'
 import { CREDENTIALS_FILE, type FirstRunCredentials } from '../../server/auth/auth-service'
@@ -16,7 +16,8 @@ export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `onescreen-${prefix}-`))
 }
 
-export interface TestServer extends RunningServer {
+/** The server as a test holds it: its parts (ServerParts) at hand beside its URL. */
+export interface TestServer extends Omit<RunningServer, 'parts'>, ServerParts {
   dataDir: string
   /** The demo accounts and ingest key the first start made. */
   credentials: FirstRunCredentials
@@ -80,8 +81,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
           const demo = credentials.accounts.find((a) => a.role === who)!
           return login(server.url, demo.name, demo.password)
         }
-        if (!server.auth.account(who.name))
-          await server.auth.createAccount({ name: who.name, role: who.role, region: who.region ?? server.catalog.tree.root.code, password: TEST_PASSWORD }, { name: 'test', region: server.catalog.tree.root.code }, '')
+        if (!server.parts.auth.account(who.name))
+          await server.parts.auth.createAccount({ name: who.name, role: who.role, region: who.region ?? server.catalog.tree.root.code, password: TEST_PASSWORD }, { name: 'test', region: server.catalog.tree.root.code }, '')
         return login(server.url, who.name, TEST_PASSWORD)
       })()
       // A failed sign-in is not remembered: the next call tries again.
@@ -91,8 +92,10 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     return t
   }
   const authHeaders = async (who?: Role | { name: string; role: Role; region?: string }) => ({ authorization: `Bearer ${await token(who)}` })
+  const { parts, ...running } = server
   return {
-    ...server,
+    ...running,
+    ...parts,
     dataDir,
     credentials,
     token,

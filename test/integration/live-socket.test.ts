@@ -248,9 +248,9 @@ describe('alert events', () => {
     const ack = await subscribe(first, { region: '990100' })
     if (!ack.ok) throw new Error(ack.error.message)
     const base = ack.lastSeq
-    await server.alerts.append(event(1))
-    await server.alerts.append(event(2, '990200')) // another city: not for this screen
-    await server.alerts.append(event(3))
+    await server.alertLog.append(event(1))
+    await server.alertLog.append(event(2, '990200')) // another city: not for this screen
+    await server.alertLog.append(event(3))
     const deadline = Date.now() + 5000
     while (seen.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20))
     expect(seen.map((e) => [e.seq, e.event.alertId])).toEqual([
@@ -260,8 +260,8 @@ describe('alert events', () => {
     first.disconnect()
 
     // Away for 2 events: still in the ring (3 events).
-    await server.alerts.append(event(4))
-    await server.alerts.append(event(5))
+    await server.alertLog.append(event(4))
+    await server.alertLog.append(event(5))
     const back = await connect()
     const replayed: AlertEnvelope[] = []
     back.on('alert', (e) => replayed.push(e))
@@ -273,7 +273,7 @@ describe('alert events', () => {
 
     // Away for longer than the ring reaches: read from storage, in order, filtered by region.
     back.disconnect()
-    for (let n = 6; n <= 10; n++) await server.alerts.append(event(n, n === 8 ? '990200' : '990102'))
+    for (let n = 6; n <= 10; n++) await server.alertLog.append(event(n, n === 8 ? '990200' : '990102'))
     const late = await connect()
     const fromStorage: AlertEnvelope[] = []
     late.on('alert', (e) => fromStorage.push(e))

@@ -52,7 +52,7 @@ describe('GET /metrics', () => {
     expect(res.body).toMatchObject({ accepted: 2, rejected: 1 })
     const socket = io(server.url, { transports: ['websocket'], reconnection: false, auth: { token: await server.token() } })
     await new Promise<void>((resolve) => socket.emit('subscribe', { region: '990100' }, () => resolve()))
-    await server.alerts.append({
+    await server.alertLog.append({
       alertId: 'ops-1',
       type: 'raised',
       at: clock,
@@ -72,7 +72,7 @@ describe('GET /metrics', () => {
     expect(after.value('onescreen_sockets')).toBe(1)
     expect(after.value('onescreen_rooms')).toBe(1)
     expect(after.value('onescreen_alerts_open')).toBe(1)
-    await server.alerts.append({ alertId: 'ops-1', type: 'resolved', at: clock, region: '990101', indicator: 'env.aqi', station: '', actor: 'system', data: { auto: true } })
+    await server.alertLog.append({ alertId: 'ops-1', type: 'resolved', at: clock, region: '990101', indicator: 'env.aqi', station: '', actor: 'system', data: { auto: true } })
     socket.disconnect()
     await new Promise((r) => setTimeout(r, 100))
     const last = await metrics()

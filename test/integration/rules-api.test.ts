@@ -20,7 +20,7 @@ import { REPO_ROOT, startTestServer, tempDir, type TestServer } from './harness'
  * validation that names the field, and a restart that keeps every change and
  * seeds nothing again.
  *
- * Requests go to the running server's API (its store is RunningServer.rules),
+ * Requests go to the running server's API (its store is ServerParts.rules),
  * signed in: reads as the demo admin, changes as admin accounts named for the
  * people the audit should show (alice, bob, …), since the audit records the
  * signed-in account.
