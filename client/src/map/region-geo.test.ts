@@ -44,6 +44,23 @@ describe('RegionGeo', () => {
     expect(await geo.prepare('990000')).toBe(view)
   })
 
+  it('draws the outlines as served, not reshaped one by one (the build simplifies them per level, neighbours alike)', async () => {
+    // A wiggly border that per-outline simplification would straighten in one city and not in its neighbour.
+    const wiggly: RegionFeature = {
+      ...square('990100', 'city', '990000', [113.3, 23.1], 0.5),
+      geometry: {
+        type: 'Polygon',
+        coordinates: [[[112.8, 22.6], [113.3, 22.6001], [113.8, 22.6], [113.8, 23.6], [112.8, 23.6], [112.8, 22.6]]],
+      },
+    }
+    const geo = new RegionGeo(province, collection(wiggly, cities.features[1]!), tree)
+    const root = await geo.prepare('990000')
+    expect(root.shown.features[0]).toBe(wiggly)
+    expect(root.shown.features[1]).toBe(cities.features[1])
+    expect(root.outline.features[0]).toBe(province.features[0])
+    expect((await geo.prepare('990200')).outline.features[0]).toBe(cities.features[1])
+  })
+
   it('loads a city’s counties once, when the map first goes there', async () => {
     const fetch = vi.fn(async () => new Response(JSON.stringify(counties), { status: 200 }))
     vi.stubGlobal('fetch', fetch)

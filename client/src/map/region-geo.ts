@@ -3,7 +3,6 @@ import type { RegionTree } from '../../../common/region-tree'
 import { geoReplySchema } from '../../../common/api/geo-api'
 import { ApiRequestError, getJson } from '../api/http'
 import type { Bounds, Position, RegionCollection, RegionFeature } from './geo-types'
-import { simplifyFeature } from './simplify'
 
 /**
  * The region boundaries from GET /api/geo/:level, indexed for the map: every
@@ -12,6 +11,12 @@ import { simplifyFeature } from './simplify'
  * deck.gl sees the same data object on every tick and never re-tessellates.
  * The province and its cities are loaded up front; a city's counties when the
  * map first goes there (the whole county level is twice the rest together).
+ *
+ * Outlines are drawn as served. sample-data/build simplifies each level of
+ * border for the zoom it is first drawn at, on the topology all levels share,
+ * so neighbours, a city and its counties, the province and its cities meet
+ * vertex for vertex; reshaping them here, outline by outline, would open
+ * slivers between neighbours.
  */
 
 export type { Bounds, MultiPolygon, Polygon, Position, RegionCollection, RegionFeature } from './geo-types'
@@ -33,13 +38,6 @@ export interface RegionView {
 }
 
 const EMPTY: RegionCollection = { type: 'FeatureCollection', features: [] }
-
-/**
- * Drawn outlines are simplified to 1/4000 of the region's extent: under half a
- * pixel on a 2,000-pixel-wide wall map of it, and so still under a pixel when
- * the analyst zooms in twice.
- */
-const SIMPLIFY_DIVISOR = 4000
 
 export class RegionGeo {
   private readonly byCode = new Map<string, RegionFeature>()
@@ -103,18 +101,16 @@ export class RegionGeo {
     if (!v) {
       const children = this.tree.children(region).map((r) => r.code)
       const codes = children.length > 0 ? children : [region]
-      const original = codes.map((c) => this.byCode.get(c)).filter((f): f is RegionFeature => f !== undefined)
+      const features = codes.map((c) => this.byCode.get(c)).filter((f): f is RegionFeature => f !== undefined)
       const own = this.byCode.get(region)
-      const bounds = this.bounds(region) ?? unionBounds(original.map((f) => this.bounds(f.properties.code)))
-      const tolerance = bounds ? Math.max(bounds[1][0] - bounds[0][0], bounds[1][1] - bounds[0][1]) / SIMPLIFY_DIVISOR : 0
-      const features = tolerance > 0 ? original.map((f) => simplifyFeature(f, tolerance)) : original
+      const bounds = this.bounds(region) ?? unionBounds(features.map((f) => this.bounds(f.properties.code)))
       v = {
         region,
         shown: { type: 'FeatureCollection', features },
         children,
         counties,
         indexOf: new Map(features.map((f, i) => [f.properties.code, i])),
-        outline: own ? { type: 'FeatureCollection', features: [tolerance > 0 ? simplifyFeature(own, tolerance) : own] } : EMPTY,
+        outline: own ? { type: 'FeatureCollection', features: [own] } : EMPTY,
         bounds,
       }
       this.views.set(region, v)
