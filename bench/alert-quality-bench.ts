@@ -11,7 +11,7 @@ import { DAY_MS, HOUR_MS } from '../ingest/simulators'
 import { affects, effectOn, incidentsFrom, type Incident, type SeriesRef } from './alert-quality/answer-key'
 import { seriesKey, seriesTable, simulatorsFor, type SimulationSetup } from './alert-quality/point-chunks'
 import { PointFeed } from './alert-quality/point-feed'
-import { BASELINE_LOOKBACK_MS, remitOf, watchedSeries, type RemitContext, type SeriesTrace } from './alert-quality/remit'
+import { baselineLookbackMs, remitOf, watchedSeries, type RemitContext, type SeriesTrace } from './alert-quality/remit'
 import { naturalCause, RushHours } from './alert-quality/natural-events'
 import { firingAt, graceMs, median, scoreRule, type FiredAlert, type RuleFigures } from './alert-quality/scoring'
 import { report, round } from './bench-env'
@@ -142,7 +142,7 @@ async function main() {
         pairs.push({ rule, incident, series })
         if (c.kind === 'stale' || c.kind === 'flatline') continue
         const def = index.indicator(series.indicator)!
-        const lookback = Math.max(c.kind === 'rateOfChange' ? c.windowSeconds * 1000 : 0, BASELINE_LOOKBACK_MS) + 2 * periodMs(series) + HOUR_MS
+        const lookback = Math.max(c.kind === 'rateOfChange' ? c.windowSeconds * 1000 : 0, baselineLookbackMs(periodMs(series)) + (c.kind === 'baseline' ? (c.changeOverSeconds ?? 0) * 1000 : 0)) + 2 * periodMs(series) + HOUR_MS
         const after = (def.temporal === 'mean' ? def.cadenceSeconds * 1000 : 0) + 2 * periodMs(series)
         windows.add(engineKey(series), incident.start - lookback, incident.end + after)
         if (c.kind === 'crossCheck') for (const w of c.with) crossWindows.add(`${w.indicator}|${series.region}`, incident.start - lookback, incident.end + after)

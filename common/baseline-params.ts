@@ -71,6 +71,13 @@ export const BaselineParamsSchema = z.strictObject({
    * deviation never counts as smaller than this. @default 0
    */
   minDeviation: z.number({ error: 'minDeviation must be a number' }).min(0, 'minDeviation must be 0 or more').optional(),
+  /**
+   * The values are counts of events (incidents in the last hour): a count's own
+   * noise is about the square root of what is expected, so the deviation never
+   * counts as smaller than √expected (and 1). A busy city's twenty an hour
+   * swing by four or five; a quiet county's one or two by one. @default false
+   */
+  counts: z.boolean({ error: 'counts must be true or false' }).optional(),
 })
 export type BaselineParams = z.infer<typeof BaselineParamsSchema>
 
@@ -85,4 +92,5 @@ export const DEFAULT_BASELINE_PARAMS: Readonly<Required<BaselineParams>> = Objec
   learnClip: 4,
   quietFloor: 0.5,
   minDeviation: 0,
+  counts: false,
 })

@@ -58,6 +58,14 @@ export const RateOfChangeConditionSchema = z
 export const BaselineConditionSchema = z.strictObject({
   kind: z.literal('baseline'),
   params: BaselineParamsSchema.optional(),
+  /**
+   * Judge the change over this window instead of the value: the value less
+   * the newest one at or before this long ago (within the value's own period,
+   * for a running value). For a count so far today, "incidents in the last
+   * hour" held against the usual for that hour of the day, so a busy city's
+   * rush hour is not news and a quiet county's burst is.
+   */
+  changeOverSeconds: seconds('changeOverSeconds').refine((s) => s > 0, 'changeOverSeconds must be more than 0').optional(),
 })
 
 export const StaleConditionSchema = z.strictObject({

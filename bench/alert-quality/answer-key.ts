@@ -8,7 +8,8 @@ import type { AnomalyKind, ScheduledAnomaly } from '../../ingest/simulators'
  * The simulators report one record per affected indicator; a station that goes
  * down, or freezes, is one fault, so records of one occurrence (same kind,
  * place and span) are one incident with several effects. A pollution episode
- * is one incident per city it reaches (the share felt differs by city).
+ * is one incident per city it reaches (the share felt differs by city); a
+ * traffic slowdown is one incident with an effect on each indicator it moves.
  */
 
 export interface IncidentEffect {
@@ -50,8 +51,9 @@ export const DERIVED_FROM: Readonly<Record<string, readonly string[]>> = {
 export function incidentsFrom(anomalies: readonly ScheduledAnomaly[]): Incident[] {
   const byKey = new Map<string, Incident>()
   for (const a of anomalies) {
-    // Episodes carry their own magnitude per city, and one city may meet two spells at once (PM and O3).
-    const key = `${a.kind}|${a.region}|${a.station ?? ''}|${a.start}|${a.end}${a.kind === 'episode' ? `|${a.indicator}` : ''}`
+    // Episodes carry their own magnitude per city, and one city may meet two spells at once (PM and O3, each
+    // its own peak); a traffic slowdown is one event moving four indicators by the same share.
+    const key = `${a.kind}|${a.region}|${a.station ?? ''}|${a.start}|${a.end}${a.kind === 'episode' ? `|${a.magnitude}` : ''}`
     const known = byKey.get(key)
     if (known) {
       if (!known.effects.some((e) => e.indicator === a.indicator)) known.effects.push({ indicator: a.indicator, magnitude: a.magnitude })

@@ -3,7 +3,7 @@ import { PeriodClock } from '../../common/running-period'
 import { RuleSchema, type Rule } from '../../common/rule-schema'
 import { loadCatalog } from '../../server/catalog/load-catalog'
 import type { Incident, SeriesRef } from './answer-key'
-import { latestAt, remitOf, watchedSeries, type RemitContext, type SeriesTrace } from './remit'
+import { changeTrace, latestAt, remitOf, watchedSeries, type RemitContext, type SeriesTrace } from './remit'
 
 const index = loadCatalog('sample-data')
 const MIN = 60_000
@@ -109,6 +109,43 @@ describe('remitOf: rates of change and baselines', () => {
     const own = trace(T0 - 30 * MIN, 400, 5000, (i) => (i === 360 ? 60 + magnitude : 60 + (i % 3) - 1))
     const spike = incident({ kind: 'spike', station: speed.station, end: T0 + 5000, effects: [{ indicator: 'traffic.speed', magnitude }] })
     expect(remitOf(base, spike, speed, ctx({ own }, 5000)).inRemit).toBe(expected)
+  })
+})
+
+describe('a baseline rule over a weighted mean', () => {
+  it("is not faulted for a fault in one member's weight, only for the mean itself moving", () => {
+    const base = rule({ scope: { level: 'city' }, condition: { kind: 'baseline', params: { direction: 'below' } } })
+    const citySpeed: SeriesRef = { indicator: 'traffic.speed', region: '440100', station: '', aggregate: true }
+    // The mean, calm then 40 % down from T0.
+    const own = trace(T0 - 40 * MIN, 80, MIN, (i) => (i >= 40 ? 36 : 60) + (i % 2))
+    const flowSpike = incident({ kind: 'spike', station: 'TD-440103-001', end: T0 + 10_000, effects: [{ indicator: 'traffic.flow', magnitude: 5000 }] })
+    const slowdown = incident({ kind: 'episode', region: '440100', end: T0 + 60 * MIN, effects: [{ indicator: 'traffic.speed', magnitude: -40 }] })
+    expect(remitOf(base, flowSpike, citySpeed, ctx({ own })).why).toBe('moves only the weights')
+    expect(remitOf(base, slowdown, citySpeed, ctx({ own })).inRemit).toBe(true)
+  })
+})
+
+describe('a baseline over a change (incidents in the last hour)', () => {
+  const burst = rule({ indicator: 'traffic.incidents', scope: { level: 'leaf' }, condition: { kind: 'baseline', changeOverSeconds: 3600, params: { direction: 'above', counts: true } } })
+  const incidents: SeriesRef = { indicator: 'traffic.incidents', region: '440103', station: '', aggregate: false }
+  // Today's count, one a minute: 12 an hour at noon, plus a pile-up from T0 (12:00) spread over 10 minutes.
+  const counts = (added: number) => trace(T0 - 3 * 60 * MIN, 4 * 60, MIN, (i) => Math.floor(i / 5) + (i >= 180 ? Math.min(added, Math.floor(((i - 180) * added) / 10)) : 0))
+  const pileup = (added: number) => incident({ kind: 'episode', end: T0 + 10 * MIN, effects: [{ indicator: 'traffic.incidents', magnitude: added }] })
+
+  it.each([
+    [30, true],
+    [6, false],
+  ])('owns a pile-up of %d against an hour of 12 (√12 ≈ 3.5 a deviation at least)', (added, expected) => {
+    expect(remitOf(burst, pileup(added), incidents, ctx({ own: counts(added) })).inRemit).toBe(expected)
+  })
+
+  it('takes the change within the day: a count reset at midnight is no fall, and the first hour has no change', () => {
+    const midnight = Date.parse('2025-11-04T00:00:00+08:00')
+    const own = trace(midnight - 2 * 60 * MIN, 4 * 60, MIN, (i) => (i < 120 ? 200 + i : i - 120))
+    const changes = changeTrace(own, 60 * MIN, 'day', new PeriodClock('Asia/Shanghai'))
+    expect(changes.ts.filter((t) => t >= midnight && t < midnight + 60 * MIN)).toEqual([])
+    expect(changes.value.every((v) => v === 60)).toBe(true)
+    expect(changes.ts.at(-1)).toBe(midnight + 119 * MIN)
   })
 })
 

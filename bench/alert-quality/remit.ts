@@ -18,7 +18,8 @@ import { effectOn, type Incident, type SeriesRef } from './answer-key'
  *   past the threshold is not the incident's doing);
  * - `baseline`: a spike, level shift or episode that moves the series by more
  *   than the detector's threshold × the series' mean absolute deviation in the
- *   half hour before (the detector's own yardstick, taken locally).
+ *   half hour (or 32 points) before (the detector's own yardstick, taken
+ *   locally; for a count, never under √count); over a change, the change.
  * Everything else (a dropout for a threshold rule, a stuck value for a
  * baseline) may still explain an alert, but no rule is faulted for missing it.
  */
@@ -48,10 +49,15 @@ export interface RemitVerdict {
   why: string
 }
 
-/** Values before an incident the baseline yardstick is taken over. */
+/** Values before an incident the baseline yardstick is taken over... */
 export const BASELINE_LOOKBACK_MS = 30 * 60_000
-/** The detector's local level needs a few dozen points before it judges anything. */
+/** ...and at least this many (the detector's local level needs a few dozen points before it judges anything). */
 export const BASELINE_MIN_POINTS = 32
+
+/** How far before an incident the baseline yardstick looks, for a series published every `periodMs`. */
+export function baselineLookbackMs(periodMs: number): number {
+  return Math.max(BASELINE_LOOKBACK_MS, BASELINE_MIN_POINTS * periodMs)
+}
 
 const ADDITIVE = new Set<Incident['kind']>(['spike', 'levelShift', 'episode'])
 
@@ -99,6 +105,9 @@ export function remitOf(rule: Rule, incident: Incident, series: SeriesRef, ctx: 
     }
     case 'baseline':
       if (!ADDITIVE.has(incident.kind)) return { inRemit: false, why: `${incident.kind} is not a deviation` }
+      // A fault in one member's weight (a detector's flow) tilts a weighted mean for moments; the rule watches the mean itself.
+      // (effectOn names the weight's indicator then; its own or a derived effect is named for the series' indicator.)
+      if (effect.indicator !== series.indicator) return { inRemit: false, why: 'moves only the weights' }
       return baselineVerdict(c, incident, series, indicator, ctx, period)
     case 'threshold':
     case 'rateOfChange':
@@ -180,14 +189,16 @@ function baselineVerdict(
   ctx: RemitContext,
   period: number,
 ): RemitVerdict {
-  const trace = ctx.trace(series)
-  if (!trace) return { inRemit: false, why: 'no values' }
+  const recorded = ctx.trace(series)
+  if (!recorded) return { inRemit: false, why: 'no values' }
+  const trace = c.changeOverSeconds === undefined ? recorded : changeTrace(recorded, c.changeOverSeconds * 1000, indicator.running, ctx.periods)
   const params = { ...DEFAULT_BASELINE_PARAMS, ...c.params }
   const pre: number[] = []
-  for (let i = 0; i < trace.ts.length; i++) if (trace.ts[i]! >= incident.start - BASELINE_LOOKBACK_MS && trace.ts[i]! < incident.start) pre.push(trace.value[i]!)
+  for (let i = 0; i < trace.ts.length; i++) if (trace.ts[i]! >= incident.start - baselineLookbackMs(period) && trace.ts[i]! < incident.start) pre.push(trace.value[i]!)
   if (pre.length < BASELINE_MIN_POINTS) return { inRemit: false, why: 'too few values before the incident' }
   const centre = median(pre)
-  const deviation = Math.max(pre.reduce((s, v) => s + Math.abs(v - centre), 0) / pre.length, params.minDeviation)
+  const countNoise = params.counts ? Math.sqrt(Math.max(1, centre)) : 0
+  const deviation = Math.max(pre.reduce((s, v) => s + Math.abs(v - centre), 0) / pre.length, params.minDeviation, countNoise)
   const lag = indicator.temporal === 'mean' && indicator.cadenceSeconds * 1000 > period ? indicator.cadenceSeconds * 1000 : 0
   for (let i = 0; i < trace.ts.length; i++) {
     const ts = trace.ts[i]!
@@ -201,7 +212,12 @@ function baselineVerdict(
 
 /** The newest value at or before ts (binary search). */
 export function latestAt(trace: SeriesTrace | undefined, ts: number): number | undefined {
-  if (!trace) return undefined
+  const i = trace ? indexAt(trace, ts) : -1
+  return i < 0 ? undefined : trace!.value[i]
+}
+
+/** The index of the newest point at or before ts (-1: none). */
+function indexAt(trace: SeriesTrace, ts: number): number {
   let lo = 0
   let hi = trace.ts.length - 1
   let found = -1
@@ -212,11 +228,25 @@ export function latestAt(trace: SeriesTrace | undefined, ts: number): number | u
       lo = mid + 1
     } else hi = mid - 1
   }
-  return found < 0 ? undefined : trace.value[found]
+  return found
 }
 
 function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b)
   const m = s.length >> 1
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2
+}
+
+/** A trace's change over a window at each point, as the engine takes it (within the value's own period for a running value). */
+export function changeTrace(trace: SeriesTrace, windowMs: number, running: RunningPeriod | undefined, periods: PeriodClock): SeriesTrace {
+  const out: SeriesTrace = { ts: [], value: [] }
+  for (let i = 0; i < trace.ts.length; i++) {
+    const ts = trace.ts[i]!
+    const from = running ? periods.startOf(ts, running) : -Infinity
+    const then = indexAt(trace, ts - windowMs)
+    if (then < 0 || trace.ts[then]! < from) continue
+    out.ts.push(ts)
+    out.value.push(trace.value[i]! - trace.value[then]!)
+  }
+  return out
 }

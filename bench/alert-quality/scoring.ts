@@ -25,7 +25,7 @@ export const BASELINE_GRACE_POINTS = 16
 /**
  * How long after an incident ends the rule may still fire because of it:
  * - the points the condition must hold for (`forPoints` × period) and `for`;
- * - a rate of change compares with a window back, so it sees a step for one window;
+ * - a rate of change, or a baseline over a change, compares with a window back, so it sees a step for one window;
  * - a stale rule notices silence at its next sweep;
  * - a running mean (hourly AQI) carries the incident for one cadence;
  * - the baseline detector's local level settles within ~16 points.
@@ -35,7 +35,7 @@ export function graceMs(rule: Rule, indicator: Indicator, periodMs: number, swee
   let grace = rule.for * 1000 + (rule.forPoints ?? 1) * periodMs
   if (c.kind === 'rateOfChange') grace += c.windowSeconds * 1000
   if (c.kind === 'stale') grace += sweepMs
-  if (c.kind === 'baseline') grace += BASELINE_GRACE_POINTS * periodMs
+  if (c.kind === 'baseline') grace += BASELINE_GRACE_POINTS * periodMs + (c.changeOverSeconds ?? 0) * 1000
   if (indicator.temporal === 'mean' && indicator.cadenceSeconds * 1000 > periodMs) grace += indicator.cadenceSeconds * 1000
   return grace
 }

@@ -35,8 +35,12 @@ export type AnomalyKind = (typeof ANOMALY_KINDS)[number]
  * - `spike`, `levelShift`: the amount added to the value, in the indicator's unit;
  * - `stuck`: the value the series repeats;
  * - `dropout`: 0 (the series publishes nothing in [start, end));
- * - `episode`: the peak amount the pollution episode adds to `indicator` in that
- *   region (a city; its stations feel it), in the indicator's unit.
+ * - `episode`: an event the domain model applies itself, over a region (its
+ *   stations and the regions within it feel it): for a pollution episode over
+ *   a city, the peak amount added to `indicator` in its unit; for a traffic
+ *   slowdown over a city, the change of speed in percent at full strength
+ *   (−40: 40 % slower), on every indicator it moves; for an incident pile-up
+ *   in a region, the incidents added (traffic-disruptions.ts).
  * Where several overlap on one series, a dropout hides everything, a stuck value
  * hides spikes and level shifts.
  */

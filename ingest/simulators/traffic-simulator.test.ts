@@ -79,6 +79,53 @@ describe('the traffic simulator', () => {
   })
 })
 
+describe('traffic disruptions', () => {
+  const from = calendar.dayStart(june(2))
+  const to = from + 14 * DAY_MS
+  const planted = traffic.anomalies(from, to).filter((a) => a.kind === 'episode')
+  const slowdowns = planted.filter((a) => a.indicator === 'traffic.speed')
+  const pileups = planted.filter((a) => a.indicator === 'traffic.incidents')
+  const within = (region: string, city: string) => index.tree.isWithin(region, city)
+
+  it('plants city-wide slowdowns and incident pile-ups every day or so, each named in the answer key', () => {
+    expect(slowdowns.length).toBeGreaterThanOrEqual(10)
+    expect(pileups.length).toBeGreaterThanOrEqual(60)
+    for (const s of slowdowns) {
+      expect(index.tree.get(s.region)?.level).toBe('city')
+      expect(s.magnitude).toBeLessThanOrEqual(-30)
+      // The whole chain it moves is named: speed, occupancy, congestion and buses.
+      const chain = planted.filter((a) => a.region === s.region && a.start === s.start).map((a) => a.indicator)
+      expect(chain.sort()).toEqual(['traffic.bus_punctuality', 'traffic.congestion_index', 'traffic.occupancy', 'traffic.speed'])
+    }
+  })
+
+  it("slows every detector of the slowed city, and raises its regions' congestion", () => {
+    // Against the same minutes a week later (same weekday, no slowdown there then).
+    const s = slowdowns.find((a) => a.start >= from && a.end <= to - 7 * DAY_MS && !slowdowns.some((b) => b.region === a.region && b.start < a.end + 7 * DAY_MS && b.end > a.start + 7 * DAY_MS))!
+    const mid = s.start + (s.end - s.start) / 2
+    const around = (t: number, indicator: string, inCity: boolean) =>
+      traffic.live(t - 2 * MINUTE_MS, t + 2 * MINUTE_MS).filter((p) => p.indicator === indicator && within(p.region, s.region) === inCity)
+    const ratio = (indicator: string, inCity: boolean) =>
+      mean(around(mid, indicator, inCity).map((p) => p.value)) / mean(around(mid + 7 * DAY_MS, indicator, inCity).map((p) => p.value))
+    const expected = 1 + s.magnitude / 100
+    expect(around(mid, 'traffic.speed', true).length).toBeGreaterThan(0)
+    expect(ratio('traffic.speed', true)).toBeLessThan(expected + 0.15)
+    expect(ratio('traffic.congestion_index', true)).toBeGreaterThan(1 / expected - 0.15)
+    // Elsewhere the week-on-week change is the everyday one.
+    expect(Math.abs(ratio('traffic.speed', false) - 1)).toBeLessThan(0.15)
+  })
+
+  it('adds a pile-up to its region’s count of incidents today, within its span, and keeps it until midnight', () => {
+    const p = pileups.find((a) => calendar.dayIndex(a.start) === calendar.dayIndex(a.end) && a.start >= from && a.end <= to)!
+    const count = (t: number) => traffic.history(t - MINUTE_MS, t, MINUTE_MS).find((h) => h.indicator === 'traffic.incidents' && h.region === p.region)!.value
+    const before = count(p.start)
+    const after = count(p.end + MINUTE_MS)
+    expect(after - before).toBeGreaterThanOrEqual(p.magnitude)
+    const lastMinute = calendar.dayStart(calendar.dayIndex(p.start)) + DAY_MS - MINUTE_MS
+    expect(count(lastMinute)).toBeGreaterThanOrEqual(after)
+  })
+})
+
 describe('fundamentalDiagram', () => {
   const state: TrafficState = { density: 0, flowRatio: 0, speedRatio: 1 }
   it.each([0, 0.2, 0.5, 0.8, 0.99, 1, 1.01, 1.3, 3])('at demand %d stays on the diagram: flow = 4k(1 − k), speed = 1 − k', (x) => {

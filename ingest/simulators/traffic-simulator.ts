@@ -8,6 +8,7 @@ import { byZone, leafScale, resolveZone, type ZoneTable } from './region-profile
 import { noiseKey, normalAt, unitAt } from './seeded-noise'
 import { requireIndicators, slotOffset, type SeriesGroup } from './series-group'
 import { DAY_MS, HOUR_MS, MINUTE_MS, type Simulator, type SimulatorOptions } from './simulator'
+import { DisruptionSchedule } from './traffic-disruptions'
 import {
   DemandProfile,
   DetectorDemand,
@@ -34,6 +35,8 @@ const BUS_PUNCTUALITY: ZoneTable<number> = { prd: 91, east: 92, west: 92, north:
 const BUS_LOSS_PER_CONGESTION = 11
 /** Relative measurement noise of one minute's congestion index. */
 const CONGESTION_NOISE = 0.015
+/** Occupancy (%) a detector can read at most, however slow the traffic. */
+const MAX_OCCUPANCY = 95
 /** A region without detectors is given this many unpublished ones to measure congestion on. */
 const VIRTUAL_DETECTORS = 2
 
@@ -64,6 +67,8 @@ class DetectorGroup implements SeriesGroup<NoContext> {
     readonly indicators: readonly Indicator[],
     private readonly demand: DetectorDemand,
     private readonly calendar: LocalCalendar,
+    /** What speeds are multiplied by at t: a city-wide slowdown (traffic-disruptions.ts), else 1. */
+    private readonly speedFactor: (t: number) => number,
   ) {
     this.offsetMs = slotOffset(seed, station, this.periodMs)
     this.keys = [noiseKey(seed, station, 'flow'), noiseKey(seed, station, 'speed'), noiseKey(seed, station, 'occupancy')]
@@ -104,9 +109,11 @@ class DetectorGroup implements SeriesGroup<NoContext> {
     for (let j = 0; j < n; j++) {
       const t = first + j * step
       const r = detectorReading(this.demand.params, this.demand.ratio(t), n1, n2, n3, noiseScale, this.state, this.reading)
+      // Slowed down, the same traffic is denser: occupancy rises as speed falls.
+      const slow = this.speedFactor(t)
       flow += r.flow
-      speed += r.speed
-      occupancy += r.occupancy
+      speed += r.speed * slow
+      occupancy += Math.min(MAX_OCCUPANCY, r.occupancy / slow)
     }
     out[0] = flow / n
     out[1] = speed / n
@@ -126,6 +133,8 @@ class RegionCongestion {
     region: string,
     private readonly detectors: readonly DetectorDemand[],
     private readonly calendar: LocalCalendar,
+    /** The region's city's slowdowns, as for its detectors. */
+    private readonly speedFactor: (t: number) => number,
   ) {
     this.key = noiseKey(seed, region, 'congestion')
   }
@@ -134,7 +143,7 @@ class RegionCongestion {
   at(t: number): number {
     let sum = 0
     for (const d of this.detectors) sum += 1 / fundamentalDiagram(d.ratio(t), this.state).speedRatio
-    return sum / this.detectors.length
+    return sum / this.detectors.length / this.speedFactor(t)
   }
 
   /** The mean index over local day `day`, from the detectors' daily means. */
@@ -193,18 +202,23 @@ class RegionTrafficGroup implements SeriesGroup<NoContext> {
     readonly indicators: readonly Indicator[],
     private readonly congestion: RegionCongestion,
     private readonly incidents: DailyCounter,
+    private readonly disruptions: DisruptionSchedule,
   ) {
     this.offsetMs = slotOffset(seed, `${region}/traffic`, this.periodMs)
   }
 
   sample(t: number, _ctx: NoContext, out: Float64Array): void {
     out[0] = this.congestion.measured(t)
-    out[1] = this.incidents.countAt(t)
+    out[1] = this.incidentsAt(t)
   }
 
   aggregate(start: number, res: number, _ctx: NoContext, out: Float64Array): void {
     out[0] = this.congestion.mean(start, res, this.periodMs)
-    out[1] = this.incidents.countAt(start + res - 1000)
+    out[1] = this.incidentsAt(start + res - 1000)
+  }
+
+  private incidentsAt(t: number): number {
+    return this.incidents.countAt(t) + this.disruptions.incidentsAdded(this.region, t)
   }
 }
 
@@ -258,6 +272,13 @@ export function createTrafficSimulator(index: CatalogIndex, options: SimulatorOp
   const profile = new DemandProfile()
   const incidentWeights = { work: incidentHourWeights(profile, false), rest: incidentHourWeights(profile, true) }
   const leaves = tree.leaves(tree.root.code)
+  const cityOf = (region: string) => tree.lineage(region).find((r) => r.level === 'city')?.code ?? region
+  const measuredCities = [...new Set(index.stationsOfKind('traffic').map((s) => cityOf(s.region)))].sort()
+  const disruptions = new DisruptionSchedule(seed, calendar, measuredCities, leaves.map((r) => r.code))
+  const slowdownOf = (region: string) => {
+    const city = cityOf(region)
+    return (t: number) => disruptions.speedFactor(city, t)
+  }
   const regionFactor = new Map(leaves.map((r) => [r.code, 0.9 + 0.2 * unitAt(noiseKey(seed, 'traffic-region', r.code), 0)]))
 
   const detectorGroups: DetectorGroup[] = []
@@ -265,7 +286,7 @@ export function createTrafficSimulator(index: CatalogIndex, options: SimulatorOp
   for (const s of index.stationsOfKind('traffic')) {
     const params = detectorParams(seed, s.code, resolveZone(tree, s.region), regionFactor.get(s.region) ?? 1)
     const demand = new DetectorDemand(seed, s.code, s.region, params, profile, calendar)
-    detectorGroups.push(new DetectorGroup(seed, s.code, s.region, [flow!, speed!, occupancy!], demand, calendar))
+    detectorGroups.push(new DetectorGroup(seed, s.code, s.region, [flow!, speed!, occupancy!], demand, calendar, slowdownOf(s.region)))
     const list = detectorsByRegion.get(s.region) ?? []
     list.push(demand)
     detectorsByRegion.set(s.region, list)
@@ -283,7 +304,7 @@ export function createTrafficSimulator(index: CatalogIndex, options: SimulatorOp
         return new DetectorDemand(seed, code, r.code, detectorParams(seed, code, zone, factor), profile, calendar)
       })
     }
-    const congestion = new RegionCongestion(seed, r.code, detectors, calendar)
+    const congestion = new RegionCongestion(seed, r.code, detectors, calendar, slowdownOf(r.code))
     const scale = leafScale(tree, r.code) * factor
     const dayKey = noiseKey(seed, 'incident-day', r.code)
     const counter = new DailyCounter(seed, `incidents/${r.code}`, calendar, {
@@ -291,7 +312,7 @@ export function createTrafficSimulator(index: CatalogIndex, options: SimulatorOp
         byZone(INCIDENTS_PER_DAY, zone) * scale * (calendar.isRestDay(day) ? 0.85 : 1) * Math.exp(0.2 * normalAt(dayKey, day)),
       hourWeights: (day) => (calendar.isRestDay(day) ? incidentWeights.rest : incidentWeights.work),
     })
-    regionGroups.push(new RegionTrafficGroup(seed, r.code, [congestionIndex!, incidents!], congestion, counter))
+    regionGroups.push(new RegionTrafficGroup(seed, r.code, [congestionIndex!, incidents!], congestion, counter, disruptions))
     const punctual = byZone(BUS_PUNCTUALITY, zone) + 3 * (unitAt(noiseKey(seed, 'bus-region', r.code), 0) - 0.5)
     busGroups.push(new BusGroup(seed, r.code, [bus!], congestion, punctual))
   }
@@ -334,7 +355,11 @@ export function createTrafficSimulator(index: CatalogIndex, options: SimulatorOp
       epochMs: 6 * HOUR_MS, perEpoch: 1, duration: [15 * MINUTE_MS, 45 * MINUTE_MS],
     },
   ]
-  return new GroupedSimulator({ domain: 'traffic', groups, anomalyRules, context: () => undefined }, seed, calendar)
+  return new GroupedSimulator(
+    { domain: 'traffic', groups, anomalyRules, context: () => undefined, episodes: (from, to) => disruptions.asAnomalies(from, to) },
+    seed,
+    calendar,
+  )
 }
 
 /** Incidents follow traffic: a little more than proportional to demand, with a night floor. */

@@ -135,6 +135,7 @@ export class BaselineDetector {
   private readonly season: SeasonProfile
   private readonly learnClip: number
   private readonly minDeviation: number
+  private readonly counts: boolean
 
   private prevTs = NaN
   private prevValue = NaN
@@ -176,6 +177,7 @@ export class BaselineDetector {
     this.down = p.direction !== 'above'
     this.learnClip = p.learnClip
     this.minDeviation = p.minDeviation
+    this.counts = p.counts
     this.season = new SeasonProfile(p)
   }
 
@@ -202,7 +204,7 @@ export class BaselineDetector {
     const repeats = value === this.prevValue ? this.repeats + 1 : 0
     let result = WARMING_UP
     if (!Number.isNaN(expected)) {
-      deviation = Math.max(deviation, this.minDeviation, TINY * Math.max(1, Math.abs(expected)))
+      deviation = Math.max(deviation, this.minDeviation, TINY * Math.max(1, Math.abs(expected)), this.counts ? Math.sqrt(Math.max(1, expected)) : 0)
       result = this.judge(value, (value - expected) / deviation, expected, deviation, repeats, weight)
     }
     if (learns) {

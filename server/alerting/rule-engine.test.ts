@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Rule, RuleInput } from '../../common/rule-schema'
 import { testRule } from '../../test/fixtures/rules'
 import { testCatalog } from '../../test/fixtures/catalog'
+import { createRng } from '../../common/random'
 import { RuleEngine, type EngineEvent } from './rule-engine'
 
 const index = testCatalog()
@@ -113,6 +114,57 @@ describe('RuleEngine conditions', () => {
     }
     expect(events.filter((e) => e.kind === 'fire').length).toBeGreaterThanOrEqual(1)
     expect(events[0]!.detail).toHaveProperty('expected')
+  })
+})
+
+describe('baseline over a change (changeOverSeconds)', () => {
+  // Today's incidents so far in a county, a point a minute for ten days: a busy afternoon every day, and on the
+  // tenth a pile-up of 12 within a quarter of an hour at 03:00 — a small number against an afternoon's, a large one
+  // against a night's.
+  const HOUR = 60 * MIN
+  const DAY = 24 * HOUR
+  const start = Date.parse('2026-11-20T00:00:00+08:00')
+  const burstAt = start + 9 * DAY + 3 * HOUR
+  function counts(burst: boolean): Array<[number, number]> {
+    const random = createRng(7)
+    const out: Array<[number, number]> = []
+    let count = 0
+    for (let t = start; t < start + 10 * DAY; t += MIN) {
+      if ((t - start) % DAY === 0) count = 0
+      const hour = ((t - start) % DAY) / HOUR
+      const perHour = 1 + 24 * Math.exp(-(((hour - 15) / 3) ** 2))
+      if (random() < perHour / 60) count++
+      if (burst && t >= burstAt && t < burstAt + 15 * MIN && (t - burstAt) % (5 * MIN) === 0) count += 4
+      out.push([t, count])
+    }
+    return out
+  }
+  const incidentRule = rule({
+    indicator: 'traffic.incidents',
+    scope: { level: 'leaf' },
+    condition: { kind: 'baseline', changeOverSeconds: 3600, params: { direction: 'above', counts: true } },
+  })
+  const fires = (points: Array<[number, number]>) => {
+    const engine = new RuleEngine(index, [incidentRule], { timeZone: 'Asia/Shanghai' })
+    return points.flatMap(([ts, v]) => engine.observe('traffic.incidents', '990101', '', ts, v)).filter((e) => e.kind === 'fire')
+  }
+
+  it('finds a pile-up at night that the busiest afternoon hour would hide', () => {
+    const found = fires(counts(true))
+    expect(found.map((e) => e.at).filter((t) => t >= burstAt && t < burstAt + HOUR)).not.toEqual([])
+    const peak = counts(false).reduce((most, [, v], i, all) => {
+      const before = all[i - 60]
+      return before && before[1] <= v ? Math.max(most, v - before[1]) : most
+    }, 0)
+    // The same 12 in an hour is an ordinary afternoon (what an absolute threshold could not tell apart).
+    expect(peak).toBeGreaterThanOrEqual(12)
+    const burst = found.find((e) => e.at >= burstAt)!
+    expect(burst.detail).toMatchObject({ windowSeconds: 3600 })
+    expect(burst.detail['change']).toBeGreaterThanOrEqual(8)
+  })
+
+  it('is quiet on the same days without the pile-up, through every afternoon peak and midnight reset', () => {
+    expect(fires(counts(false))).toEqual([])
   })
 })
 

@@ -67,8 +67,10 @@ interface CompiledRule {
   aggregateApplies: (region: string) => boolean
   /** ms the series may be silent before a stale rule holds. */
   staleAfter: number
-  /** The running periods of the rule's indicators that must be `minPeriodShare` done before a value is judged. */
-  partialPeriods: RunningPeriod[]
+  /** The running periods (today so far, month to date) of the indicators the rule judges. */
+  runningPeriods: RunningPeriod[]
+  /** The share of each of them that must lie behind a value before it is judged (0: any). */
+  minPeriodShare: number
 }
 
 export interface RuleEngineOptions {
@@ -286,18 +288,15 @@ export class RuleEngine {
       }
       this.evaluations++
       const rule = c.rule
-      // A running value early in its period stands on too little to fire or clear anything.
-      if (c.partialPeriods.length > 0) {
-        // A running value is compared within its own period (a rate over today's values, never yesterday's).
-        if (st.rate) dropBefore(st.rate, Math.max(...c.partialPeriods.map((p) => this.periods.startOf(ts, p))))
-        // Early in the period a value stands on too little to fire or clear anything: remembered (a rate's
-        // history, a detector), not judged.
-        if (this.tooEarly(c, ts)) {
-          this.holds(c, st, ts, value, s.region)
-          st.lastTs = ts
-          st.lastValue = value
-          continue
-        }
+      // A running value is compared within its own period (a change over today's values, never yesterday's).
+      if (c.runningPeriods.length > 0 && st.rate) dropBefore(st.rate, Math.max(...c.runningPeriods.map((p) => this.periods.startOf(ts, p))))
+      // Early in the period a value stands on too little to fire or clear anything: remembered (a rate's
+      // history, a detector), not judged.
+      if (c.minPeriodShare > 0 && this.tooEarly(c, ts)) {
+        this.holds(c, st, ts, value, s.region)
+        st.lastTs = ts
+        st.lastValue = value
+        continue
       }
       const holds = this.holds(c, st, ts, value, s.region)
       st.lastTs = ts
@@ -341,15 +340,27 @@ export class RuleEngine {
       case 'rateOfChange':
         return rateHolds(cond, st, ts, value)
       case 'baseline': {
+        let judged = value
+        if (cond.changeOverSeconds !== undefined) {
+          const change = windowChange((st.rate ??= { ts: [], value: [] }), ts, value, cond.changeOverSeconds * 1000)
+          if (change === undefined) return false
+          judged = change.change
+        }
         st.detector ??= new BaselineDetector(cond.params)
-        const r = st.detector.update(ts, value)
+        const r = st.detector.update(ts, judged)
         // The detail is read only by a fire or a resolve, which need the point to be anomalous or an alert under way:
         // most points are neither, and this rule runs on every point of every series it watches.
         if (r.anomalous || st.phase !== 'inactive') {
           st.detail =
             r.expected === undefined
               ? { score: r.score }
-              : { score: r.score, expected: r.expected, band: [r.lower!, r.upper!], ...(r.evidence ? { evidence: r.evidence } : {}) }
+              : {
+                  score: r.score,
+                  expected: r.expected,
+                  band: [r.lower!, r.upper!],
+                  ...(r.evidence ? { evidence: r.evidence } : {}),
+                  ...(cond.changeOverSeconds === undefined ? {} : { change: judged, windowSeconds: cond.changeOverSeconds }),
+                }
         }
         return r.anomalous
       }
@@ -393,14 +404,13 @@ export class RuleEngine {
     const aggregateApplies = (r: string): boolean => !stationKind && !reportsAlone(r) && regionMatches(r)
     const staleAfter = rule.condition.kind === 'stale' ? rule.condition.cadences * indicator.cadenceSeconds * 1000 : Infinity
     const judged = [indicator, ...(rule.condition.kind === 'crossCheck' ? rule.condition.with.map((w) => this.index.indicator(w.indicator)) : [])]
-    const partialPeriods = rule.minPeriodShare === undefined ? [] : [...new Set(judged.flatMap((i) => (i?.running ? [i.running] : [])))]
-    return { rule, indicator, rawApplies, aggregateApplies, staleAfter, partialPeriods }
+    const runningPeriods = [...new Set(judged.flatMap((i) => (i?.running ? [i.running] : [])))]
+    return { rule, indicator, rawApplies, aggregateApplies, staleAfter, runningPeriods, minPeriodShare: rule.minPeriodShare ?? 0 }
   }
 
   /** Whether less of a running period than the rule asks for lies behind `ts`. */
   private tooEarly(c: CompiledRule, ts: number): boolean {
-    const need = c.rule.minPeriodShare ?? 0
-    return c.partialPeriods.some((p) => this.periods.shareOf(ts, p) < need)
+    return c.runningPeriods.some((p) => this.periods.shareOf(ts, p) < c.minPeriodShare)
   }
 
   private event(kind: EngineEvent['kind'], rule: Rule, s: Series, at: number, value: number | null, since: number, detail: EngineEvent['detail']): EngineEvent {
@@ -426,9 +436,12 @@ function dropBefore(buf: { ts: number[]; value: number[] }, from: number): void 
   }
 }
 
-function rateHolds(cond: Extract<Condition, { kind: 'rateOfChange' }>, st: RuleState, ts: number, value: number): boolean {
-  const window = cond.windowSeconds * 1000
-  const buf = (st.rate ??= { ts: [], value: [] })
+/**
+ * Adds a point to a series' recent values and returns its change against the
+ * newest value at or before one window earlier (undefined until a whole window
+ * lies behind it).
+ */
+function windowChange(buf: { ts: number[]; value: number[] }, ts: number, value: number, window: number): { then: number; change: number } | undefined {
   buf.ts.push(ts)
   buf.value.push(value)
   // Keep the newest point at or before ts - window, and everything after it.
@@ -438,9 +451,15 @@ function rateHolds(cond: Extract<Condition, { kind: 'rateOfChange' }>, st: RuleS
     buf.ts.splice(0, keepFrom)
     buf.value.splice(0, keepFrom)
   }
-  if (buf.ts[0]! > ts - window) return false // not a whole window of history yet
+  if (buf.ts[0]! > ts - window) return undefined
   const then = buf.value[0]!
-  const change = value - then
+  return { then, change: value - then }
+}
+
+function rateHolds(cond: Extract<Condition, { kind: 'rateOfChange' }>, st: RuleState, ts: number, value: number): boolean {
+  const found = windowChange((st.rate ??= { ts: [], value: [] }), ts, value, cond.windowSeconds * 1000)
+  if (!found) return false
+  const { then, change } = found
   const moved = cond.direction === 'rise' ? change : cond.direction === 'fall' ? -change : Math.abs(change)
   if (moved <= 0) return false
   const percent = then !== 0 ? (moved / Math.abs(then)) * 100 : Infinity
