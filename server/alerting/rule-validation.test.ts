@@ -67,9 +67,13 @@ describe('default rules', () => {
     expect(aqi[0]!.scope).toEqual({ stationKind: 'air' })
   })
 
-  it('have one baseline rule (the default of `npm run detect`), with default parameters', () => {
+  it('keep the default of `npm run detect` a baseline rule on values with default parameters', () => {
     const baseline = rules.filter((r) => r.condition.kind === 'baseline')
-    expect(baseline.map((r) => [r.id, r.condition])).toEqual([['traffic-speed-baseline', { kind: 'baseline' }]])
+    expect(baseline.find((r) => r.id === DEFAULT_DETECT_RULE_ID)?.condition).toEqual({ kind: 'baseline' })
+    // The other baseline rule judges incidents in the last hour, counted as counts.
+    expect(baseline.filter((r) => r.id !== DEFAULT_DETECT_RULE_ID).map((r) => [r.id, r.condition])).toEqual([
+      ['traffic-incident-burst', { kind: 'baseline', changeOverSeconds: 3600, params: { direction: 'above', counts: true } }],
+    ])
   })
 
   it('include the two cross-checks of the issue', () => {
