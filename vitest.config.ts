@@ -6,7 +6,10 @@ const engineUnitTests = ['server/storage/chdb-column-insert.test.ts']
 
 /**
  * Three projects, one after another:
- * - unit: pure code and in-memory fakes, in worker threads (cheap to start);
+ * - unit: pure code and in-memory fakes, in worker threads (cheap to start)
+ *   that keep their modules loaded from one file to the next (not isolated:
+ *   a unit test leaves no state behind; loading the modules afresh for each of
+ *   80 files was a third of the project's time);
  * - integration: the real engine, server, sockets and CLIs, one process per
  *   file (chDB is one engine per process), two at a time (two cores);
  * - browser: the screens in headless Chromium, one file at a time.
@@ -21,6 +24,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           pool: 'threads',
+          isolate: false,
           include: ['{common,server,ingest,client}/**/*.test.{ts,tsx}', 'sample-data/build/**/*.test.ts', 'bench/**/*.test.ts'],
           exclude: [...engineUnitTests, '**/node_modules/**'],
           sequence: { groupOrder: 0 },
