@@ -6,7 +6,7 @@ import { startServer } from '../server/onescreen-server'
 import { launchBrowser } from '../test/browser/browser'
 import { login, readCredentials, tempDir } from '../test/integration/harness'
 import { SESSION_COOKIE } from '../server/auth/http-auth'
-import { percentile, report, round } from './bench-env'
+import { cleanupOnSignal, percentile, report, round, runBenchMain } from './bench-env'
 
 /**
  * `client_tick`: the wall in headless Chromium, subscribed to the province,
@@ -32,7 +32,7 @@ async function main() {
     await server.close()
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)))
+  cleanupOnSignal(cleanup)
   try {
     const index = server.catalog
     // Every station series changes each second (~1,900), and the region aggregates above them follow (~1,100).
@@ -108,10 +108,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err)
-    process.exit(1)
-  },
-)
+runBenchMain(main)

@@ -4,7 +4,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../common/live-
 import { loadCatalog } from '../server/catalog/load-catalog'
 import { login, readCredentials, spawnServer, tempDir } from '../test/integration/harness'
 import { startFlood, type Flood } from '../test/integration/tcp-flood'
-import { percentile, report, round } from './bench-env'
+import { cleanupOnSignal, percentile, report, round, runBenchMain } from './bench-env'
 
 /**
  * `connection_flood`: the real server in its own process (defaults, the
@@ -50,7 +50,7 @@ async function main() {
     await server.terminate()
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)))
+  cleanupOnSignal(cleanup)
   try {
     const pid = server.child.pid!
     const caps = JSON.parse(server.output().split('\n').find((l) => l.includes('"connections capped"')) ?? '{}') as { maxConnections?: number; reserve?: number; maxPerAddress?: number }
@@ -147,10 +147,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err)
-    process.exit(1)
-  },
-)
+runBenchMain(main)

@@ -10,7 +10,7 @@ import { createLogger } from '../server/logger'
 import { startServer } from '../server/onescreen-server'
 import { login, readCredentials, tempDir } from '../test/integration/harness'
 import { ClientPool } from './client-pool'
-import { percentile, report, round } from './bench-env'
+import { cleanupOnSignal, percentile, report, round, runBenchMain } from './bench-env'
 
 /**
  * `fanout`: CLIENTS socket clients, in PROCESSES processes apart from the
@@ -87,7 +87,7 @@ async function main() {
     await server.close()
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)))
+  cleanupOnSignal(cleanup)
   try {
     const index = server.catalog
     const detectors = index.stationsOfKind('traffic')
@@ -156,10 +156,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err)
-    process.exit(1)
-  },
-)
+runBenchMain(main)

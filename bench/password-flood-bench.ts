@@ -3,7 +3,7 @@ import { io, type Socket } from 'socket.io-client'
 import type { ClientToServerEvents, ServerToClientEvents } from '../common/live-contract'
 import { loadCatalog } from '../server/catalog/load-catalog'
 import { login, readCredentials, spawnServer, tempDir } from '../test/integration/harness'
-import { report, round } from './bench-env'
+import { cleanupOnSignal, report, round, runBenchMain } from './bench-env'
 
 /**
  * `password_flood`: the real server in its own process (the sample province,
@@ -37,7 +37,7 @@ async function main() {
     await server.terminate()
     fs.rmSync(dataDir, { recursive: true, force: true })
   }
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanup().finally(() => process.exit(130)))
+  cleanupOnSignal(cleanup)
   try {
     const credentials = readCredentials(dataDir)
     const leader = credentials.accounts.find((a) => a.role === 'leader')!
@@ -110,10 +110,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err)
-    process.exit(1)
-  },
-)
+runBenchMain(main)

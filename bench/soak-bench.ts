@@ -4,7 +4,7 @@ import { createChdbConnection } from 'chdb/connection'
 import type { ClickHouseClientConfigOptions } from '@clickhouse/client'
 import { loadCatalog } from '../server/catalog/load-catalog'
 import { login, readCredentials, spawnServer, tempDir } from '../test/integration/harness'
-import { report, round } from './bench-env'
+import { report, round, runBenchMain } from './bench-env'
 import { ClientPool } from './client-pool'
 
 /**
@@ -165,10 +165,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(err)
-    process.exit(1)
-  },
-)
+runBenchMain(main)
