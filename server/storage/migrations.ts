@@ -274,7 +274,7 @@ ORDER BY (id, version)`,
     version: 6,
     name: 'accounts, sessions, ingest keys and the access log',
     statements: ({ tables: t }) => [
-      // Each table keeps the newest version of a row (see server/auth/account-store.ts).
+      // Each table keeps the newest version of a row (see server/storage/auth-tables.ts).
       `CREATE TABLE IF NOT EXISTS ${t.accounts} (
   name String,
   version UInt64,
