@@ -13,7 +13,7 @@ import { freshnessReplySchema } from './freshness-api'
 import { geoReplySchema, regionsReplySchema } from './geo-api'
 import { healthReplySchema } from './health-api'
 import { ingestReplySchema } from './ingest-api'
-import { rankingReplySchema, seriesReplySchema, snapshotReplySchema } from './query-api'
+import { changesReplySchema, rankingReplySchema, seriesReplySchema, snapshotReplySchema } from './query-api'
 import { deleteRuleReplySchema, patchRuleReplySchema, putRuleReplySchema, ruleHistoryReplySchema, ruleListReplySchema, ruleReplySchema } from './rules-api'
 import { scorecardReplySchema } from './scorecard-api'
 
@@ -27,6 +27,7 @@ export const API_REPLIES = {
   'GET /api/series': seriesReplySchema,
   'GET /api/snapshot': snapshotReplySchema,
   'GET /api/ranking': rankingReplySchema,
+  'GET /api/changes': changesReplySchema,
 
   'GET /api/alerts': alertListReplySchema,
   'GET /api/alerts/pending': pendingReplySchema,

@@ -3,7 +3,7 @@ import { betterSchema, localizedTextSchema, regionLevelSchema } from '../catalog
 import { codeParam, instantParam, levelParam, shown, truncate } from './params'
 
 /**
- * The wall's reads: GET /api/series, /api/snapshot and /api/ranking — each
+ * The wall's reads: GET /api/series, /api/snapshot, /api/ranking and /api/changes — each
  * route's query as the server validates it and its reply as the client
  * parses it.
  */
@@ -16,6 +16,8 @@ export type SeriesStep = (typeof SERIES_STEPS)[number]
 export const DEFAULT_RANKING_LIMIT = 5
 /** Beyond this a "ranking" is a table: ask for the snapshot instead. */
 export const MAX_RANKING_LIMIT = 50
+/** Indicators one /api/changes request may ask for: a wall shows 16, the catalog holds a few dozen. */
+export const MAX_CHANGE_INDICATORS = 100
 
 // --- GET /api/series ---------------------------------------------------------
 
@@ -123,3 +125,29 @@ export const rankingReplySchema = z.object({
   all: z.number(),
 })
 export type RankingReply = z.infer<typeof rankingReplySchema>
+
+// --- GET /api/changes --------------------------------------------------------
+
+/** One region's month-on-month and year-on-year change of several indicators: the wall's KPI cards, in one request. */
+export const changesQuerySchema = z.strictObject({
+  region: codeParam('region'),
+  indicator: indicatorListParam.refine((codes) => codes.length >= 1 && codes.length <= MAX_CHANGE_INDICATORS, {
+    message: `indicator must name from 1 to ${MAX_CHANGE_INDICATORS} indicator codes`,
+  }),
+})
+
+export const indicatorChangeSchema = z.object({
+  indicator: z.string(),
+  /** Change in percent of the last 30 complete days against the 30 before; null when it cannot be computed. */
+  mom: z.number().nullable(),
+  /** The same 30 days against a year earlier. */
+  yoy: z.number().nullable(),
+})
+export type IndicatorChange = z.infer<typeof indicatorChangeSchema>
+
+export const changesReplySchema = z.object({
+  region: z.string(),
+  /** In the order asked for. */
+  changes: z.array(indicatorChangeSchema),
+})
+export type ChangesReply = z.infer<typeof changesReplySchema>

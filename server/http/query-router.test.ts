@@ -39,6 +39,10 @@ const fakeQueries: ReadQueries = {
     calls.push({ method: 'ranking', args })
     return rankingRows
   },
+  async changes(args) {
+    calls.push({ method: 'changes', args })
+    return args.indicators.map((indicator, i) => ({ indicator, mom: i === 0 ? null : i, yoy: -i }))
+  },
 }
 
 let server: http.Server
@@ -249,5 +253,34 @@ describe('GET /api/ranking', () => {
     const res = await get(`/api/ranking?indicator=env.aqi&level=city&${extra}`)
     expect(res.status).toBe(400)
     expect(res.body).toEqual({ ok: false, error: { code: 'bad_query', message } })
+  })
+})
+
+describe('GET /api/changes', () => {
+  it("answers one region's changes of several indicators in one request, in the order asked", async () => {
+    const res = await get('/api/changes?region=990100&indicator=traffic.flow,env.aqi')
+    expect(res.status).toBe(200)
+    expect(res.body).toEqual({
+      region: '990100',
+      changes: [
+        { indicator: 'traffic.flow', mom: null, yoy: 0 },
+        { indicator: 'env.aqi', mom: 1, yoy: -1 },
+      ],
+    })
+    expect(calls).toEqual([{ method: 'changes', args: { region: '990100', indicators: ['traffic.flow', 'env.aqi'], now: NOW } }])
+  })
+
+  it.each([
+    ['no region', 'indicator=env.aqi', 400, 'region is required'],
+    ['no indicator', 'region=990100', 400, 'indicator is required'],
+    ['an empty indicator list', 'region=990100&indicator=,', 400, 'indicator must name from 1 to 100 indicator codes'],
+    ['an unknown indicator', 'region=990100&indicator=env.aqi,a.b', 400, 'unknown indicator a.b (GET /api/catalog lists the codes)'],
+    ['too many indicators', `region=990100&indicator=${Array.from({ length: 101 }, (_, i) => `env.x${i}`).join(',')}`, 400, 'indicator must name from 1 to 100 indicator codes'],
+    ['an unknown region', 'region=770000&indicator=env.aqi', 404, 'unknown region 770000 (region); GET /api/regions lists the codes'],
+  ])('refuses %s', async (_name, query, status, message) => {
+    const res = await get(`/api/changes?${query}`)
+    expect(res.status).toBe(status)
+    expect(res.body).toMatchObject({ ok: false, error: { message } })
+    expect(calls).toEqual([])
   })
 })

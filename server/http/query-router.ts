@@ -4,6 +4,8 @@ import type { CatalogIndex } from '../../common/catalog-index'
 import type { Indicator, Station } from '../../common/catalog-schema'
 import {
   rankingQuerySchema,
+  changesQuerySchema,
+  type ChangesReply,
   seriesQuerySchema,
   snapshotQuerySchema,
   type RankedRegion,
@@ -56,7 +58,7 @@ export interface QueryRouterOptions {
 }
 
 /** What the router needs from the queries: an interface, so unit tests can answer with plain arrays. */
-export type ReadQueries = Pick<IndicatorQueries, 'series' | 'snapshot' | 'ranking'>
+export type ReadQueries = Pick<IndicatorQueries, 'series' | 'snapshot' | 'ranking' | 'changes'>
 
 export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options: QueryRouterOptions = {}): Router {
   const now = options.now ?? Date.now
@@ -124,6 +126,16 @@ export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options
       bottom: ranked.slice(Math.max(0, ranked.length - q.limit)),
       all: ranked.length,
     }
+    res.setHeader('Cache-Control', 'no-cache')
+    res.json(body)
+  })
+
+  router.get('/changes', async (req, res) => {
+    const q = parseQuery(changesQuerySchema, req.query)
+    const indicators = requireIndicators(catalog, q.indicator)
+    const region = requireRegion(catalog, q.region, 'region')
+    requireInScope(catalog, res, region, 'region')
+    const body: ChangesReply = { region, changes: await queries.changes({ region, indicators, now: now() }) }
     res.setHeader('Cache-Control', 'no-cache')
     res.json(body)
   })

@@ -37,7 +37,8 @@ function describeIssue(issue: z.core.$ZodIssue, allowed: readonly string[]): str
   const name = issue.path.map(String).join('.') || 'query'
   // With reportInput every issue carries its input: none means the parameter is missing.
   if (issue.input === undefined) return `${name} is required`
-  if (Array.isArray(issue.input)) return `${name} may be given only once`
+  // A parameter given twice arrives as an array where one value is expected (a check after parsing may see an array too).
+  if (Array.isArray(issue.input) && issue.code !== 'custom') return `${name} may be given only once`
   return issue.message
 }
 

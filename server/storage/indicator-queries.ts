@@ -214,24 +214,32 @@ export class IndicatorQueries {
     const targets = this.index.tree.atLevel(opts.level, opts.parent)
     const pairs = targets.flatMap((t) => this.index.tree.subtree(t.code).map((r) => [r.code, t.code] as const))
 
-    // Windows of complete local days: today is partial and would bias counts low.
-    const today = startOfLocalDay(opts.now, this.timeZone)
-    const cur = [today - COMPARISON_DAYS * DAY_MS, today]
-    const mom = [cur[0]! - COMPARISON_DAYS * DAY_MS, cur[0]!]
-    const yoy = [cur[0]! - 365 * DAY_MS, cur[1]! - 365 * DAY_MS]
     // The latest values and the period means are independent: ask for both at once.
     const [snapshot, means] = await Promise.all([
       this.snapshot({ level: opts.level, parent: opts.parent, indicators: [indicator.code], source }),
-      this.periodMeans(indicator, source, pairs, { cur, mom, yoy }),
+      this.periodMeans(indicator, source, pairs, comparisonPeriods(opts.now, this.timeZone)),
     ])
-    const change = (region: string, base: 'mom' | 'yoy') => {
-      const now = means.get(`${region}|cur`)
-      const then = means.get(`${region}|${base}`)
-      return now === undefined || then === undefined || then === 0 ? null : ((now - then) / Math.abs(then)) * 100
-    }
-    const rows = snapshot.values.map((v) => ({ region: v.region, value: v.value, ts: v.ts, mom: change(v.region, 'mom'), yoy: change(v.region, 'yoy') }))
+    const rows = snapshot.values.map((v) => ({ region: v.region, value: v.value, ts: v.ts, mom: changeOf(means, v.region, 'mom'), yoy: changeOf(means, v.region, 'yoy') }))
     const sign = indicator.better === 'lower' ? 1 : -1
     return rows.sort((a, b) => sign * (a.value - b.value) || a.region.localeCompare(b.region))
+  }
+
+  /**
+   * One region's month-on-month and year-on-year change of each indicator (as
+   * a ranking row has them), in the order given: a wall's KPI cards in one
+   * request. Indicators are read one after another, so a wall's request holds
+   * the engine for one indicator's reads at a time.
+   */
+  async changes(opts: { region: string; indicators: readonly string[]; now: number; source?: QuerySource }): Promise<Array<{ indicator: string; mom: number | null; yoy: number | null }>> {
+    const source = opts.source ?? 'rollup'
+    const pairs = this.index.tree.subtree(opts.region).map((r) => [r.code, opts.region] as const)
+    const periods = comparisonPeriods(opts.now, this.timeZone)
+    const out = []
+    for (const code of opts.indicators) {
+      const means = await this.periodMeans(this.indicator(code), source, pairs, periods)
+      out.push({ indicator: code, mom: changeOf(means, opts.region, 'mom'), yoy: changeOf(means, opts.region, 'yoy') })
+    }
+    return out
   }
 
   /** Per target region and period: the mean of its daily values ("target|period" → mean). */
@@ -337,4 +345,22 @@ export class IndicatorQueries {
 
 function windowParams(names: ReadonlyArray<readonly [string, string]>, windows: ReadonlyArray<readonly [number, number]>): Record<string, number> {
   return Object.fromEntries(names.flatMap(([a, b], i) => [[a, windows[i]![0]], [b, windows[i]![1]]]))
+}
+
+/**
+ * The windows a change compares, in complete local days (today is partial and
+ * would bias counts low): the last COMPARISON_DAYS days, the ones before them
+ * (month on month) and the same days a year earlier (year on year).
+ */
+function comparisonPeriods(now: number, timeZone: string): Record<'cur' | 'mom' | 'yoy', number[]> {
+  const today = startOfLocalDay(now, timeZone)
+  const cur = [today - COMPARISON_DAYS * DAY_MS, today]
+  return { cur, mom: [cur[0]! - COMPARISON_DAYS * DAY_MS, cur[0]!], yoy: [cur[0]! - 365 * DAY_MS, cur[1]! - 365 * DAY_MS] }
+}
+
+/** A region's change in percent from a base period to the current one; null without both, or from 0. */
+function changeOf(means: ReadonlyMap<string, number>, region: string, base: 'mom' | 'yoy'): number | null {
+  const now = means.get(`${region}|cur`)
+  const then = means.get(`${region}|${base}`)
+  return now === undefined || then === undefined || then === 0 ? null : ((now - then) / Math.abs(then)) * 100
 }

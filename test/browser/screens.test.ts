@@ -122,6 +122,19 @@ describe('the wall', () => {
       return out
     }
     await expect.poll(disagreements, { timeout: 30_000, interval: 250 }).toEqual([])
+    // Every card's MoM and YoY, from the wall's one request of changes, are the API's (13 months of history: both exist).
+    const changes = await api<{ changes: Array<{ indicator: string; mom: number | null; yoy: number | null }> }>(
+      `/api/changes?region=${ROOT}&indicator=${kpis.map((k) => k.id).join(',')}`,
+    )
+    expect(changes.changes.filter((c) => c.mom !== null && c.yoy !== null).length).toBeGreaterThanOrEqual(8)
+    const shownChanges = () =>
+      page.$$eval('[data-testid^="kpi-"]', (els) => els.map((e) => [e.getAttribute('data-testid')!.slice(4), e.getAttribute('data-mom'), e.getAttribute('data-yoy')]))
+    await expect
+      .poll(shownChanges, { timeout: 30_000, interval: 250 })
+      .toEqual(kpis.map((k) => {
+        const c = changes.changes.find((x) => x.indicator === k.id)!
+        return [k.id, c.mom === null ? '' : String(c.mom), c.yoy === null ? '' : String(c.yoy)]
+      }))
     await page.screenshot({ path: saveScreenshot('wall.png') })
     expect(pageProblems(problems)).toEqual([])
     await page.context().close()

@@ -322,6 +322,25 @@ describe('GET /api/ranking', () => {
   })
 })
 
+describe('GET /api/changes', () => {
+  it("gives a region's changes of several indicators at once, as its ranking row has them", async () => {
+    const res = await get('/api/changes?region=990102&indicator=biz.new_entities,env.aqi')
+    expect(res.status).toBe(200)
+    const change = (now: number, then: number) => ((now - then) / then) * 100
+    const e = ENTITIES['990102']
+    expect(res.body).toMatchObject({ region: '990102' })
+    const [entities, aqi] = res.body.changes as Array<{ indicator: string; mom: number | null; yoy: number | null }>
+    expect(entities!.indicator).toBe('biz.new_entities')
+    expect(entities!.mom).toBeCloseTo(change(e.cur, e.mom), 9)
+    expect(entities!.yoy).toBeCloseTo(change(e.cur, e.yoy), 9)
+    // No daily AQI a month and a year ago: no change to show, rather than a made-up one.
+    expect(aqi).toEqual({ indicator: 'env.aqi', mom: null, yoy: null })
+    const ranking = await get('/api/ranking?indicator=biz.new_entities&level=county&parent=990100')
+    const row = (ranking.body.top as Array<{ region: string; mom: number; yoy: number }>).find((r) => r.region === '990102')!
+    expect([entities!.mom, entities!.yoy]).toEqual([row.mom, row.yoy])
+  })
+})
+
 describe('bad queries', () => {
   it.each([
     ['an unknown indicator', '/api/series?indicator=env.nope&region=990100', 400, 'unknown_indicator', /unknown indicator env\.nope/],
@@ -344,6 +363,10 @@ describe('bad queries', () => {
     ['a non-numeric limit', '/api/ranking?indicator=env.aqi&level=city&limit=many', 400, 'bad_query', /limit must be a whole number from 1 to 50/],
     ['a ranking without an indicator', '/api/ranking?level=city', 400, 'bad_query', /indicator is required/],
     ['a ranking of an unknown indicator', '/api/ranking?indicator=env.nope&level=city', 400, 'unknown_indicator', /unknown indicator env\.nope/],
+    ['changes of an unknown indicator', '/api/changes?region=990100&indicator=env.aqi,env.nope', 400, 'unknown_indicator', /unknown indicator env\.nope/],
+    ['changes without a region', '/api/changes?indicator=env.aqi', 400, 'bad_query', /region is required/],
+    ['changes of an unknown region', '/api/changes?region=990300&indicator=env.aqi', 404, 'unknown_region', /unknown region 990300 \(region\)/],
+    ['changes of too many indicators', `/api/changes?region=990100&indicator=${Array.from({ length: 101 }, (_, i) => `env.x${i}`).join(',')}`, 400, 'bad_query', /indicator must name from 1 to 100 indicator codes/],
   ])('refuses %s', async (_name, url, status, code, message) => {
     const res = await get(url)
     expect(res.status).toBe(status)

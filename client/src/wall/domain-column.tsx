@@ -1,4 +1,5 @@
 import { memo } from 'react'
+import type { IndicatorChange } from '../../../common/api/query-api'
 import type { DomainScore } from '../../../common/scorecard-schema'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
@@ -13,6 +14,8 @@ export interface DomainColumnProps {
   region: string
   /** The domain's score for the region (scorecard), when there is one. */
   score: DomainScore | undefined
+  /** MoM and YoY of the region's indicators, by code (the wall's one request for every card). */
+  changes: ReadonlyMap<string, IndicatorChange>
   /** The tour is showing this domain. */
   active: boolean
   mapIndicator: string
@@ -20,7 +23,7 @@ export interface DomainColumnProps {
 }
 
 /** One domain's quarter of the wall: its index, four KPI cards, a trend and a ranking. */
-export const DomainColumn = memo(function DomainColumn({ config, region, score, active, mapIndicator, onPickIndicator }: DomainColumnProps) {
+export const DomainColumn = memo(function DomainColumn({ config, region, score, changes, active, mapIndicator, onPickIndicator }: DomainColumnProps) {
   const { t, num } = useI18n()
   const catalog = useCatalog()
   const trend = catalog.indicator(config.trend)
@@ -39,7 +42,7 @@ export const DomainColumn = memo(function DomainColumn({ config, region, score, 
       <div className="wall-kpi-grid">
         {config.kpis.map((code) => {
           const indicator = catalog.indicator(code)
-          return indicator ? <KpiCard key={code} indicator={indicator} region={region} onMap={mapIndicator === code} onPick={onPickIndicator} /> : null
+          return indicator ? <KpiCard key={code} indicator={indicator} region={region} change={changes.get(code)} onMap={mapIndicator === code} onPick={onPickIndicator} /> : null
         })}
       </div>
       <div className="wall-domain-lower">

@@ -1,20 +1,16 @@
 import { memo } from 'react'
 import type { Indicator } from '../../../common/catalog-schema'
-import { useCatalog } from '../data/catalog'
 import { useI18n, type I18n } from '../i18n/i18n'
 import { useLiveValue } from '../live/live'
 import { lightOf } from './traffic-light'
-import { rankingReplySchema } from '../../../common/api/query-api'
-import { ownRowUrl } from './wall-api'
-import { usePolledJson } from './use-polled-json'
+import type { IndicatorChange } from '../../../common/api/query-api'
 import { useWallTime, valueStale } from './wall-time'
-
-/** MoM and YoY come from daily values of complete days: reading them every 10 minutes is plenty. */
-const CHANGE_RELOAD_MS = 10 * 60_000
 
 export interface KpiCardProps {
   indicator: Indicator
   region: string
+  /** Its MoM and YoY for the region (the wall reads every card's in one request); undefined until they come. */
+  change: IndicatorChange | undefined
   /** The map draws this indicator. */
   onMap: boolean
   onPick(indicator: string): void
@@ -28,19 +24,15 @@ export interface KpiCardProps {
  * of its changes, rather than passing for live; when the whole feed stops,
  * values are greyed and the domain's title says so once.
  */
-export const KpiCard = memo(function KpiCard({ indicator, region, onMap, onPick }: KpiCardProps) {
+export const KpiCard = memo(function KpiCard({ indicator, region, change, onMap, onPick }: KpiCardProps) {
   const i18n = useI18n()
   const { t, name } = i18n
-  const catalog = useCatalog()
   const live = useLiveValue(indicator.code, region)
   const { now, feedStale } = useWallTime()
-  const r = catalog.region(region)
-  const own = usePolledJson(r ? ownRowUrl(indicator.code, r) : null, rankingReplySchema, CHANGE_RELOAD_MS, { low: true })
-  const row = own.data?.top[0]?.region === region ? own.data.top[0] : undefined
   // Its own value stopped (the source is quiet), or the whole feed did (the domain says so).
   const ownStale = live !== undefined && valueStale(live.ts, indicator.cadenceSeconds, now)
   const stale = live !== undefined && (ownStale || feedStale)
-  const light = stale ? 'unknown' : lightOf(indicator, live?.value, row?.yoy)
+  const light = stale ? 'unknown' : lightOf(indicator, live?.value, change?.yoy)
   const unit = name(indicator.unit)
   return (
     <div
@@ -49,6 +41,8 @@ export const KpiCard = memo(function KpiCard({ indicator, region, onMap, onPick 
       data-value={live === undefined ? '' : String(live.value)}
       data-region={region}
       data-light={light}
+      data-mom={change?.mom ?? ''}
+      data-yoy={change?.yoy ?? ''}
       onClick={() => onPick(indicator.code)}
     >
       <div className="wall-kpi-name">
@@ -67,8 +61,8 @@ export const KpiCard = memo(function KpiCard({ indicator, region, onMap, onPick 
           <span className="badge-stale wall-ellipsis">{t('wall.staleSince', { time: shortTime(live.ts) })}</span>
         ) : (
           <>
-            <Change label={t('kpi.mom')} pct={row?.mom} better={indicator.better} />
-            <Change label={t('kpi.yoy')} pct={row?.yoy} better={indicator.better} />
+            <Change label={t('kpi.mom')} pct={change?.mom} better={indicator.better} />
+            <Change label={t('kpi.yoy')} pct={change?.yoy} better={indicator.better} />
           </>
         )}
       </div>

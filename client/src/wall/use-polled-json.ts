@@ -17,42 +17,6 @@ import { getJson } from '../api/http'
 /** After a failed load, try again this soon rather than waiting a whole interval. */
 const RETRY_MS = 15_000
 
-/**
- * Wall requests in flight at once. A drill asks for some 25 panels' data at
- * once; the embedded engine answers them on the same two cores as the map's
- * boundaries and every other screen, so the wall queues its own rather than
- * crowding out the rest: under load the MoM and YoY fill in last, and the
- * map still gets its boundaries.
- */
-const MAX_IN_FLIGHT = 4
-
-let inFlight = 0
-/** Waiting loads, the panels' own data before the secondary (`low`) ones. */
-const waiting = { high: [] as Array<() => void>, low: [] as Array<() => void> }
-
-function wakeNext(): void {
-  ;(waiting.high.shift() ?? waiting.low.shift())?.()
-}
-
-/**
- * Runs `load` when fewer than MAX_IN_FLIGHT wall requests are running. A wait
- * that is no longer wanted (the panel moved on) ends without a request.
- */
-async function queued<T>(low: boolean, cancelled: () => boolean, load: () => Promise<T>): Promise<T | undefined> {
-  if (inFlight >= MAX_IN_FLIGHT) await new Promise<void>((resolve) => waiting[low ? 'low' : 'high'].push(resolve))
-  if (cancelled()) {
-    wakeNext()
-    return undefined
-  }
-  inFlight++
-  try {
-    return await load()
-  } finally {
-    inFlight--
-    wakeNext()
-  }
-}
-
 export interface Polled<T> {
   data: T | null
   /** Local time of the last good answer (0: none yet). */
@@ -64,12 +28,10 @@ export interface Polled<T> {
 export interface PolledOptions {
   /** Makes the URL from `source` at each load (a time range ending now); the answer then stays shown across reloads. */
   resolve?: (source: string) => string
-  /** Secondary data (a KPI's MoM and YoY): loaded after the panels' own when requests queue. */
-  low?: boolean
 }
 
 export function usePolledJson<S extends z.ZodType>(source: string | null, schema: S, intervalMs: number, options: PolledOptions = {}): Polled<z.output<S>> {
-  const { resolve, low = false } = options
+  const { resolve } = options
   const [state, setState] = useState<Polled<z.output<S>> & { source: string | null }>({ source, data: null, loadedAt: 0, failed: false })
   const resolveRef = useRef(resolve)
   resolveRef.current = resolve
@@ -85,8 +47,8 @@ export function usePolledJson<S extends z.ZodType>(source: string | null, schema
         const url = resolveRef.current ? resolveRef.current(source) : source
         // Not aborted when the panel moves on: a request in flight is let finish and its
         // answer dropped (an aborted request is a failed request in the browser's console).
-        const data = await queued(low, () => stopped, () => getJson(url, schemaRef.current))
-        if (stopped || data === undefined) return
+        const data = await getJson(url, schemaRef.current)
+        if (stopped) return
         setState({ source, data, loadedAt: Date.now(), failed: false })
         timer = setTimeout(() => void load(), intervalMs)
       } catch {
@@ -101,7 +63,7 @@ export function usePolledJson<S extends z.ZodType>(source: string | null, schema
       stopped = true
       clearTimeout(timer)
     }
-  }, [source, intervalMs, low])
+  }, [source, intervalMs])
   // An answer for another source is not shown while the new one loads.
   return state.source === source ? state : NOTHING_YET
 }

@@ -10,13 +10,13 @@ export function rankingUrl(indicator: string, level: RegionLevel, parent: string
   return `/api/ranking${query({ indicator, level, parent, limit })}`
 }
 
-/**
- * One region's own ranking row (its value with MoM and YoY): a region's
- * subtree holds exactly one region of its own level, itself.
- */
-export function ownRowUrl(indicator: string, region: { code: string; level: RegionLevel }): string {
-  return rankingUrl(indicator, region.level, region.code, 1)
+/** One region's MoM and YoY of the wall's KPIs, in one request. */
+export function changesUrl(region: string, indicators: readonly string[]): string {
+  return `/api/changes${query({ region, indicator: indicators.join(',') })}`
 }
+
+/** MoM and YoY come from daily values of complete days: reading them every 10 minutes is plenty. */
+export const CHANGES_RELOAD_MS = 10 * 60_000
 
 /** Scores follow the live values; once a minute is current enough for an index. */
 export const SCORECARD_RELOAD_MS = 60_000

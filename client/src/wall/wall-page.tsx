@@ -2,6 +2,7 @@ import './wall.css'
 import './wall-panels.css'
 import { useCallback, useMemo, useState } from 'react'
 import type { Alert } from '../../../common/alert-state'
+import { changesReplySchema } from '../../../common/api/query-api'
 import { scorecardReplySchema } from '../../../common/api/scorecard-api'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
@@ -14,8 +15,11 @@ import { DomainColumn } from './domain-column'
 import { ScorecardPanel } from './scorecard-panel'
 import { usePolledJson } from './use-polled-json'
 import { useWallAlerts } from './use-wall-alerts'
-import { SCORECARD_RELOAD_MS } from './wall-api'
+import { CHANGES_RELOAD_MS, changesUrl, SCORECARD_RELOAD_MS } from './wall-api'
 import { DEFAULT_MAP_INDICATOR, WALL_DOMAINS } from './wall-domains'
+
+/** The indicators the wall's KPI cards show, for their one request of changes. */
+const WALL_KPIS = WALL_DOMAINS.flatMap((d) => d.kpis)
 import { ReconnectBanner, WallHeader } from './wall-header'
 import { kioskOf, tourSecondsOf, useWallRegion } from './wall-location'
 import { WallStage } from './wall-stage'
@@ -67,6 +71,12 @@ function Wall({ region, select }: { region: string; select(code: string, options
   const detail = opened ? (alerts.byId.get(opened.id) ?? opened) : null
   const scorecard = usePolledJson(`/api/scorecard?region=${encodeURIComponent(region)}`, scorecardReplySchema, SCORECARD_RELOAD_MS)
   const domainScores = scorecard.data?.regions[0]?.domains
+  // Every card's MoM and YoY in one request (an answer for another region is not shown).
+  const polledChanges = usePolledJson(changesUrl(region, WALL_KPIS), changesReplySchema, CHANGES_RELOAD_MS)
+  const changes = useMemo(
+    () => new Map(polledChanges.data?.region === region ? polledChanges.data.changes.map((c) => [c.indicator, c]) : []),
+    [polledChanges.data, region],
+  )
   const column = (i: number) => {
     const config = WALL_DOMAINS[i]!
     return (
@@ -75,6 +85,7 @@ function Wall({ region, select }: { region: string; select(code: string, options
         config={config}
         region={region}
         score={domainScores?.find((d) => d.domain === config.domain)}
+        changes={changes}
         active={tour.domain === config.domain}
         mapIndicator={mapIndicator}
         onPickIndicator={setPicked}
