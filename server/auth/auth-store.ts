@@ -27,6 +27,7 @@ export interface SessionRow {
   account: string
   created: number
   expires: number
+  /** 1 once ended (sign-out, a password change), else 0. */
   revoked: number
 }
 
@@ -39,6 +40,7 @@ export interface KeyRow {
   regions: string[]
   created_by: string
   created: number
+  /** 1 once revoked, else 0. */
   revoked: number
 }
 
