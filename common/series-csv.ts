@@ -1,19 +1,59 @@
 import type { SeriesPoint, SeriesReply } from './api/query-api'
+import type { Indicator, Region, Station } from './catalog-schema'
+import { utcOffsetMinutes } from './local-time'
 
 // Storage reads points of this shape; its import predates the route's contract.
 export type { SeriesPoint }
 
-export const SERIES_CSV_HEADER = 'ts,value,min,max,count'
+/** A byte-order mark: without it Excel reads UTF-8 Chinese as mojibake. */
+export const CSV_BOM = '\uFEFF'
+
+export const SERIES_CSV_COLUMNS = ['time', 'indicator', 'indicator_name', 'unit', 'region', 'region_name', 'station', 'station_name', 'value', 'min', 'max', 'count'] as const
+
+export interface SeriesCsvContext {
+  indicator: Indicator
+  region: Region
+  station?: Station
+  /** The zone times are written in, with their offset (the deployment's TIMEZONE). */
+  timeZone: string
+  /** The language of the names. */
+  lang: 'zh' | 'en'
+}
 
 /**
- * The points as CSV, exactly as the API gave them: `ts` as ISO-8601 UTC and
- * every number in the shortest form that reads back to the same double
- * (what JSON uses), one row per point, no rounding.
+ * The points as CSV for a spreadsheet: UTF-8 with a byte-order mark, one row
+ * per point, each naming what it is (indicator, unit, region and station,
+ * codes and names), times in local time with their offset
+ * (`2026-11-21T08:00:00+08:00`), and values at the indicator's precision.
  */
-export function seriesCsv(points: readonly SeriesPoint[]): string {
-  const lines = [SERIES_CSV_HEADER]
-  for (const p of points) lines.push(`${new Date(p.ts).toISOString()},${String(p.value)},${String(p.min)},${String(p.max)},${String(p.count)}`)
-  return `${lines.join('\n')}\n`
+export function seriesCsv(points: readonly SeriesPoint[], ctx: SeriesCsvContext): string {
+  const { indicator, region, station, lang } = ctx
+  const fixed = [indicator.code, indicator.name[lang], indicator.unit[lang], region.code, region.name[lang], station?.code ?? '', station?.name[lang] ?? ''].map(csvField)
+  const lines = [SERIES_CSV_COLUMNS.join(',')]
+  for (const p of points) {
+    const at = roundTo(indicator.precision)
+    lines.push([localIso(p.ts, ctx.timeZone), ...fixed, at(p.value), at(p.min), at(p.max), String(p.count)].join(','))
+  }
+  return `${CSV_BOM}${lines.join('\r\n')}\r\n`
+}
+
+/** An instant as local ISO-8601 time with the zone's offset then: `2026-11-21T08:00:00+08:00`. */
+export function localIso(ts: number, timeZone: string): string {
+  const offset = utcOffsetMinutes(timeZone, ts)
+  const local = new Date(ts + offset * 60_000).toISOString().slice(0, 19)
+  const sign = offset < 0 ? '-' : '+'
+  const abs = Math.abs(offset)
+  return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`
+}
+
+/** A number at `digits` decimals, without a trailing ".0…" a spreadsheet would show ("23.18", "7"). */
+function roundTo(digits: number): (x: number) => string {
+  return (x) => String(Number(x.toFixed(digits)))
+}
+
+/** A field quoted when it holds a comma, a quote or a line break (RFC 4180). */
+function csvField(text: string): string {
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
 }
 
 /** A file name that says what the file holds: `env.aqi_440100_20261115T0000Z_20261122T0000Z_1h.csv`. */

@@ -233,6 +233,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         freshness,
         scorecard,
         now,
+        timeZone: config.timeZone,
         rules,
         engine,
         alerting,

@@ -29,6 +29,8 @@ export const seriesQuerySchema = z.strictObject({
   to: instantParam('to').optional(),
   step: z.enum(SERIES_STEPS, { error: (i) => `step must be one of ${SERIES_STEPS.join(', ')}${i.input === undefined ? '' : ` (got ${shown(i.input)})`}` }).optional(),
   format: z.enum(['json', 'csv'], { error: 'format must be json or csv' }).optional(),
+  /** The language of the names in a CSV export (default zh). */
+  lang: z.enum(['zh', 'en'], { error: 'lang must be zh or en' }).optional(),
 })
 
 /** One bucket of a series: the mean of its readings, their range and how many there were. */

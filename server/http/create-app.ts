@@ -57,6 +57,8 @@ export interface AppDeps {
   engine: RuleEngine
   alerting: AlertService
   now: () => number
+  /** The deployment's zone (TIMEZONE): exports write local times in it. */
+  timeZone: string
   /** The built client (vite build output); served when it exists. */
   clientDir: string
 }
@@ -148,7 +150,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(geoRouter(deps.catalog, deps.catalogDir, deps.log))
   // Reads that make the engine work take turns per account (query-gate.ts).
   api.use(['/series', '/snapshot', '/ranking', '/scorecard'], queryGate(queries))
-  api.use(queryRouter(deps.catalog, deps.queries, { now: deps.now }))
+  api.use(queryRouter(deps.catalog, deps.queries, { now: deps.now, timeZone: deps.timeZone }))
   api.use(freshnessRouter(deps.freshness, deps.now))
   api.use(scorecardRouter({ catalog: deps.catalog, queries: deps.queries, scorecard: deps.scorecard }))
   api.use(rulesRouter(deps.rules, deps.catalog))

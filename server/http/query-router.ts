@@ -55,6 +55,8 @@ const COARSEST_STEP = ROLLUP_STEPS[ROLLUP_STEPS.length - 1]!
 export interface QueryRouterOptions {
   /** The clock for default time ranges and ranking windows; Date.now unless a test fixes it. */
   now?: () => number
+  /** The zone CSV exports write local times in (with their offset); China's unless told. */
+  timeZone?: string
 }
 
 /** What the router needs from the queries: an interface, so unit tests can answer with plain arrays. */
@@ -62,6 +64,7 @@ export type ReadQueries = Pick<IndicatorQueries, 'series' | 'snapshot' | 'rankin
 
 export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options: QueryRouterOptions = {}): Router {
   const now = options.now ?? Date.now
+  const timeZone = options.timeZone ?? 'Asia/Shanghai'
   const router = Router()
 
   router.get('/series', async (req, res) => {
@@ -94,7 +97,7 @@ export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options
     if (q.format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8')
       res.setHeader('Content-Disposition', `attachment; filename="${indicator.code}_${station?.code ?? region}_${step}.csv"`)
-      res.send(seriesCsv(points))
+      res.send(seriesCsv(points, { indicator, region: catalog.region(region)!, ...(station && { station }), timeZone, lang: q.lang ?? 'zh' }))
       return
     }
     res.json(body)

@@ -291,10 +291,19 @@ describe('the analyst view', () => {
     const table = page.locator('[data-testid="explore-table"]')
     const [from, to] = [await table.getAttribute('data-from'), await table.getAttribute('data-to')]
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="explore-export-csv"]')])
-    const csv = fs.readFileSync((await download.path())!, 'utf8').trim().split('\n')
+    const bytes = fs.readFileSync((await download.path())!)
+    // UTF-8 with a byte-order mark, so Excel opens the Chinese names as Chinese.
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const csv = bytes.toString('utf8').slice(1).trim().split('\r\n').map((line) => line.split(','))
     const series = await api<{ points: Array<{ ts: number; value: number; min: number; max: number; count: number }> }>(`/api/series?indicator=env.aqi&region=440100&from=${from}&to=${to}`)
-    expect(csv[0]).toBe('ts,value,min,max,count')
-    expect(csv.slice(1)).toEqual(series.points.map((p) => [new Date(p.ts).toISOString(), p.value, p.min, p.max, p.count].join(',')))
+    expect(csv[0]).toEqual(['time', 'indicator', 'indicator_name', 'unit', 'region', 'region_name', 'station', 'station_name', 'value', 'min', 'max', 'count'])
+    // Round trip: each row parses back to the API's point, at the AQI's precision (whole numbers), in local time.
+    const aqi = server.catalog.indicator('env.aqi')!
+    const round = (x: number) => Number(x.toFixed(aqi.precision)) + 0
+    expect(csv.slice(1).every((r) => r[0]!.endsWith('+08:00') && r[1] === 'env.aqi' && r[4] === '440100' && r[5] === '广州市')).toBe(true)
+    expect(csv.slice(1).map((r) => ({ ts: Date.parse(r[0]!), value: Number(r[8]), min: Number(r[9]), max: Number(r[10]), count: Number(r[11]) }))).toEqual(
+      series.points.map((p) => ({ ts: p.ts, value: round(p.value), min: round(p.min), max: round(p.max), count: p.count })),
+    )
     expect(pageProblems(problems)).toEqual([])
     await page.context().close()
   })

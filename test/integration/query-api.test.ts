@@ -4,6 +4,7 @@ import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { localIso } from '../../common/series-csv'
 import { errorHandler } from '../../server/http/api-error'
 import { geoRouter } from '../../server/http/geo-router'
 import { createLogger } from '../../server/logger'
@@ -224,7 +225,15 @@ describe('GET /api/series of a station', () => {
     const csv = await server.fetch(`/api/series?indicator=env.pm25&region=990101&station=AQ-990101-02&${span}&step=1h&format=csv`)
     expect(csv.status).toBe(200)
     expect(csv.headers.get('content-disposition')).toBe('attachment; filename="env.pm25_AQ-990101-02_1h.csv"')
-    expect((await csv.text()).trim().split('\n')[1]).toBe(`${new Date(hour).toISOString()},${mean(readings)},${Math.min(...readings)},${Math.max(...readings)},${readings.length}`)
+    // UTF-8 with a byte-order mark (read as bytes: text() would drop it), local time with its offset,
+    // the indicator's precision (PM2.5: whole µg/m³), and what the row is, by code and name.
+    const bytes = Buffer.from(await csv.arrayBuffer())
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
+    const [header, row] = bytes.toString('utf8').slice(1).trim().split('\r\n')
+    expect(header).toBe('time,indicator,indicator_name,unit,region,region_name,station,station_name,value,min,max,count')
+    expect(row).toBe(
+      [localIso(hour, 'Asia/Shanghai'), 'env.pm25', '细颗粒物（PM2.5）', 'µg/m³', '990101', '东区', 'AQ-990101-02', SECOND_AIR_STATION.name.zh, Math.round(mean(readings)), Math.min(...readings), Math.max(...readings), readings.length].join(','),
+    )
   })
 
   it("gives a weighted indicator's station its own readings, unweighted by others", async () => {

@@ -115,12 +115,13 @@ function ExploreView({ state, onChange }: { state: ExploreState; onChange: (patc
   const exportCsv = () => {
     if (!data) return
     const m = data.main
-    const url = `/api/series${query({ indicator: m.indicator, region: m.region, from: m.from, to: m.to, step: m.step, format: 'csv' })}`
+    const url = `/api/series${query({ indicator: m.indicator, region: m.region, from: m.from, to: m.to, step: m.step, format: 'csv', lang })}`
     fetch(url)
       .then(async (res) => {
         if (res.status === 401) dispatchEvent(new Event(UNAUTHENTICATED_EVENT))
         if (!res.ok) throw new Error(`HTTP ${res.status}`)
-        downloadBlob(new Blob([await res.text()], { type: 'text/csv;charset=utf-8' }), exportFileName(m, 'csv'))
+        // The bytes as sent: text() would drop the byte-order mark that tells Excel the file is UTF-8.
+        downloadBlob(new Blob([await res.arrayBuffer()], { type: 'text/csv;charset=utf-8' }), exportFileName(m, 'csv'))
       })
       .catch((err: unknown) => console.warn('CSV export failed', err))
   }
