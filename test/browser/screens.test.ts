@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ndjson, postIngest, REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
+import { SESSION_COOKIE } from '../../server/auth/http-auth'
 import { launchBrowser, openPage, pageProblems, saveScreenshot } from './browser'
 
 /**
@@ -158,6 +159,27 @@ describe('the wall', () => {
     await page.context().close()
   })
 
+  it('says a change is loading until it comes, and marks "—" only a change there is no history for', async () => {
+    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } })
+    await context.addCookies([{ name: SESSION_COOKIE, value: await server.token(), url: server.url, httpOnly: true, sameSite: 'Strict' }])
+    const page = await context.newPage()
+    // The changes are held back until the cards have been looked at.
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    await page.route('**/api/changes?*', async (route) => {
+      await held
+      await route.continue()
+    })
+    await page.goto(`${server.url}/`)
+    await page.waitForSelector('[data-testid^="kpi-"]')
+    const states = () => page.$$eval('[data-testid^="kpi-"] .wall-chg', (els) => els.map((e) => e.getAttribute('data-state') ?? 'figure'))
+    await expect.poll(async () => new Set(await states())).toEqual(new Set(['loading']))
+    release()
+    // Thirteen months of history: every card has both figures, none is "loading" or "—".
+    await expect.poll(async () => new Set(await states()), { timeout: 15_000 }).toEqual(new Set(['figure']))
+    await context.close()
+  })
+
   it('drills down on a click on a city: the URL and the panels follow, and back returns', async () => {
     const { page, problems } = await openPage(browser, `${server.url}/`, await server.token())
     await mapReady(page)
@@ -251,7 +273,11 @@ describe('signing in', () => {
     await page.fill('[data-testid="login-name"]', leader.name)
     await page.fill('[data-testid="login-password"]', 'not the password')
     await page.click('[data-testid="login-submit"]')
-    await expect.poll(() => page.locator('[data-testid="login-error"]').innerText(), { timeout: 15_000 }).toMatch(/wrong name or password/)
+    // In the page's language (Chinese first), and in English after a switch.
+    await expect.poll(() => page.locator('[data-testid="login-error"]').innerText(), { timeout: 15_000 }).toBe('账号或密码错误')
+    await page.click('.login__lang')
+    await expect.poll(() => page.locator('[data-testid="login-error"]').innerText()).toBe('Wrong account name or password')
+    await page.click('.login__lang')
     await page.fill('[data-testid="login-password"]', leader.password)
     await page.click('[data-testid="login-submit"]')
     // A leader may not open the duty console: the page says so instead.

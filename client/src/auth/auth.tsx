@@ -70,12 +70,26 @@ export function useAuth(): AuthState {
   return auth
 }
 
+interface SignInFailure {
+  key: 'auth.error.invalid' | 'auth.error.tooMany' | 'auth.error.busy' | 'auth.error.offline' | 'auth.error.other'
+  status: number
+}
+
+/** What a failed sign-in means to the person at the form (the server's own words are English and for programs). */
+function signInFailure(err: unknown): SignInFailure {
+  if (!(err instanceof ApiRequestError)) return { key: 'auth.error.offline', status: 0 }
+  const key =
+    err.status === 401 ? 'auth.error.invalid' : err.status === 429 ? 'auth.error.tooMany' : err.status === 503 ? 'auth.error.busy' : 'auth.error.other'
+  return { key, status: err.status }
+}
+
 function LoginPage({ expired, onSignedIn }: { expired: boolean; onSignedIn(me: Me): void }) {
   const { t, lang, setLang } = useI18n()
   const [name, setName] = useState('')
   const [password, setPassword] = useState('')
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<string | null>(null)
+  // Kept as what went wrong, not as text: the message follows the page's language, also after a switch.
+  const [error, setError] = useState<SignInFailure | null>(null)
   const submit = (e: FormEvent) => {
     e.preventDefault()
     setBusy(true)
@@ -83,7 +97,7 @@ function LoginPage({ expired, onSignedIn }: { expired: boolean; onSignedIn(me: M
     postJson('/api/login', { name: name.trim(), password }, loginReplySchema).then(
       (r) => onSignedIn(r.me),
       (err: unknown) => {
-        setError((err as Error).message)
+        setError(signInFailure(err))
         setBusy(false)
       },
     )
@@ -104,8 +118,8 @@ function LoginPage({ expired, onSignedIn }: { expired: boolean; onSignedIn(me: M
           <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required data-testid="login-password" />
         </label>
         {error && (
-          <p className="login__error" role="alert" data-testid="login-error">
-            {error}
+          <p className="login__error" role="alert" data-testid="login-error" data-code={error.key}>
+            {t(error.key, { status: error.status })}
           </p>
         )}
         <button type="submit" disabled={busy} data-testid="login-submit">

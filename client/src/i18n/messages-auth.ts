@@ -14,6 +14,11 @@ export const authZh = {
   'auth.demo': '仍在使用初始密码，请尽快修改',
   'auth.forbidden': '当前账号无权打开此页面',
   'auth.expired': '登录已过期，请重新登录',
+  'auth.error.invalid': '账号或密码错误',
+  'auth.error.tooMany': '登录尝试过于频繁，请一分钟后再试',
+  'auth.error.busy': '服务器繁忙，请稍后再试',
+  'auth.error.offline': '无法连接服务器，请检查网络',
+  'auth.error.other': '登录失败（{status}），请稍后再试',
 } satisfies Record<string, string>
 
 export const authEn: Record<keyof typeof authZh, string> = {
@@ -30,4 +35,9 @@ export const authEn: Record<keyof typeof authZh, string> = {
   'auth.demo': 'Still the first-start password: change it soon',
   'auth.forbidden': 'This account may not open this page',
   'auth.expired': 'Your session has ended: sign in again',
+  'auth.error.invalid': 'Wrong account name or password',
+  'auth.error.tooMany': 'Too many sign-in attempts from here: try again in a minute',
+  'auth.error.busy': 'The server is busy: try again in a few seconds',
+  'auth.error.offline': 'The server cannot be reached: check the network',
+  'auth.error.other': 'Signing in failed ({status}): try again later',
 }

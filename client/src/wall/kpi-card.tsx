@@ -78,8 +78,25 @@ function targetText(indicator: Indicator, { t, name, num }: I18n): string {
   return `${t('kpi.target')} ${op} ${num(target.value, indicator.precision)} ${name(indicator.unit)}`.trim()
 }
 
+/**
+ * One change figure. Not yet loaded (undefined) and not computable (null: no
+ * history to compare with) look different: "…" while loading, "—" for none,
+ * each saying which it is on hover.
+ */
 function Change({ label, pct, better }: { label: string; pct: number | null | undefined; better: Indicator['better'] }) {
-  if (pct === null || pct === undefined || !Number.isFinite(pct)) return <span className="wall-chg">{label} —</span>
+  const { t } = useI18n()
+  if (pct === undefined)
+    return (
+      <span className="wall-chg wall-chg--loading" data-state="loading" title={t('data.loading')}>
+        {label} …
+      </span>
+    )
+  if (pct === null || !Number.isFinite(pct))
+    return (
+      <span className="wall-chg" data-state="none" title={t('data.none')}>
+        {label} —
+      </span>
+    )
   const good = (pct > 0 && better === 'higher') || (pct < 0 && better === 'lower')
   const bad = (pct < 0 && better === 'higher') || (pct > 0 && better === 'lower')
   const arrow = pct > 0 ? '▲' : pct < 0 ? '▼' : ''
