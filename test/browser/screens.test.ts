@@ -201,6 +201,21 @@ describe('the wall', () => {
     await page.context().close()
   })
 
+  it('keeps the indicator picked on a KPI card in the URL, so a reload draws it again', async () => {
+    const { page, problems } = await openPage(browser, `${server.url}/?region=440100`, await server.token())
+    await page.waitForSelector('[data-testid="kpi-biz.online_rate"]')
+    expect(await page.locator('[data-testid="kpi-env.aqi"]').getAttribute('class')).toContain('wall-kpi--on-map')
+    await page.click('[data-testid="kpi-biz.online_rate"]')
+    await expect.poll(() => new URL(page.url()).searchParams.get('indicator')).toBe('biz.online_rate')
+    expect(new URL(page.url()).searchParams.get('region')).toBe('440100')
+    await page.reload()
+    await page.waitForSelector('[data-testid="kpi-biz.online_rate"]')
+    await expect.poll(() => page.locator('[data-testid="kpi-biz.online_rate"]').getAttribute('class')).toContain('wall-kpi--on-map')
+    expect(await page.locator('[data-testid="kpi-env.aqi"]').getAttribute('class')).not.toContain('wall-kpi--on-map')
+    expect(pageProblems(problems)).toEqual([])
+    await page.context().close()
+  })
+
   it('switches the labels to English and back', async () => {
     const { page, problems } = await openPage(browser, `${server.url}/`, await server.token())
     await page.waitForSelector('[data-testid="domain-business"]')

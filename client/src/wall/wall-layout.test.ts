@@ -4,7 +4,7 @@ import type { Region } from '../../../common/catalog-schema'
 import { rankingScope } from './ranking-panel'
 import { fitStage } from './stage-fit'
 import { WALL_DOMAINS } from './wall-domains'
-import { kioskOf, tourSecondsOf } from './wall-location'
+import { indicatorOf, kioskOf, tourSecondsOf } from './wall-location'
 import { tourSteps } from './wall-tour'
 
 describe('fitStage', () => {
@@ -28,6 +28,19 @@ describe('tourSecondsOf', () => {
     ['?tour=99999', 3600],
   ])('%s → %s', (search, seconds) => {
     expect(tourSecondsOf(search)).toBe(seconds)
+  })
+})
+
+describe('indicatorOf', () => {
+  const known = (code: string) => code === 'env.aqi' || code === 'biz.online_rate'
+  it.each([
+    ['', null],
+    ['?indicator=biz.online_rate', 'biz.online_rate'],
+    ['?region=440100&indicator=env.aqi', 'env.aqi'],
+    // An unknown code (a stale bookmark, a typo) falls back to the wall's default.
+    ['?indicator=env.nope', null],
+  ])('%s → %s', (search, expected) => {
+    expect(indicatorOf(search, known)).toBe(expected)
   })
 })
 

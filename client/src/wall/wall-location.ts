@@ -3,8 +3,9 @@ import type { RegionTree } from '../../../common/region-tree'
 
 /**
  * The wall's state in the URL: the selected region (`?region=440100`), the
- * tour (`?tour=30`) and kiosk mode (`?kiosk=1`), so a wall restarts where it
- * was and a drilled view can be shared. A drill pushes a history entry (browser back returns); a tour's
+ * indicator the map draws (`?indicator=env.aqi`, chosen by a click on a KPI
+ * card), the tour (`?tour=30`) and kiosk mode (`?kiosk=1`), so a wall
+ * restarts where it was and a drilled view can be shared. A drill pushes a history entry (browser back returns); a tour's
  * steps replace it, so a wall touring for days does not pile up history.
  */
 
@@ -66,4 +67,35 @@ export function useWallRegion(tree: RegionTree): WallRegion {
     [tree],
   )
   return { region, select }
+}
+
+/** `?indicator=` when it names a known indicator, else null. */
+export function indicatorOf(search: string, known: (code: string) => boolean): string | null {
+  const code = new URLSearchParams(search).get('indicator')
+  return code !== null && known(code) ? code : null
+}
+
+/**
+ * The indicator the map draws, kept in the URL. Choosing one replaces the
+ * current history entry rather than adding one: back still returns to the
+ * previous region, not through every indicator looked at.
+ */
+export function useWallIndicator(known: (code: string) => boolean, fallback: string): [string, (code: string) => void] {
+  const [indicator, setIndicator] = useState(() => indicatorOf(location.search, known) ?? fallback)
+  useEffect(() => {
+    const onPop = () => setIndicator(indicatorOf(location.search, known) ?? fallback)
+    addEventListener('popstate', onPop)
+    return () => removeEventListener('popstate', onPop)
+  }, [known, fallback])
+  const pick = useCallback(
+    (code: string) => {
+      if (!known(code)) return
+      const url = new URL(location.href)
+      url.searchParams.set('indicator', code)
+      history.replaceState(history.state, '', url)
+      setIndicator(code)
+    },
+    [known],
+  )
+  return [indicator, pick]
 }

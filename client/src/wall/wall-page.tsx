@@ -21,7 +21,7 @@ import { DEFAULT_MAP_INDICATOR, WALL_DOMAINS } from './wall-domains'
 /** The indicators the wall's KPI cards show, for their one request of changes. */
 const WALL_KPIS = WALL_DOMAINS.flatMap((d) => d.kpis)
 import { ReconnectBanner, WallHeader } from './wall-header'
-import { kioskOf, tourSecondsOf, useWallRegion } from './wall-location'
+import { kioskOf, tourSecondsOf, useWallIndicator, useWallRegion } from './wall-location'
 import { WallStage } from './wall-stage'
 import { WallTimeProvider } from './wall-time'
 import { useTour } from './wall-tour'
@@ -53,7 +53,8 @@ function Wall({ region, select }: { region: string; select(code: string, options
   const [kiosk] = useState(() => kioskOf(location.search))
   const { chime, sound } = useAlertChime(kiosk)
   const tour = useTour(tourSeconds, WALL_DOMAINS, catalog, select)
-  const [picked, setPicked] = useState(DEFAULT_MAP_INDICATOR)
+  const knownIndicator = useCallback((code: string) => catalog.indicator(code) !== undefined, [catalog])
+  const [picked, setPicked] = useWallIndicator(knownIndicator, DEFAULT_MAP_INDICATOR)
   const mapIndicator = tour.indicator ?? picked
   const drill = useCallback((code: string) => select(code), [select])
   // One list for the ticker and the map, so the ticker's count and the legend's agree.
