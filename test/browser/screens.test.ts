@@ -180,7 +180,7 @@ describe('the wall', () => {
     await context.close()
   })
 
-  it('drills down on a click on a city: the URL and the panels follow, and back returns', async () => {
+  it('drills down on a click on a city: the URL and the panels follow, a picked indicator stays in the URL, and back returns', async () => {
     const { page, problems } = await openPage(browser, `${server.url}/`, await server.token())
     await mapReady(page)
     const point = await page.evaluate(() => (globalThis as unknown as { __regionMap: { project(c: string): [number, number] | null } }).__regionMap.project('440100'))
@@ -194,16 +194,7 @@ describe('the wall', () => {
     expect(regions).toEqual(['440100'])
     await page.waitForTimeout(1000)
     await page.screenshot({ path: saveScreenshot('wall-guangzhou.png') })
-    await page.goBack()
-    await page.waitForFunction(() => !new URL(location.href).searchParams.get('region') || new URL(location.href).searchParams.get('region') === '440000')
-    await expect.poll(() => page.locator('[data-testid="breadcrumb"]').innerText(), { timeout: 15_000 }).not.toMatch(/广州/)
-    expect(pageProblems(problems)).toEqual([])
-    await page.context().close()
-  })
-
-  it('keeps the indicator picked on a KPI card in the URL, so a reload draws it again', async () => {
-    const { page, problems } = await openPage(browser, `${server.url}/?region=440100`, await server.token())
-    await page.waitForSelector('[data-testid="kpi-biz.online_rate"]')
+    // The indicator picked on a KPI card stays in the URL beside the region, so a reload draws it again.
     expect(await page.locator('[data-testid="kpi-env.aqi"]').getAttribute('class')).toContain('wall-kpi--on-map')
     await page.click('[data-testid="kpi-biz.online_rate"]')
     await expect.poll(() => new URL(page.url()).searchParams.get('indicator')).toBe('biz.online_rate')
@@ -212,6 +203,9 @@ describe('the wall', () => {
     await page.waitForSelector('[data-testid="kpi-biz.online_rate"]')
     await expect.poll(() => page.locator('[data-testid="kpi-biz.online_rate"]').getAttribute('class')).toContain('wall-kpi--on-map')
     expect(await page.locator('[data-testid="kpi-env.aqi"]').getAttribute('class')).not.toContain('wall-kpi--on-map')
+    await page.goBack()
+    await page.waitForFunction(() => !new URL(location.href).searchParams.get('region') || new URL(location.href).searchParams.get('region') === '440000')
+    await expect.poll(() => page.locator('[data-testid="breadcrumb"]').innerText(), { timeout: 15_000 }).not.toMatch(/广州/)
     expect(pageProblems(problems)).toEqual([])
     await page.context().close()
   })
