@@ -2,8 +2,9 @@ import './charts.css'
 /**
  * Horizontal bars of 0–100 scores (a scorecard), drawn in HTML: each label
  * sits on its own line above its bar, so long indicator names keep the whole
- * width instead of squeezing the bars. Green at the target (100), amber from
- * 90, red below.
+ * width instead of squeezing the bars. One scale, read off the number shown
+ * (whole points): green at 100 (the target met), amber from 90, red below —
+ * so a bar reading "100" is never amber.
  */
 
 export interface ScoreBar {
@@ -24,7 +25,7 @@ export function ScoreBars({ bars }: { bars: readonly ScoreBar[] }) {
           <span className="chart-score-bar-label" title={b.label}>
             {b.label}
           </span>
-          <span className="chart-score-bar-value">{b.score === null ? '—' : b.score.toFixed(0)}</span>
+          <span className="chart-score-bar-value">{b.score === null ? '—' : String(shownScore(b.score))}</span>
           <span className="chart-score-bar-track">
             <span className="chart-score-bar-fill" style={{ width: `${Math.max(0, Math.min(100, b.score ?? 0))}%` }} />
           </span>
@@ -34,9 +35,15 @@ export function ScoreBars({ bars }: { bars: readonly ScoreBar[] }) {
   )
 }
 
-function scoreClass(score: number | null): 'good' | 'warn' | 'bad' | 'none' {
+/** A score as the bar shows it: whole points. */
+export function shownScore(score: number): number {
+  return Math.round(score)
+}
+
+/** The colour of a score, from the number shown (99.6 reads "100" and is green). */
+export function scoreClass(score: number | null): 'good' | 'warn' | 'bad' | 'none' {
   if (score === null) return 'none'
-  // Scores are capped at 100 when the target is met; allow for rounding in the API.
-  if (score >= 99.95) return 'good'
-  return score >= AMBER_FROM ? 'warn' : 'bad'
+  const shown = shownScore(score)
+  if (shown >= 100) return 'good'
+  return shown >= AMBER_FROM ? 'warn' : 'bad'
 }
