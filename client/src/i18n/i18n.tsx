@@ -1,5 +1,6 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
 import { MESSAGES, type Lang, type MessageKey } from './messages'
+import { NumberFormatter } from './number-format'
 
 /**
  * The language: Simplified Chinese by default, English by a switch (kept in
@@ -13,7 +14,7 @@ export interface I18n {
   t(key: MessageKey, params?: Record<string, string | number>): string
   /** A name from data ({ zh, en }). */
   name(text: { zh: string; en: string } | undefined): string
-  /** A number in the language's format. */
+  /** A number in the language's format, at `digits` decimals; in Chinese, large ones in 万 and 亿 (number-format.ts). */
   num(value: number, digits?: number): string
 }
 
@@ -37,14 +38,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     setLangState(next)
   }, [])
   const value = useMemo<I18n>(() => {
-    const locale = lang === 'zh' ? 'zh-CN' : 'en-GB'
-    // One formatter per precision: toLocaleString builds a new one on every call, thousands per tick on the wall.
-    const formats = new Map<number, Intl.NumberFormat>()
-    const format = (digits: number) => {
-      let f = formats.get(digits)
-      if (!f) formats.set(digits, (f = new Intl.NumberFormat(locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 })))
-      return f
-    }
+    // One formatter per language and precision: toLocaleString builds a new one on every call, thousands per tick on the wall.
+    const numbers = new NumberFormatter(lang)
     return {
       lang,
       setLang,
@@ -53,7 +48,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
         return params ? text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? '')) : text
       },
       name: (text) => (text ? text[lang] || text.zh : ''),
-      num: (v, digits = 1) => format(digits).format(v),
+      num: (v, digits = 1) => numbers.format(v, digits),
     }
   }, [lang, setLang])
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>
