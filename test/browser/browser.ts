@@ -42,7 +42,14 @@ export const pageProblems = (problems: string[]) => problems.filter((p) => !DRIV
  * A page that records every console error, page error and failed request,
  * signed in with `token` (a session token: the cookie a sign-in would set).
  */
-export async function openPage(browser: Browser, url: string, token: string, viewport = { width: 1920, height: 1080 }): Promise<{ page: Page; problems: string[] }> {
+export async function openPage(
+  browser: Browser,
+  url: string,
+  token: string,
+  viewport = { width: 1920, height: 1080 },
+  /** Runs before the page loads (e.g. to hold a request back). */
+  before?: (page: Page) => Promise<void>,
+): Promise<{ page: Page; problems: string[] }> {
   const context = await browser.newContext({ viewport, deviceScaleFactor: 1 })
   await context.addCookies([{ name: SESSION_COOKIE, value: token, url: new URL(url).origin, httpOnly: true, sameSite: 'Strict' }])
   const page = await context.newPage()
@@ -59,6 +66,7 @@ export async function openPage(browser: Browser, url: string, token: string, vie
     problems.push(`outside request: ${u.href}`)
     return route.abort()
   })
+  await before?.(page)
   await page.goto(url)
   return { page, problems }
 }

@@ -3,7 +3,6 @@ import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ndjson, postIngest, REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
-import { SESSION_COOKIE } from '../../server/auth/http-auth'
 import { launchBrowser, openPage, pageProblems, saveScreenshot } from './browser'
 
 /**
@@ -94,12 +93,23 @@ async function overflows(page: Page): Promise<string[]> {
 }
 
 describe('the wall', () => {
-  it('loads with a clean console, draws the map and shows KPI values that match the API', async () => {
-    const { page, problems } = await openPage(browser, `${server.url}/`, await server.token())
+  it('loads with a clean console, draws the map and shows KPI values and changes that match the API, a change marked as loading until it comes', async () => {
+    // The cards' changes are held back until the cards have been looked at.
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    const { page, problems } = await openPage(browser, `${server.url}/`, await server.token(), undefined, async (p) => {
+      await p.route('**/api/changes?*', async (route) => {
+        await held
+        await route.continue()
+      })
+    })
     await page.waitForSelector('[data-testid="wall"]')
+    const changeStates = () => page.$$eval('[data-testid^="kpi-"] .wall-chg', (els) => els.map((e) => e.getAttribute('data-state') ?? 'figure'))
+    // Loading is not missing: "…" (data-state loading), not the "—" of no history.
+    await expect.poll(async () => new Set(await changeStates())).toEqual(new Set(['loading']))
+    release()
     await mapReady(page)
-    await page.waitForTimeout(1500)
-    expect(await drawnPixels(page, '[data-testid="region-map"]')).toBeGreaterThan(10_000)
+    await expect.poll(() => drawnPixels(page, '[data-testid="region-map"]'), { timeout: 15_000 }).toBeGreaterThan(10_000)
 
     const readKpis = () =>
       page.$$eval('[data-testid^="kpi-"]', (els) => els.map((e) => ({ id: e.getAttribute('data-testid')!.slice(4), value: e.getAttribute('data-value'), region: e.getAttribute('data-region') })))
@@ -130,6 +140,8 @@ describe('the wall', () => {
     expect(changes.changes.filter((c) => c.mom !== null && c.yoy !== null).length).toBeGreaterThanOrEqual(8)
     const shownChanges = () =>
       page.$$eval('[data-testid^="kpi-"]', (els) => els.map((e) => [e.getAttribute('data-testid')!.slice(4), e.getAttribute('data-mom'), e.getAttribute('data-yoy')]))
+    // Thirteen months of history: every card has both figures (none "…" or "—"), and they are the API's.
+    await expect.poll(async () => new Set(await changeStates()), { timeout: 30_000 }).toEqual(new Set(['figure']))
     await expect
       .poll(shownChanges, { timeout: 30_000, interval: 250 })
       .toEqual(kpis.map((k) => {
@@ -159,27 +171,6 @@ describe('the wall', () => {
     await page.context().close()
   })
 
-  it('says a change is loading until it comes, and marks "—" only a change there is no history for', async () => {
-    const context = await browser.newContext({ viewport: { width: 1920, height: 1080 } })
-    await context.addCookies([{ name: SESSION_COOKIE, value: await server.token(), url: server.url, httpOnly: true, sameSite: 'Strict' }])
-    const page = await context.newPage()
-    // The changes are held back until the cards have been looked at.
-    let release!: () => void
-    const held = new Promise<void>((resolve) => (release = resolve))
-    await page.route('**/api/changes?*', async (route) => {
-      await held
-      await route.continue()
-    })
-    await page.goto(`${server.url}/`)
-    await page.waitForSelector('[data-testid^="kpi-"]')
-    const states = () => page.$$eval('[data-testid^="kpi-"] .wall-chg', (els) => els.map((e) => e.getAttribute('data-state') ?? 'figure'))
-    await expect.poll(async () => new Set(await states())).toEqual(new Set(['loading']))
-    release()
-    // Thirteen months of history: every card has both figures, none is "loading" or "—".
-    await expect.poll(async () => new Set(await states()), { timeout: 15_000 }).toEqual(new Set(['figure']))
-    await context.close()
-  })
-
   it('drills down on a click on a city: the URL and the panels follow, a picked indicator stays in the URL, and back returns', async () => {
     const { page, problems } = await openPage(browser, `${server.url}/`, await server.token())
     await mapReady(page)
@@ -192,7 +183,6 @@ describe('the wall', () => {
     await expect.poll(async () => page.$$eval('[data-testid^="kpi-"]', (els) => els.map((e) => e.getAttribute('data-region'))), { timeout: 15_000 }).toEqual(expect.arrayContaining(['440100']))
     const regions = await page.$$eval('[data-testid^="kpi-"]', (els) => [...new Set(els.map((e) => e.getAttribute('data-region')))])
     expect(regions).toEqual(['440100'])
-    await page.waitForTimeout(1000)
     await page.screenshot({ path: saveScreenshot('wall-guangzhou.png') })
     // The indicator picked on a KPI card stays in the URL beside the region, so a reload draws it again.
     expect(await page.locator('[data-testid="kpi-env.aqi"]').getAttribute('class')).toContain('wall-kpi--on-map')
