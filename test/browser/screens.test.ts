@@ -308,7 +308,7 @@ describe('the duty console', () => {
 })
 
 describe('the analyst view', () => {
-  it('exports as CSV exactly the series the API gives', async () => {
+  it('exports as CSV exactly the series the API gives, and names daily buckets by their dates', async () => {
     const { page, problems } = await openPage(browser, `${server.url}/explore?indicator=env.aqi&region=440100&range=7d&step=auto&compare=none`, await server.token())
     await page.waitForSelector('[data-testid="explore-table"]')
     await expect.poll(() => page.locator('[data-testid="explore-table"] tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(10)
@@ -329,6 +329,12 @@ describe('the analyst view', () => {
     expect(csv.slice(1).map((r) => ({ ts: Date.parse(r[0]!), value: Number(r[8]), min: Number(r[9]), max: Number(r[10]), count: Number(r[11]) }))).toEqual(
       series.points.map((p) => ({ ts: p.ts, value: round(p.value), min: round(p.min), max: round(p.max), count: p.count })),
     )
+    // Daily buckets are named by their dates, not by a midnight.
+    await page.goto(`${server.url}/explore?indicator=biz.new_entities&region=440100&range=30d&step=1d&compare=none`)
+    await expect.poll(() => table.getAttribute('data-step'), { timeout: 15_000 }).toBe('1d')
+    await expect.poll(() => page.locator('[data-testid="explore-table"] tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(20)
+    const days = await page.$$eval('[data-testid="explore-table"] tbody tr td:first-child', (tds) => tds.map((td) => td.textContent ?? ''))
+    expect(days.every((d) => /^\d{4}\/\d{1,2}\/\d{1,2}$/.test(d)), days.slice(0, 3).join(' | ')).toBe(true)
     expect(pageProblems(problems)).toEqual([])
     await page.context().close()
   })

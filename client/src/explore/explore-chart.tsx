@@ -2,7 +2,9 @@ import { useEffect, useMemo, type RefObject } from 'react'
 import type { ECharts } from 'echarts/core'
 import type { Indicator } from '../../../common/catalog-schema'
 import { useI18n } from '../i18n/i18n'
-import type { SeriesPoint } from '../../../common/api/query-api'
+import type { SeriesPoint, SeriesStep } from '../../../common/api/query-api'
+import { bucketLabel, showsBand } from './bucket-label'
+import type { LineSeriesOption } from 'echarts/charts'
 import { CHART_COLORS, TIME_LABELS, escapeHtml, type ChartOption } from '../charts/echarts'
 import { useChart } from '../charts/use-chart'
 
@@ -21,12 +23,14 @@ export interface ComparisonSeries {
 interface Props {
   indicator: Indicator
   points: readonly SeriesPoint[]
+  /** The points' step: a daily bucket is named by its date. */
+  step: SeriesStep
   comparison: ComparisonSeries | null
   stale: boolean
   chartRef: RefObject<ECharts | null>
 }
 
-export function ExploreChart({ indicator, points, comparison, stale, chartRef }: Props) {
+export function ExploreChart({ indicator, points, step, comparison, stale, chartRef }: Props) {
   const { t, name, num, lang } = useI18n()
   const option = useMemo<ChartOption>(() => {
     const unit = name(indicator.unit)
@@ -36,22 +40,10 @@ export function ExploreChart({ indicator, points, comparison, stale, chartRef }:
     const compareByTs = new Map(comparison?.points.map((p) => [p.ts + comparison.offset, p]) ?? [])
     const fmt = (v: number) => num(v, indicator.precision)
     const locale = lang === 'zh' ? 'zh-CN' : 'en-GB'
+    const band = showsBand(indicator)
     const series: NonNullable<ChartOption['series']> = [
-      // The band is two stacked series: the minimum (invisible) and max − min on top of it, filled.
-      { id: 'band-base', type: 'line', data: points.map((p) => [p.ts, p.min]), stack: 'band', stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, silent: true, tooltip: { show: false } },
-      {
-        id: 'band',
-        name: bandName,
-        type: 'line',
-        data: points.map((p) => [p.ts, p.max - p.min]),
-        stack: 'band',
-        stackStrategy: 'all',
-        symbol: 'none',
-        lineStyle: { opacity: 0 },
-        areaStyle: { color: 'rgba(63, 167, 255, 0.18)' },
-        itemStyle: { color: 'rgba(63, 167, 255, 0.45)' },
-        silent: true,
-      },
+      // The min–max band, where it means something (not for a summed indicator).
+      ...(band ? bandSeries(points, bandName) : []),
       {
         id: 'value',
         name: valueName,
@@ -80,7 +72,7 @@ export function ExploreChart({ indicator, points, comparison, stale, chartRef }:
       backgroundColor: 'transparent',
       textStyle: { color: CHART_COLORS.text },
       grid: { left: 64, right: 28, top: 48, bottom: 76 },
-      legend: { top: 8, textStyle: { color: CHART_COLORS.muted }, data: [valueName, bandName, ...(comparison ? [comparison.label] : [])] },
+      legend: { top: 8, textStyle: { color: CHART_COLORS.muted }, data: [valueName, ...(band ? [bandName] : []), ...(comparison ? [comparison.label] : [])] },
       tooltip: {
         trigger: 'axis',
         backgroundColor: CHART_COLORS.panel,
@@ -92,10 +84,10 @@ export function ExploreChart({ indicator, points, comparison, stale, chartRef }:
           if (!Number.isFinite(ts)) return ''
           const p = byTs.get(ts)
           const c = compareByTs.get(ts)
-          const rows = [`<b>${escapeHtml(new Date(ts).toLocaleString(locale))}</b>`]
+          const rows = [`<b>${escapeHtml(bucketLabel(ts, step, lang))}</b>`]
           if (p) {
             rows.push(`${escapeHtml(valueName)}: <b>${fmt(p.value)}</b> ${escapeHtml(unit)}`)
-            rows.push(`${escapeHtml(t('explore.min'))} ${fmt(p.min)} · ${escapeHtml(t('explore.max'))} ${fmt(p.max)} · ${escapeHtml(t('explore.count'))} ${p.count}`)
+            if (band) rows.push(`${escapeHtml(t('explore.min'))} ${fmt(p.min)} · ${escapeHtml(t('explore.max'))} ${fmt(p.max)} · ${escapeHtml(t('explore.count'))} ${p.count}`)
           }
           if (c && comparison) rows.push(`${escapeHtml(comparison.label)}: ${fmt(c.value)} ${escapeHtml(unit)}`)
           return rows.join('<br/>')
@@ -121,7 +113,7 @@ export function ExploreChart({ indicator, points, comparison, stale, chartRef }:
       ],
       series,
     }
-  }, [indicator, points, comparison, t, name, num, lang])
+  }, [indicator, points, step, comparison, t, name, num, lang])
   const { ref, chart } = useChart(option)
   // The parent exports the picture through the same instance (this effect runs after the chart's init).
   useEffect(() => {
@@ -131,4 +123,24 @@ export function ExploreChart({ indicator, points, comparison, stale, chartRef }:
     }
   }, [chart, chartRef])
   return <div ref={ref} className={`explore-chart${stale ? ' stale' : ''}`} data-testid="explore-chart" role="img" aria-label={name(indicator.name)} />
+}
+
+/** The min–max band: the minimum (invisible) and max − min stacked on it, filled. */
+function bandSeries(points: readonly SeriesPoint[], name: string): LineSeriesOption[] {
+  return [
+    { id: 'band-base', type: 'line', data: points.map((p) => [p.ts, p.min]), stack: 'band', stackStrategy: 'all', symbol: 'none', lineStyle: { opacity: 0 }, silent: true, tooltip: { show: false } },
+    {
+      id: 'band',
+      name,
+      type: 'line',
+      data: points.map((p) => [p.ts, p.max - p.min]),
+      stack: 'band',
+      stackStrategy: 'all',
+      symbol: 'none',
+      lineStyle: { opacity: 0 },
+      areaStyle: { color: 'rgba(63, 167, 255, 0.18)' },
+      itemStyle: { color: 'rgba(63, 167, 255, 0.45)' },
+      silent: true,
+    },
+  ]
 }

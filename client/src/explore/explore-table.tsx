@@ -1,6 +1,7 @@
 import { useMemo } from 'react'
 import type { Indicator } from '../../../common/catalog-schema'
 import { useI18n } from '../i18n/i18n'
+import { bucketLabel } from './bucket-label'
 import type { ComparisonSeries } from './explore-chart'
 import type { SeriesReply } from '../../../common/api/query-api'
 
@@ -13,7 +14,6 @@ export function ExploreTable({ indicator, body, comparison, stale }: { indicator
   const { t, num, lang } = useI18n()
   const compareAt = useMemo(() => new Map(comparison?.points.map((p) => [p.ts + comparison.offset, p.value]) ?? []), [comparison])
   const rows = useMemo(() => (body ? body.points.toReversed() : []), [body])
-  const locale = lang === 'zh' ? 'zh-CN' : 'en-GB'
   const fmt = (v: number) => num(v, indicator.precision)
   return (
     <div className={`explore-table-wrap${stale ? ' stale' : ''}`}>
@@ -42,7 +42,7 @@ export function ExploreTable({ indicator, body, comparison, stale }: { indicator
             const c = compareAt.get(p.ts)
             return (
               <tr key={p.ts}>
-                <td>{new Date(p.ts).toLocaleString(locale, { dateStyle: 'short', timeStyle: 'short' })}</td>
+                <td>{bucketLabel(p.ts, body!.step, lang)}</td>
                 <td>{fmt(p.value)}</td>
                 <td>{fmt(p.min)}</td>
                 <td>{fmt(p.max)}</td>
