@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { changesQuerySchema, changesReplySchema, MAX_CHANGE_INDICATORS } from '../../../common/api/query-api'
+import { changesUrl } from './wall-api'
+import { WALL_DOMAINS } from './wall-domains'
+
+/** The query of a URL as express hands it to the router (one value per parameter here). */
+function queryOf(url: string): Record<string, string> {
+  return Object.fromEntries(new URL(url, 'http://wall').searchParams)
+}
+
+describe('changesUrl', () => {
+  it("asks for every KPI card of the wall in one request the route's query schema accepts", () => {
+    const kpis = WALL_DOMAINS.flatMap((d) => d.kpis)
+    const url = changesUrl('440100', kpis)
+    expect(url.startsWith('/api/changes?')).toBe(true)
+    expect(kpis.length).toBeLessThanOrEqual(MAX_CHANGE_INDICATORS)
+    expect(changesQuerySchema.parse(queryOf(url))).toEqual({ region: '440100', indicator: kpis })
+  })
+})
+
+describe('changesReplySchema', () => {
+  it('reads changes that could not be computed as null', () => {
+    const reply = { region: '440100', changes: [{ indicator: 'env.aqi', mom: -2.5, yoy: null }] }
+    expect(changesReplySchema.parse(reply)).toEqual(reply)
+  })
+
+  it.each([
+    ['a change left out', { region: '440100', changes: [{ indicator: 'env.aqi', mom: 1 }] }],
+    ['a change as text', { region: '440100', changes: [{ indicator: 'env.aqi', mom: '1', yoy: null }] }],
+    ['no region', { changes: [] }],
+  ])('refuses a reply with %s', (_name, reply) => {
+    expect(changesReplySchema.safeParse(reply).success).toBe(false)
+  })
+})
