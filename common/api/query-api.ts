@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { betterSchema, localizedTextSchema, regionLevelSchema } from '../catalog-schema'
+import { RUNNING_PERIODS } from '../running-period'
 import { codeParam, instantParam, levelParam, shown, truncate } from './params'
 
 /**
@@ -84,6 +85,26 @@ export const snapshotReplySchema = z.object({
 })
 export type SnapshotReply = z.infer<typeof snapshotReplySchema>
 
+// --- what a change compares --------------------------------------------------
+
+const windowSchema = z.object({ from: z.number(), to: z.number() })
+
+/**
+ * What a change compares (common/comparison-periods.ts), so a screen can say
+ * it: `days`, the mean of whole local days (the last 30 against the 30 before,
+ * or the same days a year earlier); `sameElapsed`, a running value now against
+ * its value at the same elapsed share of the earlier period, read at `step`
+ * (12:00 today against 12:00 yesterday at 1m; a year back, where only daily
+ * values are kept, at 1d or not at all).
+ */
+export const changeBasisSchema = z.object({
+  kind: z.enum(['days', 'sameElapsed']),
+  current: windowSchema,
+  base: windowSchema,
+  step: z.enum(SERIES_STEPS),
+})
+export type ChangeBasis = z.infer<typeof changeBasisSchema>
+
 // --- GET /api/ranking --------------------------------------------------------
 
 const limitParam = z.string().transform((text, ctx) => {
@@ -105,9 +126,9 @@ export const rankedRegionSchema = z.object({
   name: localizedTextSchema,
   value: z.number(),
   ts: z.number(),
-  /** Change in percent of the last 30 complete days against the 30 before; null when it cannot be computed. */
+  /** Change in percent against the previous period (the reply's `momBasis` says which); null when it cannot be computed. */
   mom: z.number().nullable(),
-  /** The same 30 days against a year earlier. */
+  /** Change in percent against a year earlier (`yoyBasis`). */
   yoy: z.number().nullable(),
   /** 1 for the best; regions with equal values share a rank (1, 2, 2, 4). */
   rank: z.number(),
@@ -125,6 +146,11 @@ export const rankingReplySchema = z.object({
   bottom: z.array(rankedRegionSchema),
   /** How many regions were ranked. */
   all: z.number(),
+  /** Set for a running value: `value` is the period so far, and its changes compare like for like. */
+  running: z.enum(RUNNING_PERIODS).nullable(),
+  /** What the rows' `mom` and `yoy` compare (null: no such comparison, or none could be made). */
+  momBasis: changeBasisSchema.nullable(),
+  yoyBasis: changeBasisSchema.nullable(),
 })
 export type RankingReply = z.infer<typeof rankingReplySchema>
 
@@ -140,10 +166,15 @@ export const changesQuerySchema = z.strictObject({
 
 export const indicatorChangeSchema = z.object({
   indicator: z.string(),
-  /** Change in percent of the last 30 complete days against the 30 before; null when it cannot be computed. */
+  /** Set for a running value (today so far, month or year to date): its changes compare like for like. */
+  running: z.enum(RUNNING_PERIODS).nullable(),
+  /** Change in percent against the previous period (环比); null when it cannot be computed. */
   mom: z.number().nullable(),
-  /** The same 30 days against a year earlier. */
+  /** Change in percent against a year earlier (同比). */
   yoy: z.number().nullable(),
+  /** What `mom` compares; null when there is no such comparison (a year-to-date figure has no 环比). */
+  momBasis: changeBasisSchema.nullable(),
+  yoyBasis: changeBasisSchema.nullable(),
 })
 export type IndicatorChange = z.infer<typeof indicatorChangeSchema>
 

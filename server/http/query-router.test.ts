@@ -24,6 +24,8 @@ const DAY = 24 * HOUR
 
 const calls: Array<{ method: string; args: unknown }> = []
 let rankingRows: RankingRow[] = []
+let rankingRunning: 'day' | null = null
+const RANKING_BASIS = { kind: 'sameElapsed', current: { from: NOW - 3_600_000, to: NOW }, base: { from: NOW - 86_400_000 - 3_600_000, to: NOW - 86_400_000 }, step: '1m' } as const
 let failWith: Error | undefined
 const fakeQueries: ReadQueries = {
   async series(args) {
@@ -37,11 +39,11 @@ const fakeQueries: ReadQueries = {
   },
   async ranking(args) {
     calls.push({ method: 'ranking', args })
-    return rankingRows
+    return { rows: rankingRows, running: rankingRunning, basis: { mom: null, yoy: RANKING_BASIS } }
   },
   async changes(args) {
     calls.push({ method: 'changes', args })
-    return args.indicators.map((indicator, i) => ({ indicator, mom: i === 0 ? null : i, yoy: -i }))
+    return args.indicators.map((indicator, i) => ({ indicator, running: null, mom: i === 0 ? null : i, yoy: -i, momBasis: null, yoyBasis: null }))
   },
 }
 
@@ -215,6 +217,7 @@ describe('GET /api/ranking', () => {
 
   it('cuts the best-first rows into top and bottom with names and shared ranks', async () => {
     rankingRows = [row('990101', 9), row('990102', 7), row('990200', 7), row('990100', 3)]
+    rankingRunning = 'day'
     const res = await get('/api/ranking?indicator=env.aqi&level=county&limit=2')
     expect(res.status).toBe(200)
     expect(res.body).toEqual({
@@ -231,6 +234,10 @@ describe('GET /api/ranking', () => {
         { ...row('990100', 3), name: { zh: '甲市', en: 'Jia' }, rank: 4 },
       ],
       all: 4,
+      // What the changes compare, as the queries say: the screens label the changes with it.
+      running: 'day',
+      momBasis: null,
+      yoyBasis: RANKING_BASIS,
     })
     expect(calls[0]!.args).toEqual({ indicator: 'env.aqi', level: 'county', parent: undefined, now: NOW })
   })
@@ -263,8 +270,8 @@ describe('GET /api/changes', () => {
     expect(res.body).toEqual({
       region: '990100',
       changes: [
-        { indicator: 'traffic.flow', mom: null, yoy: 0 },
-        { indicator: 'env.aqi', mom: 1, yoy: -1 },
+        { indicator: 'traffic.flow', running: null, mom: null, yoy: 0, momBasis: null, yoyBasis: null },
+        { indicator: 'env.aqi', running: null, mom: 1, yoy: -1, momBasis: null, yoyBasis: null },
       ],
     })
     expect(calls).toEqual([{ method: 'changes', args: { region: '990100', indicators: ['traffic.flow', 'env.aqi'], now: NOW } }])

@@ -118,8 +118,8 @@ export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options
     const q = parseQuery(rankingQuerySchema, req.query)
     const indicator = requireIndicator(catalog, q.indicator)
     const parent = scopedParent(catalog, res, q.parent)
-    const rows = await queries.ranking({ indicator: indicator.code, level: q.level, parent, now: now() })
-    const ranked = withRanks(rows.filter((r) => inScope(catalog, res, r.region)), catalog)
+    const ranking = await queries.ranking({ indicator: indicator.code, level: q.level, parent, now: now() })
+    const ranked = withRanks(ranking.rows.filter((r) => inScope(catalog, res, r.region)), catalog)
     const body: RankingReply = {
       indicator: indicator.code,
       level: q.level,
@@ -128,6 +128,9 @@ export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options
       top: ranked.slice(0, q.limit),
       bottom: ranked.slice(Math.max(0, ranked.length - q.limit)),
       all: ranked.length,
+      running: ranking.running,
+      momBasis: ranking.basis.mom,
+      yoyBasis: ranking.basis.yoy,
     }
     res.setHeader('Cache-Control', 'no-cache')
     res.json(body)

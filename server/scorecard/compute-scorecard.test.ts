@@ -36,9 +36,8 @@ function fakeQueries(values: SnapshotValue[], yoy: Record<string, Record<string,
     },
     async ranking(opts) {
       calls.push(['ranking', opts])
-      return Object.entries(yoy[opts.indicator] ?? {}).map(
-        ([region, change]): RankingRow => ({ region, value: 0, ts: 0, mom: null, yoy: change }),
-      )
+      const rows = Object.entries(yoy[opts.indicator] ?? {}).map(([region, change]): RankingRow => ({ region, value: 0, ts: 0, mom: null, yoy: change }))
+      return { rows, running: null, basis: { mom: null, yoy: null } }
     },
   }
   return { queries, calls }

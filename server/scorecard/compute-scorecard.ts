@@ -48,7 +48,7 @@ export async function computeScorecard(deps: ScorecardDeps, scope: ScorecardScop
   const readings = new Map<string, Reading>()
   for (const v of snapshot.values) readings.set(`${v.indicator}|${v.region}`, { value: v.value, ts: v.ts })
   yoyIndicators.forEach((indicator, k) => {
-    for (const row of rankings[k]!) {
+    for (const row of rankings[k]!.rows) {
       const reading = readings.get(`${indicator}|${row.region}`)
       if (reading) reading.yoy = row.yoy
     }

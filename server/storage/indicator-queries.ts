@@ -1,7 +1,10 @@
 import type { ClickHouseClient } from '@clickhouse/client'
 import type { CatalogIndex } from '../../common/catalog-index'
 import type { Indicator, RegionLevel } from '../../common/catalog-schema'
-import { startOfLocalDay } from '../../common/local-time'
+import type { ChangeBasis, IndicatorChange } from '../../common/api/query-api'
+import type { ChangeBase } from '../../common/comparison-periods'
+import type { RunningPeriod } from '../../common/running-period'
+import { ChangeQueries } from './change-queries'
 import { aggregateSpatially, type SeriesValue } from '../../common/spatial-aggregate'
 import type { SeriesPoint } from '../../common/series-csv'
 import type { RegionSeries } from './region-series'
@@ -34,15 +37,20 @@ export interface RankingRow {
   region: string
   value: number
   ts: number
-  /** Mean of the last 30 complete days against the 30 days before, in percent. */
+  /** Change in percent against the previous period (`Ranking.basis.mom` says which). */
   mom: number | null
-  /** The same 30 days against one year earlier, in percent. */
+  /** Change in percent against a year earlier. */
   yoy: number | null
 }
 
-/** Days each ranking comparison window spans. */
-export const COMPARISON_DAYS = 30
-const DAY_MS = 86_400_000
+export interface Ranking {
+  /** Best first. */
+  rows: RankingRow[]
+  /** Set for a running value: its changes compare like for like. */
+  running: RunningPeriod | null
+  /** What the rows' changes compare. */
+  basis: Record<ChangeBase, ChangeBasis | null>
+}
 
 export class IndicatorQueries {
   constructor(
@@ -53,7 +61,11 @@ export class IndicatorQueries {
     private readonly timeZone: string,
     /** Compacted region series; without them every bucket is computed on the fly. */
     private readonly regionSeries?: RegionSeries,
-  ) {}
+  ) {
+    this.changeQueries = new ChangeQueries(client, tables, index, timeZone, (source, step, windows) => this.split(source, step, windows), regionSeries)
+  }
+
+  private readonly changeQueries: ChangeQueries
 
   /** The latest value of each indicator for each region of `level` (below `parent`). */
   async snapshot(opts: { level: RegionLevel; parent?: string; indicators?: string[]; source?: QuerySource }): Promise<{ asOf: number | null; values: SnapshotValue[] }> {
@@ -206,22 +218,23 @@ export class IndicatorQueries {
 
   /**
    * Regions of `level` below `parent` ranked best first by their latest value,
-   * with month-on-month and year-on-year change of their daily values.
+   * with their month-on-month and year-on-year change (server/storage/change-queries.ts).
    */
-  async ranking(opts: { indicator: string; level: RegionLevel; parent?: string; now: number; source?: QuerySource }): Promise<RankingRow[]> {
+  async ranking(opts: { indicator: string; level: RegionLevel; parent?: string; now: number; source?: QuerySource }): Promise<Ranking> {
     const indicator = this.indicator(opts.indicator)
     const source = opts.source ?? 'rollup'
     const targets = this.index.tree.atLevel(opts.level, opts.parent)
     const pairs = targets.flatMap((t) => this.index.tree.subtree(t.code).map((r) => [r.code, t.code] as const))
 
-    // The latest values and the period means are independent: ask for both at once.
-    const [snapshot, means] = await Promise.all([
+    // The latest values and the changes are independent: ask for both at once.
+    const [snapshot, changes] = await Promise.all([
       this.snapshot({ level: opts.level, parent: opts.parent, indicators: [indicator.code], source }),
-      this.periodMeans(indicator, source, pairs, comparisonPeriods(opts.now, this.timeZone)),
+      this.changeQueries.changes(indicator, source, pairs, opts.now),
     ])
-    const rows = snapshot.values.map((v) => ({ region: v.region, value: v.value, ts: v.ts, mom: changeOf(means, v.region, 'mom'), yoy: changeOf(means, v.region, 'yoy') }))
+    const rows = snapshot.values.map((v) => ({ region: v.region, value: v.value, ts: v.ts, ...(changes.byRegion.get(v.region) ?? { mom: null, yoy: null }) }))
     const sign = indicator.better === 'lower' ? 1 : -1
-    return rows.sort((a, b) => sign * (a.value - b.value) || a.region.localeCompare(b.region))
+    rows.sort((a, b) => sign * (a.value - b.value) || a.region.localeCompare(b.region))
+    return { rows, running: changes.running, basis: changes.basis }
   }
 
   /**
@@ -230,81 +243,16 @@ export class IndicatorQueries {
    * request. Indicators are read one after another, so a wall's request holds
    * the engine for one indicator's reads at a time.
    */
-  async changes(opts: { region: string; indicators: readonly string[]; now: number; source?: QuerySource }): Promise<Array<{ indicator: string; mom: number | null; yoy: number | null }>> {
+  async changes(opts: { region: string; indicators: readonly string[]; now: number; source?: QuerySource }): Promise<IndicatorChange[]> {
     const source = opts.source ?? 'rollup'
     const pairs = this.index.tree.subtree(opts.region).map((r) => [r.code, opts.region] as const)
-    const periods = comparisonPeriods(opts.now, this.timeZone)
-    const out = []
+    const out: IndicatorChange[] = []
     for (const code of opts.indicators) {
-      const means = await this.periodMeans(this.indicator(code), source, pairs, periods)
-      out.push({ indicator: code, mom: changeOf(means, opts.region, 'mom'), yoy: changeOf(means, opts.region, 'yoy') })
+      const c = await this.changeQueries.changes(this.indicator(code), source, pairs, opts.now)
+      const own = c.byRegion.get(opts.region) ?? { mom: null, yoy: null }
+      out.push({ indicator: code, running: c.running, mom: own.mom, yoy: own.yoy, momBasis: c.basis.mom, yoyBasis: c.basis.yoy })
     }
     return out
-  }
-
-  /** Per target region and period: the mean of its daily values ("target|period" → mean). */
-  private async periodMeans(
-    indicator: Indicator,
-    source: QuerySource,
-    pairs: ReadonlyArray<readonly [string, string]>,
-    periods: Record<'cur' | 'mom' | 'yoy', number[]>,
-  ): Promise<Map<string, number>> {
-    const windows = Object.values(periods).map(([a, b]) => [a!, b!] as [number, number])
-    const { stored, computed } = this.split(source, '1d', windows)
-    const targets = [...new Set(pairs.map(([, t]) => t))]
-    const [fromStore, fromRollups] = await Promise.all([
-      Promise.all(
-        stored.map(([from, to]) =>
-          this.regionSeries!.readRegions({ indicator: indicator.code, regions: targets, step: '1d', from, to }),
-        ),
-      ),
-      this.dailyValues(indicator, source, pairs, computed),
-    ])
-    const days = new Map<string, number[]>()
-    for (const { region, ts, value } of [...fromStore.flat(), ...fromRollups]) {
-      const period = (Object.keys(periods) as Array<keyof typeof periods>).find((p) => ts >= periods[p][0]! && ts < periods[p][1]!)
-      if (!period) continue
-      const key = `${region}|${period}`
-      const list = days.get(key)
-      if (list) list.push(value)
-      else days.set(key, [value])
-    }
-    return new Map([...days].map(([key, values]) => [key, values.reduce((s, v) => s + v, 0) / values.length]))
-  }
-
-  /** Each target region's daily values in the windows, computed from its subtree's series. */
-  private async dailyValues(
-    indicator: Indicator,
-    source: QuerySource,
-    pairs: ReadonlyArray<readonly [string, string]>,
-    windows: Array<[number, number]>,
-  ): Promise<Array<{ region: string; ts: number; value: number }>> {
-    if (windows.length === 0) return []
-    const names = windows.map((_, i) => [`w${i}a`, `w${i}b`] as const)
-    const inner = perSeriesSql({
-      targets: [indicator],
-      weightOf: (code) => this.indicator(code),
-      tables: this.tables,
-      source,
-      step: '1d',
-      windows: names,
-      regions: pairs.map(([r]) => r),
-      timeZone: this.timeZone,
-    })
-    const spatial = spatialSql([indicator])
-    const rs = await this.client.query({
-      query: `SELECT transform(rg, {from:Array(String)}, {to:Array(String)}, '') AS target, toUnixTimestamp(b) * 1000 AS t, ${spatial.sql} AS value
-        FROM (${inner.sql}) AS s
-        GROUP BY target, b`,
-      query_params: {
-        ...inner.params,
-        ...windowParams(names, windows),
-        from: pairs.map(([r]) => r),
-        to: pairs.map(([, t]) => t),
-      },
-      format: 'JSONCompactEachRow',
-    })
-    return (await rs.json<[string, string | number, string | number]>()).map(([region, ts, value]) => ({ region, ts: Number(ts), value: Number(value) }))
   }
 
   /** The latest value of every series (what the live hub starts from). */
@@ -345,22 +293,4 @@ export class IndicatorQueries {
 
 function windowParams(names: ReadonlyArray<readonly [string, string]>, windows: ReadonlyArray<readonly [number, number]>): Record<string, number> {
   return Object.fromEntries(names.flatMap(([a, b], i) => [[a, windows[i]![0]], [b, windows[i]![1]]]))
-}
-
-/**
- * The windows a change compares, in complete local days (today is partial and
- * would bias counts low): the last COMPARISON_DAYS days, the ones before them
- * (month on month) and the same days a year earlier (year on year).
- */
-function comparisonPeriods(now: number, timeZone: string): Record<'cur' | 'mom' | 'yoy', number[]> {
-  const today = startOfLocalDay(now, timeZone)
-  const cur = [today - COMPARISON_DAYS * DAY_MS, today]
-  return { cur, mom: [cur[0]! - COMPARISON_DAYS * DAY_MS, cur[0]!], yoy: [cur[0]! - 365 * DAY_MS, cur[1]! - 365 * DAY_MS] }
-}
-
-/** A region's change in percent from a base period to the current one; null without both, or from 0. */
-function changeOf(means: ReadonlyMap<string, number>, region: string, base: 'mom' | 'yoy'): number | null {
-  const now = means.get(`${region}|cur`)
-  const then = means.get(`${region}|${base}`)
-  return now === undefined || then === undefined || then === 0 ? null : ((now - then) / Math.abs(then)) * 100
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { localDateOf, localMidnight, sameDateYearsEarlier } from '../../common/comparison-periods'
 import { IndicatorQueries } from '../../server/storage/indicator-queries'
 import { createLogger } from '../../server/logger'
 import { RegionSeries } from '../../server/storage/region-series'
@@ -18,6 +19,10 @@ const DAY = 86_400_000
 const NOW = Date.now()
 // Local (Asia/Shanghai) midnight today, as the daily rollup buckets it.
 const TODAY = Math.floor((NOW + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000
+const HOUR = 3_600_000
+// Day D, two days ago, whose running values are compared with the day before and a year earlier.
+const DAY_D = TODAY - 2 * DAY
+const YEAR_BEFORE_D = localMidnight(sameDateYearsEarlier(localDateOf(DAY_D, 'Asia/Shanghai'), 1), 'Asia/Shanghai')
 
 beforeAll(async () => {
   // Raw points are kept long enough here to compute a year-on-year change from them.
@@ -43,6 +48,24 @@ beforeAll(async () => {
   }
   points.push({ ts: NOW - 10_000, indicator: 'biz.new_entities', region: '990101', value: 7 })
   points.push({ ts: NOW - 10_000, indicator: 'biz.new_entities', region: '990102', value: 9 })
+  // Households at risk (a level, compared by its daily means): 110 in the last 30 days, 100 before, 50 a year ago.
+  for (let d = 1; d <= 400; d++) {
+    const ts = TODAY - d * DAY + 12 * HOUR
+    const value = d <= 30 ? 110 : d <= 60 ? 100 : 50
+    for (const region of ['990101', '990102']) points.push({ ts, indicator: 'pov.at_risk_households', region, value })
+  }
+  points.push({ ts: NOW - 10_000, indicator: 'pov.at_risk_households', region: '990101', value: 7 })
+  points.push({ ts: NOW - 10_000, indicator: 'pov.at_risk_households', region: '990102', value: 9 })
+  // Traffic incidents, a count of today so far: every 5 minutes on day D and the day before (1 + the hour, twice
+  // that on D), and hourly on the same date a year earlier (three times 1 + the hour).
+  for (let m = 0; m < 24 * 60; m += 5) {
+    const hour = Math.floor(m / 60)
+    for (const region of ['990101', '990102']) {
+      points.push({ ts: DAY_D - DAY + m * 60_000, indicator: 'traffic.incidents', region, value: 1 + hour })
+      points.push({ ts: DAY_D + m * 60_000, indicator: 'traffic.incidents', region, value: 2 * (1 + hour) })
+      if (m % 60 === 0) points.push({ ts: YEAR_BEFORE_D + m * 60_000, indicator: 'traffic.incidents', region, value: 3 * (1 + hour) })
+    }
+  }
   const result = await server.pipeline.ingestValues(points, 'test')
   expect(result.rejected).toBe(0)
 })
@@ -160,7 +183,7 @@ describe('series from compacted region series', () => {
     // Rankings read each region's daily values from the region series too.
     for (const [indicator, level] of [['biz.new_entities', 'county'], ['traffic.speed', 'city'], ['env.aqi', 'city']] as const) {
       const ranked = await compacted.ranking({ indicator, level, now: NOW })
-      expect(ranked.length).toBeGreaterThan(0)
+      expect(ranked.rows.length).toBeGreaterThan(0)
       expect(ranked).toEqual(await queries.ranking({ indicator, level, now: NOW, source: 'raw' }))
     }
     // A compacted row is what the chart shows: a stored bucket read back, not recomputed.
@@ -206,17 +229,50 @@ describe('series from compacted region series', () => {
 })
 
 describe('ranking', () => {
-  it.each(['rollup', 'raw'] as const)('ranks by latest value with month-on-month and year-on-year change (%s)', async (source) => {
-    const rows = await queries.ranking({ indicator: 'biz.new_entities', level: 'county', parent: '990100', now: NOW, source })
-    expect(rows.map((r) => r.region)).toEqual(['990102', '990101']) // higher is better: 9 before 7
-    for (const r of rows) {
+  it.each(['rollup', 'raw'] as const)('ranks by latest value with the changes of the daily means of a level (%s)', async (source) => {
+    const ranking = await queries.ranking({ indicator: 'pov.at_risk_households', level: 'county', parent: '990100', now: NOW, source })
+    expect(ranking.rows.map((r) => r.region)).toEqual(['990101', '990102']) // lower is better: 7 before 9
+    for (const r of ranking.rows) {
       expect(r.mom).toBeCloseTo(10, 6) // 110 a day against 100
       expect(r.yoy).toBeCloseTo(120, 6) // 110 against 50
     }
+    expect(ranking.running).toBeNull()
+    // The last 30 complete local days, against the 30 before and the same days a year earlier.
+    expect(ranking.basis.mom).toEqual({ kind: 'days', step: '1d', current: { from: TODAY - 30 * DAY, to: TODAY }, base: { from: TODAY - 60 * DAY, to: TODAY - 30 * DAY } })
+    expect(ranking.basis.yoy?.base.to).toBe(localMidnight(sameDateYearsEarlier(localDateOf(TODAY, 'Asia/Shanghai'), 1), 'Asia/Shanghai'))
+  })
+
+  it.each(['rollup', 'raw'] as const)('compares a running value with the same time yesterday, never with the whole day (%s)', async (source) => {
+    for (const clock of [12 * HOUR + 30 * 60_000, 10 * 60_000, 23 * HOUR + 58 * 60_000]) {
+      const ranking = await queries.ranking({ indicator: 'traffic.incidents', level: 'county', parent: '990100', now: DAY_D + clock, source })
+      expect(ranking.running).toBe('day')
+      for (const r of ranking.rows) expect(r.mom).toBeCloseTo(100, 6) // 2 × (1 + hour) so far against 1 + hour at the same time
+      expect(ranking.basis.mom).toEqual({ kind: 'sameElapsed', step: '1m', current: { from: DAY_D, to: DAY_D + clock }, base: { from: DAY_D - DAY, to: DAY_D - DAY + clock } })
+    }
+  })
+
+  it('compares a running value with the same time a year earlier at the finest step kept there', async () => {
+    const changes = await queries.changes({ region: '990100', indicators: ['traffic.incidents', 'pov.at_risk_households'], now: DAY_D + 12 * HOUR + 30 * 60_000 })
+    const incidents = changes[0]!
+    expect(incidents.running).toBe('day')
+    // Minute rollups are not kept a year back: hourly, as of 12:00 on both sides (2 × 12 against 3 × 12).
+    expect(incidents.yoy).toBeCloseTo(-100 / 3, 6)
+    expect(incidents.yoyBasis).toEqual({ kind: 'sameElapsed', step: '1h', current: { from: DAY_D, to: DAY_D + 12 * HOUR }, base: { from: YEAR_BEFORE_D, to: YEAR_BEFORE_D + 12 * HOUR } })
+    expect(incidents.mom).toBeCloseTo(100, 6)
+    expect(changes[1]).toMatchObject({ indicator: 'pov.at_risk_households', running: null, momBasis: { kind: 'days' } })
+  })
+
+  it('has no change for a running value before its first value of the day, nor for one that history holds only daily', async () => {
+    // Nothing of D is before 00:00:30 rounded down to its minute.
+    const early = await queries.changes({ region: '990100', indicators: ['traffic.incidents'], now: DAY_D + 30_000 })
+    expect(early[0]).toMatchObject({ mom: null })
+    // New entities are stamped once a day at 23:59:59: no value at noon yesterday, and no like-for-like change.
+    const daily = await queries.changes({ region: '990100', indicators: ['biz.new_entities'], now: TODAY - DAY + 12 * HOUR })
+    expect(daily[0]).toMatchObject({ running: 'day', mom: null, yoy: null })
   })
 
   it('puts the lowest first when lower is better', async () => {
-    const rows = await queries.ranking({ indicator: 'env.aqi', level: 'city', now: NOW })
+    const { rows } = await queries.ranking({ indicator: 'env.aqi', level: 'city', now: NOW })
     expect(rows.map((r) => [r.region, r.value])).toEqual([
       ['990100', 80],
       ['990200', 120],
