@@ -63,7 +63,7 @@ describe('computeScorecard', () => {
 
     expect(calls).toEqual([
       ['snapshot', { level: 'city', parent: '990000', indicators: ['biz.online_rate', 'biz.new_entities', 'env.aqi'] }],
-      ['ranking', { indicator: 'biz.new_entities', level: 'city', parent: '990000', now: NOW }], // only year-on-year targets
+      ['ranking', { indicator: 'biz.new_entities', level: 'city', parent: '990000', now: NOW, compare: 'days' }], // only year-on-year targets
     ])
     expect(reply.asOf).toBe(NOW - 5_000)
     const yiBusiness = (3 * 100 + (100 * 0.75) / 1.05) / 4

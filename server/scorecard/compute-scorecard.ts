@@ -26,7 +26,8 @@ export interface ScorecardScope {
  * Scores every region of the scope. The latest values come from one snapshot
  * of all the scored indicators; the year-on-year changes of the indicators
  * with a `yoyChange` target come from the ranking (30 complete days against
- * the same days a year earlier), one per such indicator, all at once. Regions
+ * the same days a year earlier, a running count's daily totals included: a
+ * score judges whole days, not the hour), one per such indicator, all at once. Regions
  * are returned best overall first.
  *
  * The caller checks that the scope's regions exist (the router answers 404).
@@ -41,7 +42,7 @@ export async function computeScorecard(deps: ScorecardDeps, scope: ScorecardScop
 
   const [snapshot, rankings] = await Promise.all([
     queries.snapshot({ level: scope.level, parent, indicators: [...new Set(specs.map((s) => s.indicator))] }),
-    Promise.all(yoyIndicators.map((indicator) => queries.ranking({ indicator, level: scope.level, parent, now }))),
+    Promise.all(yoyIndicators.map((indicator) => queries.ranking({ indicator, level: scope.level, parent, now, compare: 'days' }))),
   ])
 
   // "indicator|region" → reading; the ranking only adds the yoy to a value the snapshot has.

@@ -22,6 +22,9 @@ import type { RollupStep, TableNames } from './tables'
 const DAY_MS = 86_400_000
 const STEP_MS: Record<RollupStep, number> = { '1m': 60_000, '1h': 3_600_000, '1d': DAY_MS }
 
+/** What a change compares: the value shown (like for like for a running value), or whole days whatever the value. */
+export type ChangeCompare = 'shown' | 'days'
+
 /** One target region's changes in percent; null where they cannot be computed. */
 export interface RegionChange {
   mom: number | null
@@ -49,9 +52,16 @@ export class ChangeQueries {
     private readonly regionSeries?: RegionSeries,
   ) {}
 
-  /** The changes of each target region (`pairs`: every region of a subtree with its target) at `now`. */
-  async changes(indicator: Indicator, source: QuerySource, pairs: ReadonlyArray<readonly [string, string]>, now: number): Promise<Changes> {
-    return indicator.running === undefined ? this.dayMeanChanges(indicator, source, pairs, now) : this.sameElapsedChanges(indicator, indicator.running, source, pairs, now)
+  /**
+   * The changes of each target region (`pairs`: every region of a subtree with
+   * its target) at `now`. `compare: 'days'` compares whole days whatever the
+   * value: a scorecard judges a running count by its complete days (30 days of
+   * daily totals against the same days a year earlier), not by the hour.
+   */
+  async changes(indicator: Indicator, source: QuerySource, pairs: ReadonlyArray<readonly [string, string]>, now: number, compare: ChangeCompare = 'shown'): Promise<Changes> {
+    return indicator.running === undefined || compare === 'days'
+      ? this.dayMeanChanges(indicator, source, pairs, now)
+      : this.sameElapsedChanges(indicator, indicator.running, source, pairs, now)
   }
 
   private async dayMeanChanges(indicator: Indicator, source: QuerySource, pairs: ReadonlyArray<readonly [string, string]>, now: number): Promise<Changes> {
@@ -63,7 +73,7 @@ export class ChangeQueries {
       byRegion.set(target, { mom: percentChange(cur, means.get(`${target}|mom`)), yoy: percentChange(cur, means.get(`${target}|yoy`)) })
     }
     const basis = (base: ChangeBase): ChangeBasis => ({ kind: 'days', current: periods.cur, base: periods[base], step: '1d' })
-    return { running: null, byRegion, basis: { mom: basis('mom'), yoy: basis('yoy') } }
+    return { running: indicator.running ?? null, byRegion, basis: { mom: basis('mom'), yoy: basis('yoy') } }
   }
 
   /**

@@ -4,7 +4,7 @@ import type { Indicator, RegionLevel } from '../../common/catalog-schema'
 import type { ChangeBasis, IndicatorChange } from '../../common/api/query-api'
 import type { ChangeBase } from '../../common/comparison-periods'
 import type { RunningPeriod } from '../../common/running-period'
-import { ChangeQueries } from './change-queries'
+import { ChangeQueries, type ChangeCompare } from './change-queries'
 import { aggregateSpatially, type SeriesValue } from '../../common/spatial-aggregate'
 import type { SeriesPoint } from '../../common/series-csv'
 import type { RegionSeries } from './region-series'
@@ -220,7 +220,7 @@ export class IndicatorQueries {
    * Regions of `level` below `parent` ranked best first by their latest value,
    * with their month-on-month and year-on-year change (server/storage/change-queries.ts).
    */
-  async ranking(opts: { indicator: string; level: RegionLevel; parent?: string; now: number; source?: QuerySource }): Promise<Ranking> {
+  async ranking(opts: { indicator: string; level: RegionLevel; parent?: string; now: number; source?: QuerySource; compare?: ChangeCompare }): Promise<Ranking> {
     const indicator = this.indicator(opts.indicator)
     const source = opts.source ?? 'rollup'
     const targets = this.index.tree.atLevel(opts.level, opts.parent)
@@ -229,7 +229,7 @@ export class IndicatorQueries {
     // The latest values and the changes are independent: ask for both at once.
     const [snapshot, changes] = await Promise.all([
       this.snapshot({ level: opts.level, parent: opts.parent, indicators: [indicator.code], source }),
-      this.changeQueries.changes(indicator, source, pairs, opts.now),
+      this.changeQueries.changes(indicator, source, pairs, opts.now, opts.compare),
     ])
     const rows = snapshot.values.map((v) => ({ region: v.region, value: v.value, ts: v.ts, ...(changes.byRegion.get(v.region) ?? { mom: null, yoy: null }) }))
     const sign = indicator.better === 'lower' ? 1 : -1

@@ -44,7 +44,7 @@ const valuesIn = (points: ReadonlyArray<readonly [number, number]>, from: number
 // AQI at one station in each city; the online service rate on counties and the leaf city.
 const AQI = { '990100': 120, '990200': 80 } as const
 const ONLINE_RATE = { '990101': 95, '990102': 90, '990200': 70 } as const
-// New market entities per county: daily values for the ranking windows, then today's so far.
+// Monitored households per county (a level, not a running count): daily values for the ranking windows, then today's.
 const ENTITIES = {
   '990101': { cur: 110, mom: 100, yoy: 50, today: 7 },
   '990102': { cur: 60, mom: 80, yoy: 60, today: 9 },
@@ -81,11 +81,11 @@ beforeAll(async () => {
   for (const [region, e] of Object.entries(ENTITIES)) {
     // Stamped in the last second of day d before today: d 1–30 is the current
     // window, 31–60 the month before, 366–395 the same window a year earlier.
-    const day = (d: number, value: number) => points.push({ ts: TODAY - (d - 1) * DAY - 1000, indicator: 'biz.new_entities', region, value })
+    const day = (d: number, value: number) => points.push({ ts: TODAY - (d - 1) * DAY - 1000, indicator: 'pov.monitored_households', region, value })
     for (let d = 1; d <= 30; d++) day(d, e.cur)
     for (let d = 31; d <= 60; d++) day(d, e.mom)
     for (let d = 366; d <= 395; d++) day(d, e.yoy)
-    points.push({ ts: NOW - 10_000, indicator: 'biz.new_entities', region, value: e.today })
+    points.push({ ts: NOW - 10_000, indicator: 'pov.monitored_households', region, value: e.today })
   }
   const result = await server.pipeline.ingestValues(points, 'test')
   expect(result).toMatchObject({ rejected: 0, accepted: points.length })
@@ -169,7 +169,7 @@ describe('GET /api/series', () => {
   })
 
   it('charts 2 years by the local day', async () => {
-    const res = await get(`/api/series?indicator=biz.new_entities&region=990000&from=${NOW - 730 * DAY}&to=${NOW}`)
+    const res = await get(`/api/series?indicator=pov.monitored_households&region=990000&from=${NOW - 730 * DAY}&to=${NOW}`)
     expect(res.status).toBe(200)
     expect(res.body.step).toBe('1d')
     const points = res.body.points as Point[]
@@ -252,14 +252,14 @@ describe('GET /api/series of a station', () => {
 
 describe('GET /api/snapshot', () => {
   it('gives the latest value of each asked indicator for each county of a city', async () => {
-    const res = await get('/api/snapshot?level=county&parent=990100&indicator=traffic.flow,biz.new_entities&indicator=traffic.flow')
+    const res = await get('/api/snapshot?level=county&parent=990100&indicator=traffic.flow,pov.monitored_households&indicator=traffic.flow')
     expect(res.status).toBe(200)
     const last = (points: ReadonlyArray<readonly [number, number]>) => points.reduce((a, b) => (b[0] > a[0] ? b : a))
     expect(res.body).toEqual({
       asOf: NOW - 10_000,
       values: [
-        { indicator: 'biz.new_entities', region: '990101', value: ENTITIES['990101'].today, ts: NOW - 10_000 },
-        { indicator: 'biz.new_entities', region: '990102', value: ENTITIES['990102'].today, ts: NOW - 10_000 },
+        { indicator: 'pov.monitored_households', region: '990101', value: ENTITIES['990101'].today, ts: NOW - 10_000 },
+        { indicator: 'pov.monitored_households', region: '990102', value: ENTITIES['990102'].today, ts: NOW - 10_000 },
         { indicator: 'traffic.flow', region: '990101', value: last(FLOW.east)[1], ts: last(FLOW.east)[0] },
         { indicator: 'traffic.flow', region: '990102', value: last(FLOW.west)[1], ts: last(FLOW.west)[0] },
       ],
@@ -313,14 +313,14 @@ describe('GET /api/ranking', () => {
   })
 
   it('gives month-on-month and year-on-year change and cuts top and bottom at the limit', async () => {
-    const res = await get('/api/ranking?indicator=biz.new_entities&level=county&parent=990100&limit=1')
+    const res = await get('/api/ranking?indicator=pov.monitored_households&level=county&parent=990100&limit=1')
     expect(res.status).toBe(200)
-    expect(res.body).toMatchObject({ better: 'higher', all: 2 })
+    expect(res.body).toMatchObject({ better: 'neither', all: 2, running: null, momBasis: { kind: 'days', step: '1d' }, yoyBasis: { kind: 'days', step: '1d' } })
     const change = (now: number, then: number) => ((now - then) / then) * 100
     const [top, bottom] = [res.body.top as Row[], res.body.bottom as Row[]]
     expect(top).toHaveLength(1)
     expect(bottom).toHaveLength(1)
-    // Ranked by the latest value (today so far): 990102's 9 beats 990101's 7.
+    // Ranked by the latest value: 990102's 9 before 990101's 7.
     expect(top[0]).toMatchObject({ region: '990102', rank: 1, value: ENTITIES['990102'].today })
     expect(bottom[0]).toMatchObject({ region: '990101', rank: 2, value: ENTITIES['990101'].today })
     for (const row of [...top, ...bottom]) {
@@ -333,20 +333,25 @@ describe('GET /api/ranking', () => {
 
 describe('GET /api/changes', () => {
   it("gives a region's changes of several indicators at once, as its ranking row has them", async () => {
-    const res = await get('/api/changes?region=990102&indicator=biz.new_entities,env.aqi')
+    const res = await get('/api/changes?region=990102&indicator=pov.monitored_households,env.aqi')
     expect(res.status).toBe(200)
     const change = (now: number, then: number) => ((now - then) / then) * 100
     const e = ENTITIES['990102']
     expect(res.body).toMatchObject({ region: '990102' })
     const [entities, aqi] = res.body.changes as Array<{ indicator: string; mom: number | null; yoy: number | null }>
-    expect(entities!.indicator).toBe('biz.new_entities')
+    expect(entities!.indicator).toBe('pov.monitored_households')
     expect(entities!.mom).toBeCloseTo(change(e.cur, e.mom), 9)
     expect(entities!.yoy).toBeCloseTo(change(e.cur, e.yoy), 9)
     // No daily AQI a month and a year ago: no change to show, rather than a made-up one.
-    expect(aqi).toEqual({ indicator: 'env.aqi', mom: null, yoy: null })
-    const ranking = await get('/api/ranking?indicator=biz.new_entities&level=county&parent=990100')
+    expect(aqi).toMatchObject({ indicator: 'env.aqi', running: null, mom: null, yoy: null })
+    const ranking = await get('/api/ranking?indicator=pov.monitored_households&level=county&parent=990100')
     const row = (ranking.body.top as Array<{ region: string; mom: number; yoy: number }>).find((r) => r.region === '990102')!
     expect([entities!.mom, entities!.yoy]).toEqual([row.mom, row.yoy])
+  })
+
+  it('says a running value is one, and has no change without a value at the same time the day before', async () => {
+    const res = await get('/api/changes?region=990102&indicator=traffic.incidents')
+    expect(res.body.changes).toEqual([{ indicator: 'traffic.incidents', running: 'day', mom: null, yoy: null, momBasis: null, yoyBasis: null }])
   })
 })
 

@@ -20,13 +20,15 @@ describe('changesUrl', () => {
 
 describe('changesReplySchema', () => {
   it('reads changes that could not be computed as null', () => {
-    const reply = { region: '440100', changes: [{ indicator: 'env.aqi', mom: -2.5, yoy: null }] }
+    const basis = { kind: 'sameElapsed', current: { from: 0, to: 10 }, base: { from: -86_400_000, to: -86_399_990 }, step: '1m' }
+    const reply = { region: '440100', changes: [{ indicator: 'env.aqi', running: 'day', mom: -2.5, yoy: null, momBasis: basis, yoyBasis: null }] }
     expect(changesReplySchema.parse(reply)).toEqual(reply)
   })
 
   it.each([
-    ['a change left out', { region: '440100', changes: [{ indicator: 'env.aqi', mom: 1 }] }],
-    ['a change as text', { region: '440100', changes: [{ indicator: 'env.aqi', mom: '1', yoy: null }] }],
+    ['a change left out', { region: '440100', changes: [{ indicator: 'env.aqi', running: null, mom: 1, momBasis: null, yoyBasis: null }] }],
+    ['a change as text', { region: '440100', changes: [{ indicator: 'env.aqi', running: null, mom: '1', yoy: null, momBasis: null, yoyBasis: null }] }],
+    ['an unknown comparison', { region: '440100', changes: [{ indicator: 'env.aqi', running: null, mom: 1, yoy: null, momBasis: { kind: 'hours', current: { from: 0, to: 1 }, base: { from: 0, to: 1 }, step: '1m' }, yoyBasis: null }] }],
     ['no region', { changes: [] }],
   ])('refuses a reply with %s', (_name, reply) => {
     expect(changesReplySchema.safeParse(reply).success).toBe(false)
