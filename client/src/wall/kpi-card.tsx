@@ -5,6 +5,7 @@ import { useLiveValue } from '../live/live'
 import { lightOf } from './traffic-light'
 import type { IndicatorChange } from '../../../common/api/query-api'
 import { useWallTime, valueStale } from './wall-time'
+import { changeLabel, changeTitle, runningLabel } from './change-basis'
 
 export interface KpiCardProps {
   indicator: Indicator
@@ -34,6 +35,8 @@ export const KpiCard = memo(function KpiCard({ indicator, region, change, onMap,
   const stale = live !== undefined && (ownStale || feedStale)
   const light = stale ? 'unknown' : lightOf(indicator, live?.value, change?.yoy)
   const unit = name(indicator.unit)
+  const running = runningLabel(indicator.running, t)
+  const basisRunning = change?.running ?? indicator.running ?? null
   return (
     <div
       className={`wall-kpi${stale ? ' wall-kpi--stale' : ''}${onMap ? ' wall-kpi--on-map' : ''}`}
@@ -43,6 +46,7 @@ export const KpiCard = memo(function KpiCard({ indicator, region, change, onMap,
       data-light={light}
       data-mom={change?.mom ?? ''}
       data-yoy={change?.yoy ?? ''}
+      data-running={indicator.running ?? ''}
       onClick={() => onPick(indicator.code)}
     >
       <div className="wall-kpi-name">
@@ -54,6 +58,11 @@ export const KpiCard = memo(function KpiCard({ indicator, region, change, onMap,
       <div className="wall-kpi-value">
         {live === undefined ? <span className="wall-kpi-none">{t('data.none')}</span> : <span className="wall-kpi-number">{i18n.num(live.value, indicator.precision)}</span>}
         {live !== undefined && unit && <span className="wall-kpi-unit wall-ellipsis">{unit}</span>}
+        {running && (
+          <span className="wall-kpi-running" data-testid="kpi-running">
+            {running}
+          </span>
+        )}
       </div>
       <div className="wall-kpi-meta wall-ellipsis">{targetText(indicator, i18n)}</div>
       <div className="wall-kpi-meta wall-kpi-changes">
@@ -61,8 +70,8 @@ export const KpiCard = memo(function KpiCard({ indicator, region, change, onMap,
           <span className="badge-stale wall-ellipsis">{t('wall.staleSince', { time: shortTime(live.ts) })}</span>
         ) : (
           <>
-            <Change label={t('kpi.mom')} pct={change?.mom} better={indicator.better} />
-            <Change label={t('kpi.yoy')} pct={change?.yoy} better={indicator.better} />
+            <Change base="mom" label={changeLabel('mom', basisRunning, t)} pct={change?.mom} title={change && changeTitle(change.momBasis, 'mom', basisRunning, t)} better={indicator.better} />
+            <Change base="yoy" label={changeLabel('yoy', basisRunning, t)} pct={change?.yoy} title={change && changeTitle(change.yoyBasis, 'yoy', basisRunning, t)} better={indicator.better} />
           </>
         )}
       </div>
@@ -80,20 +89,20 @@ function targetText(indicator: Indicator, { t, name, num }: I18n): string {
 
 /**
  * One change figure. Not yet loaded (undefined) and not computable (null: no
- * history to compare with) look different: "…" while loading, "—" for none,
- * each saying which it is on hover.
+ * history to compare with) look different: "…" while loading, "—" for none.
+ * Its title says what it compares (the windows), or why there is nothing.
  */
-function Change({ label, pct, better }: { label: string; pct: number | null | undefined; better: Indicator['better'] }) {
+function Change({ base, label, pct, title, better }: { base: 'mom' | 'yoy'; label: string; pct: number | null | undefined; title: string | undefined; better: Indicator['better'] }) {
   const { t } = useI18n()
   if (pct === undefined)
     return (
-      <span className="wall-chg wall-chg--loading" data-state="loading" title={t('data.loading')}>
+      <span className="wall-chg wall-chg--loading" data-state="loading" data-base={base} title={t('data.loading')}>
         {label} …
       </span>
     )
   if (pct === null || !Number.isFinite(pct))
     return (
-      <span className="wall-chg" data-state="none" title={t('data.none')}>
+      <span className="wall-chg" data-state="none" data-base={base} title={title}>
         {label} —
       </span>
     )
@@ -101,7 +110,7 @@ function Change({ label, pct, better }: { label: string; pct: number | null | un
   const bad = (pct < 0 && better === 'higher') || (pct > 0 && better === 'lower')
   const arrow = pct > 0 ? '▲' : pct < 0 ? '▼' : ''
   return (
-    <span className={`wall-chg${good ? ' wall-chg--good' : bad ? ' wall-chg--bad' : ''}`}>
+    <span className={`wall-chg${good ? ' wall-chg--good' : bad ? ' wall-chg--bad' : ''}`} data-state="value" data-base={base} title={title}>
       {label} {arrow}
       {Math.abs(pct).toFixed(1)}%
     </span>

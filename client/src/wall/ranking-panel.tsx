@@ -5,6 +5,10 @@ import { rankingReplySchema, type RankedRegion } from '../../../common/api/query
 import { rankingUrl } from './wall-api'
 import { polledStale, usePolledJson } from './use-polled-json'
 import { useWallTime } from './wall-time'
+import { useMemo } from 'react'
+import { useLive, useLiveVersion } from '../live/live'
+import { rankLive } from './live-figures'
+import { runningLabel } from './change-basis'
 
 /** Regions at each end: three best and three worst fit a quarter of the wall at a readable size. */
 export const RANKING_ENDS = 3
@@ -20,25 +24,38 @@ export function rankingScope(region: Region, children: readonly Region[]): { lev
 }
 
 /**
- * The best and worst child regions of the selected region by one indicator
- * (GET /api/ranking), the selected region marked when it is among them.
+ * The best and worst child regions of the selected region by one indicator,
+ * the selected region marked when it is among them. Children are ranked by
+ * their live values, the ones the map and the cards show on the same tick;
+ * a leaf region's peers (outside the live room) by GET /api/ranking.
  */
 export function RankingPanel({ indicator, region }: { indicator: Indicator; region: string }) {
   const { t, name, num } = useI18n()
   const catalog = useCatalog()
   const r = catalog.region(region)
-  const scope = r ? rankingScope(r, catalog.tree.children(region)) : null
-  const ranking = usePolledJson(scope ? rankingUrl(indicator.code, scope.level, scope.parent, RANKING_ENDS) : null, rankingReplySchema, RANKING_RELOAD_MS)
+  const children = catalog.tree.children(region)
+  const scope = r ? rankingScope(r, children) : null
+  const ofChildren = scope !== null && scope.parent === region
+  const ranking = usePolledJson(scope && !ofChildren ? rankingUrl(indicator.code, scope.level, scope.parent, RANKING_ENDS) : null, rankingReplySchema, RANKING_RELOAD_MS)
+  const { store } = useLive()
+  const version = useLiveVersion()
+  const live = useMemo(
+    () => (ofChildren ? rankLive(children, indicator.better, (code) => store.get(indicator.code, code)) : null),
+    // The store changes in place; its version says when.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [ofChildren, children, indicator, store, version],
+  )
   const { now, feedStale } = useWallTime()
-  const stale = feedStale || polledStale(ranking, RANKING_RELOAD_MS, now)
-  const data = ranking.data
+  const stale = feedStale || (!ofChildren && polledStale(ranking, RANKING_RELOAD_MS, now))
+  const data = live ? { top: live.slice(0, RANKING_ENDS), bottom: live.slice(Math.max(0, live.length - RANKING_ENDS)), all: live.length } : ranking.data
   // With fewer than 2 × RANKING_ENDS regions the ends overlap: show each region once.
   const best = data?.top ?? []
   const worst = (data?.bottom ?? []).filter((w) => !best.some((b) => b.region === w.region))
-  const title = scope === null ? '' : scope.parent === region ? t(scope.level === 'county' ? 'wall.ranking.counties' : 'wall.ranking.cities') : t('wall.ranking.peers')
+  const running = runningLabel(indicator.running, t)
+  const title = scope === null ? '' : ofChildren ? t(scope.level === 'county' ? 'wall.ranking.counties' : 'wall.ranking.cities') : t('wall.ranking.peers')
   const unit = name(indicator.unit)
   const row = (x: RankedRegion, kind: 'best' | 'worst') => (
-    <li key={x.region} className={`wall-rank-row wall-rank-row--${kind}${x.region === region ? ' wall-rank-row--self' : ''}`}>
+    <li key={x.region} data-region={x.region} data-value={x.value} className={`wall-rank-row wall-rank-row--${kind}${x.region === region ? ' wall-rank-row--self' : ''}`}>
       <span className="wall-rank-no">{x.rank}</span>
       <span className="wall-rank-name wall-ellipsis">{name(x.name)}</span>
       <span className="wall-rank-value">
@@ -51,11 +68,12 @@ export function RankingPanel({ indicator, region }: { indicator: Indicator; regi
     <div className={`panel wall-sub wall-ranking${stale ? ' wall-panel--stale' : ''}`}>
       <div className="wall-sub-title">
         <span className="wall-ellipsis">
-          {name(indicator.name)} · {title}
+          {name(indicator.name)}
+          {running && ` (${running})`} · {title}
         </span>
         {stale && <span className="badge-stale">{t('data.stale')}</span>}
       </div>
-      {data === null ? (
+      {data === null || (ofChildren && data.all === 0 && store.connection === 'connecting') ? (
         <div className="wall-sub-empty">{t('data.loading')}</div>
       ) : data.all === 0 ? (
         <div className="wall-sub-empty">{t('data.none')}</div>

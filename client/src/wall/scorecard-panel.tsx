@@ -1,4 +1,5 @@
 import type { ScorecardReply } from '../../../common/api/scorecard-api'
+import type { RegionScorecard } from '../../../common/scorecard-schema'
 import { ScoreBars } from '../charts/score-bars'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
@@ -9,15 +10,15 @@ import { useWallTime } from './wall-time'
 /**
  * The business-environment scorecard of the selected region: its index, the
  * overall index across domains, and each business indicator's 0–100 score
- * against its target (GET /api/scorecard?region=…, read by the page).
+ * against its target (GET /api/scorecard?region=…, read by the page, and
+ * rescored by it with the live values: `own`).
  */
-export function ScorecardPanel({ polled }: { polled: Polled<ScorecardReply> }) {
+export function ScorecardPanel({ polled, own }: { polled: Polled<ScorecardReply>; own: RegionScorecard | undefined }) {
   const { t, name, num } = useI18n()
   const catalog = useCatalog()
   const { now, feedStale } = useWallTime()
   const stale = feedStale || polledStale(polled, SCORECARD_RELOAD_MS, now)
   const scorecard = polled.data
-  const own = scorecard?.regions[0]
   const business = own?.domains.find((d) => d.domain === 'business')
   return (
     <section className={`panel wall-scorecard${stale ? ' wall-panel--stale' : ''}`}>

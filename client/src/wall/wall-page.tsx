@@ -6,12 +6,13 @@ import { changesReplySchema } from '../../../common/api/query-api'
 import { scorecardReplySchema } from '../../../common/api/scorecard-api'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
-import { LiveProvider } from '../live/live'
+import { LiveProvider, useLive, useLiveVersion } from '../live/live'
 import { RegionMap } from '../map/region-map'
 import { AlertDetailPanel } from './alert-detail-panel'
 import { useAlertChime } from './alert-sound'
 import { AlertTicker } from './alert-ticker'
 import { DomainColumn } from './domain-column'
+import { rescoreLive } from './live-figures'
 import { ScorecardPanel } from './scorecard-panel'
 import { usePolledJson } from './use-polled-json'
 import { useWallAlerts } from './use-wall-alerts'
@@ -71,7 +72,17 @@ function Wall({ region, select }: { region: string; select(code: string, options
   const closeAlert = useCallback(() => setOpened(null), [])
   const detail = opened ? (alerts.byId.get(opened.id) ?? opened) : null
   const scorecard = usePolledJson(`/api/scorecard?region=${encodeURIComponent(region)}`, scorecardReplySchema, SCORECARD_RELOAD_MS)
-  const domainScores = scorecard.data?.regions[0]?.domains
+  // Scores follow the live values on the same tick as the cards and the map (targets, weights and yoy from the answer).
+  const { store } = useLive()
+  const liveVersion = useLiveVersion()
+  const polledOwn = scorecard.data?.regions[0]
+  const own = useMemo(
+    () => (polledOwn && polledOwn.region === region ? rescoreLive(polledOwn, (indicator) => store.get(indicator, region)) : undefined),
+    // The store changes in place; its version says when.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [polledOwn, region, store, liveVersion],
+  )
+  const domainScores = own?.domains
   // Every card's MoM and YoY in one request (an answer for another region is not shown).
   const polledChanges = usePolledJson(changesUrl(region, WALL_KPIS), changesReplySchema, CHANGES_RELOAD_MS)
   const changes = useMemo(
@@ -113,7 +124,7 @@ function Wall({ region, select }: { region: string; select(code: string, options
             </div>
           </section>
           <div className="wall-centre-lower">
-            <ScorecardPanel polled={scorecard} />
+            <ScorecardPanel polled={scorecard} own={own} />
             <AlertTicker region={region} alerts={alerts} chime={chime} selected={detail?.id ?? null} onOpen={openAlert} />
             {detail && <AlertDetailPanel alert={detail} onClose={closeAlert} />}
           </div>
