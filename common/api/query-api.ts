@@ -53,6 +53,12 @@ export const seriesReplySchema = z.object({
   step: z.enum(SERIES_STEPS),
   from: z.number(),
   to: z.number(),
+  /**
+   * The start of the bucket still open at the server's clock, when it lies in
+   * the window: points from it on cover part of their step (today so far) and
+   * must not be drawn as complete. Null when every bucket has closed.
+   */
+  partialFrom: z.number().nullable(),
   points: z.array(seriesPointSchema),
 })
 export type SeriesReply = z.infer<typeof seriesReplySchema>

@@ -113,6 +113,17 @@ describe('GET /api/series', () => {
   })
 
   it.each([
+    // NOW is 16:00 in Shanghai: the open day began at 00:00 local (16:00 UTC the day before).
+    ['1d', `from=${NOW - 30 * DAY}&to=${NOW}&step=1d`, Date.parse('2026-11-20T16:00:00Z')],
+    ['1h', `from=${NOW - 2 * DAY}&to=${NOW + 1}&step=1h`, NOW],
+    ['1h, with a window ending in the past', `from=${NOW - 2 * DAY}&to=${NOW - DAY}&step=1h`, null],
+  ])('says which bucket is still open at %s', async (_name, query, partialFrom) => {
+    const res = await get(`/api/series?indicator=env.aqi&region=990100&${query}`)
+    expect(res.status).toBe(200)
+    expect(res.body.partialFrom).toBe(partialFrom)
+  })
+
+  it.each([
     ['30 days', 30 * DAY, '1h'],
     ['3 hours', 3 * HOUR, '1m'],
     ['2 years', 730 * DAY, '1d'],

@@ -18,6 +18,7 @@ import { ROLLUP_STEPS, type RollupStep } from '../storage/tables'
 import { ApiError } from './api-error'
 import { parseQuery, requireIndicator, requireIndicators, requireRegion, requireStation } from './validate'
 import { seriesCsv } from '../../common/series-csv'
+import { startOfLocalDay } from '../../common/local-time'
 
 /**
  * The wall's reads over HTTP: GET /api/series (a region's, or with `station`
@@ -92,7 +93,9 @@ export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options
         `step=${step} over this range gives ${buckets} points, more than the ${MAX_SERIES_BUCKETS} a series may have; use step=${finestStep(to - from)} or leave step out to have it chosen`,
       )
     const points = await queries.series({ indicator: indicator.code, region, ...(station && { station: station.code }), from, to, step })
-    const body: SeriesReply = { indicator: indicator.code, region, ...(station && { station: station.code }), step, from, to, points }
+    const open = openBucketStart(now(), step, timeZone)
+    const partialFrom = open < to ? open : null
+    const body: SeriesReply = { indicator: indicator.code, region, ...(station && { station: station.code }), step, from, to, partialFrom, points }
     res.setHeader('Cache-Control', 'no-cache')
     if (q.format === 'csv') {
       res.setHeader('Content-Type', 'text/csv; charset=utf-8')
@@ -158,6 +161,11 @@ function scopedParent(catalog: CatalogIndex, res: Response, parent: string | und
   }
   const scope = scopeOf(res)
   return scope === catalog.tree.root.code ? undefined : scope
+}
+
+/** The start of the bucket holding `now` at `step`: a local midnight for days, as the daily rollup buckets them. */
+export function openBucketStart(now: number, step: RollupStep, timeZone: string): number {
+  return step === '1d' ? startOfLocalDay(now, timeZone) : Math.floor(now / STEP_MS[step]) * STEP_MS[step]
 }
 
 /** The finest step at which `span` fits in MAX_SERIES_BUCKETS buckets; 1d when none does. */

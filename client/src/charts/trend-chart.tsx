@@ -2,6 +2,7 @@ import './charts.css'
 import { useMemo } from 'react'
 import { CHART_COLORS, CHART_FONT_SIZE, type ChartOption } from './echarts'
 import { useChart } from './use-chart'
+import { splitPartial } from './partial-period'
 
 export interface TrendChartProps {
   /** [epoch ms, value], oldest first. */
@@ -17,6 +18,8 @@ export interface TrendChartProps {
   /** Greyed when the data is not updating. */
   stale?: boolean
   color?: string
+  /** The start of the bucket still open (today so far): from it on, points are drawn apart, dashed and hollow. */
+  partialFrom?: number | null
 }
 
 /**
@@ -24,9 +27,11 @@ export interface TrendChartProps {
  * into a few hundred pixels keeps its peaks), no symbols, no animation (a wall
  * redraws for days and nobody watches the transition), big axis labels.
  */
-export function TrendChart({ points, version, target, precision, timeFormat, stale = false, color = CHART_COLORS.accent }: TrendChartProps) {
+export function TrendChart({ points, version, target, precision, timeFormat, stale = false, color = CHART_COLORS.accent, partialFrom = null }: TrendChartProps) {
   const option = useMemo<ChartOption>(() => {
     const line = stale ? CHART_COLORS.muted : color
+    const { closed, open } = splitPartial(points, partialFrom)
+    const joint = closed[closed.length - 1]
     return {
       animation: false,
       grid: { left: 16, right: 32, top: 24, bottom: 8, containLabel: true },
@@ -61,8 +66,9 @@ export function TrendChart({ points, version, target, precision, timeFormat, sta
       series: [
         {
           type: 'line',
+          id: 'closed',
           // Copied: the caller's array changes in place between redraws.
-          data: points.map((p) => [p[0], p[1]]),
+          data: closed.map((p) => [p[0], p[1]]),
           sampling: 'lttb',
           showSymbol: false,
           silent: true,
@@ -79,11 +85,23 @@ export function TrendChart({ points, version, target, precision, timeFormat, sta
                   data: [{ yAxis: target }],
                 },
         },
+        // The open bucket: a hollow point, dashed from the last closed one, never part of the line.
+        {
+          id: 'open',
+          type: 'line',
+          data: [...(joint && open.length > 0 ? [{ value: [joint[0], joint[1]], symbol: 'none' }] : []), ...open.map((p) => ({ value: [p[0], p[1]] }))],
+          showSymbol: true,
+          symbol: 'emptyCircle',
+          symbolSize: 18,
+          silent: true,
+          lineStyle: { width: 4, type: 'dashed', color: line, opacity: 0.6 },
+          itemStyle: { color: line, borderWidth: 4 },
+        },
       ],
     }
     // `version` stands for the points' contents.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [points, version, target, precision, timeFormat, stale, color])
+  }, [points, version, target, precision, timeFormat, stale, color, partialFrom])
   const { ref } = useChart(option)
   return <div ref={ref} className="chart-canvas" />
 }

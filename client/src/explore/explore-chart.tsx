@@ -7,6 +7,7 @@ import { bucketLabel, showsBand } from './bucket-label'
 import type { LineSeriesOption } from 'echarts/charts'
 import { CHART_COLORS, TIME_LABELS, escapeHtml, type ChartOption } from '../charts/echarts'
 import { useChart } from '../charts/use-chart'
+import { splitPartial } from '../charts/partial-period'
 
 /**
  * The analyst's chart: the value as a line (LTTB-sampled), its min–max band
@@ -25,12 +26,14 @@ interface Props {
   points: readonly SeriesPoint[]
   /** The points' step: a daily bucket is named by its date. */
   step: SeriesStep
+  /** The start of the bucket still open (the reply's partialFrom): drawn dashed and hollow, not as a complete bucket. */
+  partialFrom: number | null
   comparison: ComparisonSeries | null
   stale: boolean
   chartRef: RefObject<ECharts | null>
 }
 
-export function ExploreChart({ indicator, points, step, comparison, stale, chartRef }: Props) {
+export function ExploreChart({ indicator, points, step, partialFrom, comparison, stale, chartRef }: Props) {
   const { t, name, num, lang } = useI18n()
   const option = useMemo<ChartOption>(() => {
     const unit = name(indicator.unit)
@@ -41,6 +44,9 @@ export function ExploreChart({ indicator, points, step, comparison, stale, chart
     const fmt = (v: number) => num(v, indicator.precision)
     const locale = lang === 'zh' ? 'zh-CN' : 'en-GB'
     const band = showsBand(indicator)
+    const { closed, open } = splitPartial(points, partialFrom)
+    const joint = closed[closed.length - 1]
+    const partialName = `${valueName} (${t('period.partial')})`
     const series: NonNullable<ChartOption['series']> = [
       // The min–max band, where it means something (not for a summed indicator).
       ...(band ? bandSeries(points, bandName) : []),
@@ -48,14 +54,26 @@ export function ExploreChart({ indicator, points, step, comparison, stale, chart
         id: 'value',
         name: valueName,
         type: 'line',
-        data: points.map((p) => [p.ts, p.value]),
+        data: closed.map((p) => [p.ts, p.value]),
         sampling: 'lttb',
-        showSymbol: points.length < 60,
+        showSymbol: closed.length < 60,
         symbolSize: 5,
         lineStyle: { width: 2, color: CHART_COLORS.accent },
         itemStyle: { color: CHART_COLORS.accent },
       },
     ]
+    if (open.length > 0)
+      series.push({
+        id: 'partial',
+        name: partialName,
+        type: 'line',
+        data: [...(joint ? [{ value: [joint.ts, joint.value], symbol: 'none' }] : []), ...open.map((p) => ({ value: [p.ts, p.value] }))],
+        showSymbol: true,
+        symbol: 'emptyCircle',
+        symbolSize: 9,
+        lineStyle: { width: 2, type: 'dashed', color: CHART_COLORS.accent, opacity: 0.7 },
+        itemStyle: { color: CHART_COLORS.accent, borderWidth: 2 },
+      })
     if (comparison)
       series.push({
         id: 'compare',
@@ -72,7 +90,7 @@ export function ExploreChart({ indicator, points, step, comparison, stale, chart
       backgroundColor: 'transparent',
       textStyle: { color: CHART_COLORS.text },
       grid: { left: 64, right: 28, top: 48, bottom: 76 },
-      legend: { top: 8, textStyle: { color: CHART_COLORS.muted }, data: [valueName, ...(band ? [bandName] : []), ...(comparison ? [comparison.label] : [])] },
+      legend: { top: 8, textStyle: { color: CHART_COLORS.muted }, data: [valueName, ...(open.length > 0 ? [partialName] : []), ...(band ? [bandName] : []), ...(comparison ? [comparison.label] : [])] },
       tooltip: {
         trigger: 'axis',
         backgroundColor: CHART_COLORS.panel,
@@ -86,7 +104,8 @@ export function ExploreChart({ indicator, points, step, comparison, stale, chart
           const c = compareByTs.get(ts)
           const rows = [`<b>${escapeHtml(bucketLabel(ts, step, lang))}</b>`]
           if (p) {
-            rows.push(`${escapeHtml(valueName)}: <b>${fmt(p.value)}</b> ${escapeHtml(unit)}`)
+            const openNote = partialFrom !== null && p.ts >= partialFrom ? ` (${escapeHtml(t('period.partial'))})` : ''
+            rows.push(`${escapeHtml(valueName)}: <b>${fmt(p.value)}</b> ${escapeHtml(unit)}${openNote}`)
             if (band) rows.push(`${escapeHtml(t('explore.min'))} ${fmt(p.min)} · ${escapeHtml(t('explore.max'))} ${fmt(p.max)} · ${escapeHtml(t('explore.count'))} ${p.count}`)
           }
           if (c && comparison) rows.push(`${escapeHtml(comparison.label)}: ${fmt(c.value)} ${escapeHtml(unit)}`)
@@ -113,7 +132,7 @@ export function ExploreChart({ indicator, points, step, comparison, stale, chart
       ],
       series,
     }
-  }, [indicator, points, step, comparison, t, name, num, lang])
+  }, [indicator, points, step, partialFrom, comparison, t, name, num, lang])
   const { ref, chart } = useChart(option)
   // The parent exports the picture through the same instance (this effect runs after the chart's init).
   useEffect(() => {

@@ -173,7 +173,7 @@ function ExploreView({ state, onChange }: { state: ExploreState; onChange: (patc
           {t('explore.error', { message: error })}
         </div>
       )}
-      <ExploreChart indicator={indicator} points={points} step={data?.main.step ?? '1h'} comparison={comparison} stale={stale} chartRef={chartRef} />
+      <ExploreChart indicator={indicator} points={points} step={data?.main.step ?? '1h'} partialFrom={data?.main.partialFrom ?? null} comparison={comparison} stale={stale} chartRef={chartRef} />
       {data && points.length === 0 && <p className="muted explore-empty">{t('explore.empty')}</p>}
       <ExploreTable indicator={indicator} body={data?.main ?? null} comparison={comparison} stale={stale} />
     </div>

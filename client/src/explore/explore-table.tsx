@@ -7,7 +7,7 @@ import type { SeriesReply } from '../../../common/api/query-api'
 
 /**
  * The points of the view, newest first, with the comparison period's value
- * beside each. Its data attributes name the exact query (from, to, step), so
+ * beside each; a bucket still open says so ("未完结"). Its data attributes name the exact query (from, to, step), so
  * a test can ask the API for the same points.
  */
 export function ExploreTable({ indicator, body, comparison, stale }: { indicator: Indicator; body: SeriesReply | null; comparison: ComparisonSeries | null; stale: boolean }) {
@@ -15,6 +15,8 @@ export function ExploreTable({ indicator, body, comparison, stale }: { indicator
   const compareAt = useMemo(() => new Map(comparison?.points.map((p) => [p.ts + comparison.offset, p.value]) ?? []), [comparison])
   const rows = useMemo(() => (body ? body.points.toReversed() : []), [body])
   const fmt = (v: number) => num(v, indicator.precision)
+  // The bucket still open at the server's clock covers part of its step: said so in its row.
+  const partial = (ts: number) => body?.partialFrom != null && ts >= body.partialFrom
   return (
     <div className={`explore-table-wrap${stale ? ' stale' : ''}`}>
       <table
@@ -41,8 +43,11 @@ export function ExploreTable({ indicator, body, comparison, stale }: { indicator
           {rows.map((p) => {
             const c = compareAt.get(p.ts)
             return (
-              <tr key={p.ts}>
-                <td>{bucketLabel(p.ts, body!.step, lang)}</td>
+              <tr key={p.ts} data-partial={partial(p.ts) ? '' : undefined} className={partial(p.ts) ? 'explore-row--partial' : undefined}>
+                <td>
+                  {bucketLabel(p.ts, body!.step, lang)}
+                  {partial(p.ts) && <span className="explore-partial"> ({t('period.partial')})</span>}
+                </td>
                 <td>{fmt(p.value)}</td>
                 <td>{fmt(p.min)}</td>
                 <td>{fmt(p.max)}</td>

@@ -59,7 +59,7 @@ export const KpiCard = memo(function KpiCard({ indicator, region, change, onMap,
         {live === undefined ? <span className="wall-kpi-none">{t('data.none')}</span> : <span className="wall-kpi-number">{i18n.num(live.value, indicator.precision)}</span>}
         {live !== undefined && unit && <span className="wall-kpi-unit wall-ellipsis">{unit}</span>}
         {running && (
-          <span className="wall-kpi-running" data-testid="kpi-running">
+          <span className="wall-kpi-running" data-running-label="">
             {running}
           </span>
         )}

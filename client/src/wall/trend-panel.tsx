@@ -8,6 +8,7 @@ import { appendLive, trendWindowOf, type TrendPoint, type TrendWindow } from './
 import { seriesReplySchema } from '../../../common/api/query-api'
 import { polledStale, usePolledJson } from './use-polled-json'
 import { useWallTime } from './wall-time'
+import { openFromAfterLive } from '../charts/partial-period'
 
 /**
  * Redraw the chart at most this often for live values: a tick may carry a new
@@ -38,10 +39,13 @@ export function TrendPanel({ indicator, region }: { indicator: Indicator; region
   const { now, feedStale } = useWallTime()
 
   const points = useRef<TrendPoint[]>([])
+  // Where the open bucket starts (the server's word, moved on by live values that open a newer one).
+  const partialFrom = useRef<number | null>(null)
   const [version, setVersion] = useState(0)
   // A new answer replaces the points; none (another region loading) clears them, so the old region's line is never shown for the new one.
   useEffect(() => {
     points.current = series.data ? series.data.points.map((p) => [p.ts, p.value]) : []
+    partialFrom.current = series.data?.partialFrom ?? null
     setVersion((v) => v + 1)
   }, [series.data])
 
@@ -51,6 +55,7 @@ export function TrendPanel({ indicator, region }: { indicator: Indicator; region
   useEffect(() => {
     if (!live || !series.data) return
     if (!appendLive(points.current, live.ts, live.value, range, MAX_POINTS)) return
+    partialFrom.current = openFromAfterLive(partialFrom.current, points.current[points.current.length - 1]?.[0])
     if (pending.current) return
     pending.current = true
     redraw.current = setTimeout(() => {
@@ -80,6 +85,7 @@ export function TrendPanel({ indicator, region }: { indicator: Indicator; region
           precision={indicator.precision}
           timeFormat={range.spanMs > DAY_MS ? 'date' : 'time'}
           stale={stale}
+          partialFrom={partialFrom.current}
         />
       </div>
     </div>
