@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { testCatalog } from '../test/fixtures/catalog'
-import { CSV_BOM, exportFileName, localIso, seriesCsv, SERIES_CSV_COLUMNS, type SeriesCsvContext } from './series-csv'
+import { COMPARISON_CSV_COLUMNS, CSV_BOM, exportFileName, localIso, seriesCsv, SERIES_CSV_COLUMNS, type SeriesCsvContext } from './series-csv'
 
 const index = testCatalog()
 const ctx = (over: Partial<SeriesCsvContext> = {}): SeriesCsvContext => ({
@@ -78,6 +78,18 @@ describe('seriesCsv', () => {
     const region = { ...index.region('990101')!, name: { zh: '东区, "新"', en: 'East' } }
     const rows = parseCsv(seriesCsv(points.slice(0, 1), ctx({ region })))
     expect(rows[1]![5]).toBe('东区, "新"')
+  })
+
+  it('adds the comparison the view shows: the bucket holding each row’s time, its value and the change', () => {
+    // A year back only daily values: both hours get the day's value.
+    const lastYear = { ts: Date.UTC(2025, 10, 20, 16), value: 20.04, min: 20, max: 20, count: 1 }
+    const rows = parseCsv(seriesCsv(points, ctx({ comparison: { points: [lastYear], offset: points[0]!.ts - lastYear.ts, step: '1d' } })))
+    expect(rows[0]).toEqual([...SERIES_CSV_COLUMNS, ...COMPARISON_CSV_COLUMNS])
+    expect(rows[1]!.slice(-3)).toEqual(['2025-11-21T00:00:00+08:00', '20', '15.68'])
+    expect(rows[2]!.slice(-3)).toEqual(['2025-11-21T00:00:00+08:00', '20', '-114.97'])
+    // Without a comparison bucket the comparison cells are empty, never made up.
+    const none = parseCsv(seriesCsv(points, ctx({ comparison: { points: [], offset: 0, step: '1h' } })))
+    expect(none[1]!.slice(-3)).toEqual(['', '', ''])
   })
 
   it('is only the header for no points', () => {

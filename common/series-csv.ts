@@ -1,6 +1,7 @@
 import type { SeriesPoint, SeriesReply } from './api/query-api'
 import type { Indicator, Region, Station } from './catalog-schema'
 import { utcOffsetMinutes } from './local-time'
+import { alignComparison, type ComparisonPoints } from './series-align'
 
 // Storage reads points of this shape; its import predates the route's contract.
 export type { SeriesPoint }
@@ -18,7 +19,12 @@ export interface SeriesCsvContext {
   timeZone: string
   /** The language of the names. */
   lang: 'zh' | 'en'
+  /** The comparison the view shows: adds compare_time, compare_value and change_pct to each row. */
+  comparison?: ComparisonPoints
 }
+
+/** The columns a comparison adds: its bucket's time, its value, and the change to the row's value in percent. */
+export const COMPARISON_CSV_COLUMNS = ['compare_time', 'compare_value', 'change_pct'] as const
 
 /**
  * The points as CSV for a spreadsheet: UTF-8 with a byte-order mark, one row
@@ -29,10 +35,16 @@ export interface SeriesCsvContext {
 export function seriesCsv(points: readonly SeriesPoint[], ctx: SeriesCsvContext): string {
   const { indicator, region, station, lang } = ctx
   const fixed = [indicator.code, indicator.name[lang], indicator.unit[lang], region.code, region.name[lang], station?.code ?? '', station?.name[lang] ?? ''].map(csvField)
-  const lines = [SERIES_CSV_COLUMNS.join(',')]
+  const compared = ctx.comparison && alignComparison(points, ctx.comparison)
+  const lines = [[...SERIES_CSV_COLUMNS, ...(compared ? COMPARISON_CSV_COLUMNS : [])].join(',')]
+  const at = roundTo(indicator.precision)
   for (const p of points) {
-    const at = roundTo(indicator.precision)
-    lines.push([localIso(p.ts, ctx.timeZone), ...fixed, at(p.value), at(p.min), at(p.max), String(p.count)].join(','))
+    const row = [localIso(p.ts, ctx.timeZone), ...fixed, at(p.value), at(p.min), at(p.max), String(p.count)]
+    if (compared) {
+      const c = compared.get(p.ts)
+      row.push(c ? localIso(c.ts, ctx.timeZone) : '', c ? at(c.value) : '', c && c.value !== 0 ? String(Number((((p.value - c.value) / Math.abs(c.value)) * 100).toFixed(2))) : '')
+    }
+    lines.push(row.join(','))
   }
   return `${CSV_BOM}${lines.join('\r\n')}\r\n`
 }

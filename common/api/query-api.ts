@@ -32,6 +32,14 @@ export const seriesQuerySchema = z.strictObject({
   format: z.enum(['json', 'csv'], { error: 'format must be json or csv' }).optional(),
   /** The language of the names in a CSV export (default zh). */
   lang: z.enum(['zh', 'en'], { error: 'lang must be zh or en' }).optional(),
+  /**
+   * A CSV export's comparison, as the view shows it: the comparison window
+   * (the previous period, or a year earlier) and its step. Each row then gets
+   * the comparison bucket holding its time, and the change.
+   */
+  compareFrom: instantParam('compareFrom').optional(),
+  compareTo: instantParam('compareTo').optional(),
+  compareStep: z.enum(SERIES_STEPS, { error: `compareStep must be one of ${SERIES_STEPS.join(', ')}` }).optional(),
 })
 
 /** One bucket of a series: the mean of its readings, their range and how many there were. */

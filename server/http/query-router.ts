@@ -19,6 +19,8 @@ import { ApiError } from './api-error'
 import { parseQuery, requireIndicator, requireIndicators, requireRegion, requireStation } from './validate'
 import { seriesCsv } from '../../common/series-csv'
 import { startOfLocalDay } from '../../common/local-time'
+import type { ComparisonPoints } from '../../common/series-align'
+import type { SeriesPoint } from '../../common/api/query-api'
 
 /**
  * The wall's reads over HTTP: GET /api/series (a region's, or with `station`
@@ -98,9 +100,10 @@ export function queryRouter(catalog: CatalogIndex, queries: ReadQueries, options
     const body: SeriesReply = { indicator: indicator.code, region, ...(station && { station: station.code }), step, from, to, partialFrom, points }
     res.setHeader('Cache-Control', 'no-cache')
     if (q.format === 'csv') {
+      const comparison = await csvComparison(q, { from, step }, (w) => queries.series({ indicator: indicator.code, region, ...(station && { station: station.code }), ...w }))
       res.setHeader('Content-Type', 'text/csv; charset=utf-8')
       res.setHeader('Content-Disposition', `attachment; filename="${indicator.code}_${station?.code ?? region}_${step}.csv"`)
-      res.send(seriesCsv(points, { indicator, region: catalog.region(region)!, ...(station && { station }), timeZone, lang: q.lang ?? 'zh' }))
+      res.send(seriesCsv(points, { indicator, region: catalog.region(region)!, ...(station && { station }), timeZone, lang: q.lang ?? 'zh', ...(comparison && { comparison }) }))
       return
     }
     res.json(body)
@@ -161,6 +164,29 @@ function scopedParent(catalog: CatalogIndex, res: Response, parent: string | und
   }
   const scope = scopeOf(res)
   return scope === catalog.tree.root.code ? undefined : scope
+}
+
+/**
+ * The comparison a CSV export asked for (compareFrom, compareTo, compareStep),
+ * checked as the main window is; undefined when none was.
+ */
+async function csvComparison(
+  q: { format?: string; compareFrom?: number; compareTo?: number; compareStep?: RollupStep },
+  main: { from: number; step: RollupStep },
+  read: (w: { from: number; to: number; step: RollupStep }) => Promise<SeriesPoint[]>,
+): Promise<ComparisonPoints | undefined> {
+  const given = [q.compareFrom, q.compareTo].filter((v) => v !== undefined).length
+  if (given === 0 && q.compareStep === undefined) return undefined
+  if (q.format !== 'csv') throw new ApiError(400, 'bad_query', 'compareFrom, compareTo and compareStep are for a CSV export (format=csv)')
+  if (given !== 2) throw new ApiError(400, 'bad_query', 'compareFrom and compareTo go together: give both, or neither')
+  const [from, to] = [q.compareFrom!, q.compareTo!]
+  if (from >= to) throw new ApiError(400, 'bad_query', `compareFrom (${iso(from)}) must be before compareTo (${iso(to)})`)
+  if (to - from > MAX_SERIES_SPAN_MS) throw new ApiError(400, 'bad_query', `compareFrom–compareTo spans ${Math.ceil((to - from) / DAY_MS)} days; at most ${MAX_SERIES_SPAN_MS / DAY_MS}`)
+  const step = q.compareStep ?? main.step
+  const buckets = Math.ceil((to - from) / STEP_MS[step])
+  if (buckets > MAX_SERIES_BUCKETS && step !== COARSEST_STEP)
+    throw new ApiError(400, 'step_too_fine', `compareStep=${step} over the comparison window gives ${buckets} points, more than the ${MAX_SERIES_BUCKETS} a series may have`)
+  return { points: await read({ from, to, step }), offset: main.from - from, step }
 }
 
 /** The start of the bucket holding `now` at `step`: a local midnight for days, as the daily rollup buckets them. */

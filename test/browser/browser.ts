@@ -50,7 +50,8 @@ export async function openPage(
   /** Runs before the page loads (e.g. to hold a request back). */
   before?: (page: Page) => Promise<void>,
 ): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 })
+  // The screens stand where the deployment is (its TIMEZONE, China's by default), whatever this machine's zone.
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1, timezoneId: 'Asia/Shanghai' })
   await context.addCookies([{ name: SESSION_COOKIE, value: token, url: new URL(url).origin, httpOnly: true, sameSite: 'Strict' }])
   const page = await context.newPage()
   const problems: string[] = []

@@ -104,7 +104,7 @@ describe('the wall', () => {
       })
     })
     await page.waitForSelector('[data-testid="wall"]')
-    const changeStates = () => page.$$eval('[data-testid^="kpi-"] .wall-chg', (els) => els.map((e) => e.getAttribute('data-state') ?? 'figure'))
+    const changeStates = () => page.$$eval('[data-testid^="kpi-"] .wall-chg', (els) => els.map((e) => e.getAttribute('data-state')))
     // Loading is not missing: "…" (data-state loading), not the "—" of no history.
     await expect.poll(async () => new Set(await changeStates())).toEqual(new Set(['loading']))
     release()
@@ -133,21 +133,36 @@ describe('the wall', () => {
       return out
     }
     await expect.poll(disagreements, { timeout: 30_000, interval: 250 }).toEqual([])
-    // Every card's MoM and YoY, from the wall's one request of changes, are the API's (13 months of history: both exist).
-    const changes = await api<{ changes: Array<{ indicator: string; mom: number | null; yoy: number | null }> }>(
+    // Every card's MoM and YoY, from the wall's one request of changes, are the API's. Thirteen months of daily
+    // history give every level both; a running value (today so far) is compared with the same time yesterday,
+    // which the hourly history holds, and has no YoY where a year back only daily totals are kept.
+    const changes = await api<{ changes: Array<{ indicator: string; running: string | null; mom: number | null; yoy: number | null }> }>(
       `/api/changes?region=${ROOT}&indicator=${kpis.map((k) => k.id).join(',')}`,
     )
-    expect(changes.changes.filter((c) => c.mom !== null && c.yoy !== null).length).toBeGreaterThanOrEqual(8)
+    const levels = changes.changes.filter((c) => c.running === null)
+    expect(levels.length).toBeGreaterThanOrEqual(8)
+    expect(levels.filter((c) => c.mom === null || c.yoy === null)).toEqual([])
+    expect(changes.changes.filter((c) => c.running === 'day' && c.mom === null)).toEqual([])
     const shownChanges = () =>
       page.$$eval('[data-testid^="kpi-"]', (els) => els.map((e) => [e.getAttribute('data-testid')!.slice(4), e.getAttribute('data-mom'), e.getAttribute('data-yoy')]))
-    // Thirteen months of history: every card has both figures (none "…" or "—"), and they are the API's.
-    await expect.poll(async () => new Set(await changeStates()), { timeout: 30_000 }).toEqual(new Set(['figure']))
+    const expectedStates = changes.changes.flatMap((c) => [c.mom, c.yoy].map((v) => (v === null ? 'none' : 'value')))
+    await expect.poll(changeStates, { timeout: 30_000 }).toEqual(expectedStates)
     await expect
       .poll(shownChanges, { timeout: 30_000, interval: 250 })
       .toEqual(kpis.map((k) => {
         const c = changes.changes.find((x) => x.indicator === k.id)!
         return [k.id, c.mom === null ? '' : String(c.mom), c.yoy === null ? '' : String(c.yoy)]
       }))
+    // A running value says so, and its changes say what they compare.
+    const running = await page.$$eval('[data-testid^="kpi-"][data-running="day"]', (els) =>
+      els.map((e) => ({ label: e.querySelector('.wall-kpi-running')?.textContent, mom: e.querySelector('.wall-chg[data-base="mom"]')?.textContent, title: e.querySelector('.wall-chg[data-base="mom"]')?.getAttribute('title') })),
+    )
+    expect(running.length).toBe(changes.changes.filter((c) => c.running === 'day').length)
+    for (const r of running) {
+      expect(r.label).toBe('今日累计')
+      expect(r.mom).toMatch(/^较昨日/)
+      expect(r.title).toMatch(/^\d\d-\d\d 00:00–\d\d:\d\d，较 \d\d-\d\d 00:00–\d\d:\d\d（同期）$/)
+    }
     await page.screenshot({ path: saveScreenshot('wall.png') })
     expect(pageProblems(problems)).toEqual([])
     await page.context().close()
@@ -333,8 +348,10 @@ describe('the analyst view', () => {
     await page.goto(`${server.url}/explore?indicator=biz.new_entities&region=440100&range=30d&step=1d&compare=none`)
     await expect.poll(() => table.getAttribute('data-step'), { timeout: 15_000 }).toBe('1d')
     await expect.poll(() => page.locator('[data-testid="explore-table"] tbody tr').count(), { timeout: 15_000 }).toBeGreaterThan(20)
-    const days = await page.$$eval('[data-testid="explore-table"] tbody tr td:first-child', (tds) => tds.map((td) => td.textContent ?? ''))
-    expect(days.every((d) => /^\d{4}\/\d{1,2}\/\d{1,2}$/.test(d)), days.slice(0, 3).join(' | ')).toBe(true)
+    const days = await page.$$eval('[data-testid="explore-table"] tbody tr', (trs) => trs.map((tr) => [tr.querySelector('td')?.textContent ?? '', tr.hasAttribute('data-partial')] as const))
+    expect(days.every(([d]) => /^\d{4}\/\d{1,2}\/\d{1,2}( \(未完结\))?$/.test(d)), days.slice(0, 3).join(' | ')).toBe(true)
+    // Today is still open: the newest row, and only it, says so.
+    expect(days.map(([d, partial]) => [d.endsWith('(未完结)'), partial])).toEqual(days.map((_, i) => [i === 0, i === 0]))
     expect(pageProblems(problems)).toEqual([])
     await page.context().close()
   })

@@ -236,6 +236,30 @@ describe('GET /api/series of a station', () => {
     )
   })
 
+  it('exports the comparison the view shows as columns that read back to the API’s values', async () => {
+    const main = { from: TODAY - 30 * DAY, to: TODAY }
+    const year = { from: main.from - 365 * DAY, to: main.to - 365 * DAY }
+    const base = `/api/series?indicator=pov.monitored_households&region=990100&step=1d`
+    const csv = await server.fetch(`${base}&from=${main.from}&to=${main.to}&format=csv&compareFrom=${year.from}&compareTo=${year.to}&compareStep=1d`)
+    expect(csv.status).toBe(200)
+    const [header, ...rows] = (await csv.text()).trim().split('\r\n').map((line) => line.split(','))
+    expect(header!.slice(-3)).toEqual(['compare_time', 'compare_value', 'change_pct'])
+    const api = (await get(`${base}&from=${main.from}&to=${main.to}`)).body.points as Array<{ ts: number; value: number }>
+    const ago = (await get(`${base}&from=${year.from}&to=${year.to}`)).body.points as Array<{ ts: number; value: number }>
+    expect(rows).toHaveLength(api.length)
+    expect(ago.length).toBeGreaterThan(0)
+    for (const [i, row] of rows.entries()) {
+      const then = ago.find((p) => p.ts === api[i]!.ts - 365 * DAY)!
+      expect([Date.parse(row[0]!), Number(row[8])]).toEqual([api[i]!.ts, api[i]!.value])
+      expect([Date.parse(row[12]!), Number(row[13])]).toEqual([then.ts, then.value])
+      expect(Number(row[14])).toBeCloseTo(((api[i]!.value - then.value) / then.value) * 100, 2)
+    }
+    // Half a comparison is refused, and says what is missing.
+    const half = await get(`${base}&from=${main.from}&to=${main.to}&format=csv&compareFrom=${year.from}`)
+    expect(half.status).toBe(400)
+    expect(half.body.error?.message).toMatch(/compareFrom and compareTo go together/)
+  })
+
   it("gives a weighted indicator's station its own readings, unweighted by others", async () => {
     const res = await get(`/api/series?indicator=traffic.speed&region=990100&station=TD-990101-001&${span}`)
     expect(res.status).toBe(200)

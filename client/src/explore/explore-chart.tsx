@@ -8,17 +8,15 @@ import type { LineSeriesOption } from 'echarts/charts'
 import { CHART_COLORS, TIME_LABELS, escapeHtml, type ChartOption } from '../charts/echarts'
 import { useChart } from '../charts/use-chart'
 import { splitPartial } from '../charts/partial-period'
+import { alignComparison, type ComparisonPoints } from '../../../common/series-align'
 
 /**
  * The analyst's chart: the value as a line (LTTB-sampled), its min–max band
  * behind it, and optionally the comparison period drawn on the same time axis.
  */
 
-export interface ComparisonSeries {
+export interface ComparisonSeries extends ComparisonPoints {
   label: string
-  /** Added to each comparison point's time to align it with the main window. */
-  offset: number
-  points: readonly SeriesPoint[]
 }
 
 interface Props {
@@ -40,7 +38,8 @@ export function ExploreChart({ indicator, points, step, partialFrom, comparison,
     const valueName = name(indicator.name)
     const bandName = t('explore.band')
     const byTs = new Map(points.map((p) => [p.ts, p]))
-    const compareByTs = new Map(comparison?.points.map((p) => [p.ts + comparison.offset, p]) ?? [])
+    // Each main bucket's comparison bucket (a coarser one when history keeps only that far back).
+    const compareByTs = comparison ? alignComparison(points, comparison) : new Map<number, SeriesPoint>()
     const fmt = (v: number) => num(v, indicator.precision)
     const locale = lang === 'zh' ? 'zh-CN' : 'en-GB'
     const band = showsBand(indicator)

@@ -9,6 +9,7 @@ import { ExploreChart, type ComparisonSeries } from './explore-chart'
 import { ExploreControls } from './explore-controls'
 import { exploreSearch, parseExploreState, resolveWindow, sameState, stepTooFine, MAX_SERIES_BUCKETS, type ExploreDefaults, type ExploreState } from './explore-state'
 import { ExploreTable } from './explore-table'
+import { ComparisonNote } from './comparison-note'
 import { exportFileName } from '../../../common/series-csv'
 import { query, UNAUTHENTICATED_EVENT } from '../api/http'
 import { CHART_COLORS } from '../charts/echarts'
@@ -98,7 +99,7 @@ function ExploreView({ state, onChange }: { state: ExploreState; onChange: (patc
 
   const compareLabel = state.compare === 'previous' ? t('explore.compare.previous') : t('explore.compare.lastYear')
   const comparison = useMemo<ComparisonSeries | null>(
-    () => (data?.compare ? { label: compareLabel, offset: data.compare.offset, points: data.compare.body.points } : null),
+    () => (data?.compare ? { label: compareLabel, offset: data.compare.offset, points: data.compare.body.points, step: data.compare.body.step } : null),
     [data, compareLabel],
   )
   const points = data?.main.points ?? []
@@ -115,7 +116,10 @@ function ExploreView({ state, onChange }: { state: ExploreState; onChange: (patc
   const exportCsv = () => {
     if (!data) return
     const m = data.main
-    const url = `/api/series${query({ indicator: m.indicator, region: m.region, from: m.from, to: m.to, step: m.step, format: 'csv', lang })}`
+    // The comparison the view shows goes into the file as its own columns.
+    const c = data.compare?.body
+    const compare = c ? { compareFrom: c.from, compareTo: c.to, compareStep: c.step } : {}
+    const url = `/api/series${query({ indicator: m.indicator, region: m.region, from: m.from, to: m.to, step: m.step, format: 'csv', lang, ...compare })}`
     fetch(url)
       .then(async (res) => {
         if (res.status === 401) dispatchEvent(new Event(UNAUTHENTICATED_EVENT))
@@ -173,6 +177,7 @@ function ExploreView({ state, onChange }: { state: ExploreState; onChange: (patc
           {t('explore.error', { message: error })}
         </div>
       )}
+      {data?.compare && <ComparisonNote compare={data.compare} />}
       <ExploreChart indicator={indicator} points={points} step={data?.main.step ?? '1h'} partialFrom={data?.main.partialFrom ?? null} comparison={comparison} stale={stale} chartRef={chartRef} />
       {data && points.length === 0 && <p className="muted explore-empty">{t('explore.empty')}</p>}
       <ExploreTable indicator={indicator} body={data?.main ?? null} comparison={comparison} stale={stale} />

@@ -3,7 +3,8 @@ import type { Indicator } from '../../../common/catalog-schema'
 import { useI18n } from '../i18n/i18n'
 import { bucketLabel } from './bucket-label'
 import type { ComparisonSeries } from './explore-chart'
-import type { SeriesReply } from '../../../common/api/query-api'
+import type { SeriesPoint, SeriesReply } from '../../../common/api/query-api'
+import { alignComparison } from '../../../common/series-align'
 
 /**
  * The points of the view, newest first, with the comparison period's value
@@ -12,7 +13,7 @@ import type { SeriesReply } from '../../../common/api/query-api'
  */
 export function ExploreTable({ indicator, body, comparison, stale }: { indicator: Indicator; body: SeriesReply | null; comparison: ComparisonSeries | null; stale: boolean }) {
   const { t, num, lang } = useI18n()
-  const compareAt = useMemo(() => new Map(comparison?.points.map((p) => [p.ts + comparison.offset, p.value]) ?? []), [comparison])
+  const compareAt = useMemo(() => (comparison && body ? alignComparison(body.points, comparison) : new Map<number, SeriesPoint>()), [comparison, body])
   const rows = useMemo(() => (body ? body.points.toReversed() : []), [body])
   const fmt = (v: number) => num(v, indicator.precision)
   // The bucket still open at the server's clock covers part of its step: said so in its row.
@@ -41,7 +42,7 @@ export function ExploreTable({ indicator, body, comparison, stale }: { indicator
         </thead>
         <tbody>
           {rows.map((p) => {
-            const c = compareAt.get(p.ts)
+            const c = compareAt.get(p.ts)?.value
             return (
               <tr key={p.ts} data-partial={partial(p.ts) ? '' : undefined} className={partial(p.ts) ? 'explore-row--partial' : undefined}>
                 <td>

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react'
 import { getJson, query } from '../api/http'
 import { comparisonWindow, resolveWindow, type ExploreState } from './explore-state'
-import { seriesReplySchema, type SeriesReply } from '../../../common/api/query-api'
+import { SERIES_STEPS, seriesReplySchema, type SeriesReply, type SeriesStep } from '../../../common/api/query-api'
+import { comparisonCoverage } from '../../../common/series-align'
 
 /**
  * The series for the analyst's view: the main window and, when comparing,
@@ -12,9 +13,19 @@ import { seriesReplySchema, type SeriesReply } from '../../../common/api/query-a
 /** How often a range ending now is re-read: the minute rollup's resolution. */
 export const REFRESH_MS = 60_000
 
+/** The comparison series and what it covers. */
+export interface ComparisonData {
+  body: SeriesReply
+  offset: number
+  /** The main series' step when the comparison is at a coarser one (history keeps only that far back): the view says so. */
+  fellBackFrom: SeriesStep | null
+  /** From its first bucket to the end of its last, as a share of its window (below 1: history does not reach back that far). */
+  coverage: { from: number | null; share: number }
+}
+
 export interface SeriesData {
   main: SeriesReply
-  compare: { body: SeriesReply; offset: number } | null
+  compare: ComparisonData | null
   /** Browser time of the answer. */
   fetchedAt: number
 }
@@ -46,8 +57,20 @@ export function useSeries(state: ExploreState, enabled = true): SeriesResult {
         let other: SeriesData['compare'] = null
         if (compare !== 'none') {
           const w = comparisonWindow({ from: main.from, to: main.to }, compare)
-          // The same step as the main series, so the two line up bucket for bucket.
-          other = { body: await getJson(seriesUrl(indicator, region, w.from, w.to, main.step), seriesReplySchema), offset: w.offset }
+          // The same step as the main series, so the two line up bucket for bucket; where
+          // history keeps no such step that far back (hourly values a year ago), the next
+          // coarser one that holds values, said so on the view.
+          let body = await getJson(seriesUrl(indicator, region, w.from, w.to, main.step), seriesReplySchema)
+          for (const coarser of SERIES_STEPS.slice(SERIES_STEPS.indexOf(main.step) + 1)) {
+            if (body.points.length > 0) break
+            body = await getJson(seriesUrl(indicator, region, w.from, w.to, coarser), seriesReplySchema)
+          }
+          other = {
+            body,
+            offset: w.offset,
+            fellBackFrom: body.step === main.step ? null : main.step,
+            coverage: comparisonCoverage(body.points, w, body.step),
+          }
         }
         if (current) setResult({ data: { main, compare: other, fetchedAt: Date.now() }, error: null, loading: false })
       } catch (err) {

@@ -13,6 +13,9 @@ export const periodsZh = {
   'change.title.none': '无可比数据',
   'change.title.notApplicable': '年累计值不做环比',
   'period.partial': '未完结',
+  'compare.fellBack': '对比期不保留“{asked}”粒度的数据，按“{used}”粒度比较',
+  'compare.partial': '对比期数据自 {from} 起，覆盖 {percent}%',
+  'compare.empty': '对比期无数据',
 } as const
 
 export const periodsEn: Record<keyof typeof periodsZh, string> = {
@@ -25,4 +28,7 @@ export const periodsEn: Record<keyof typeof periodsZh, string> = {
   'change.title.none': 'Nothing comparable to compare with',
   'change.title.notApplicable': 'A year-to-date figure has no month-on-month change',
   'period.partial': 'in progress',
+  'compare.fellBack': 'The comparison period keeps no {asked} values: compared by {used}',
+  'compare.partial': 'The comparison period has data from {from} only: {percent}% covered',
+  'compare.empty': 'No data in the comparison period',
 }
