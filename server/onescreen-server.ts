@@ -250,6 +250,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
       { hub, index: catalog, alerts, log, auth },
       {
         tickMs: config.tickMs,
+        now,
         onTick: metrics.onTick,
         onDelta: (values) => alertFlow.observeAggregates(values),
         maxSocketsPerAddress: config.connections.maxSocketsPerAddress,

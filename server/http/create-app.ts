@@ -152,7 +152,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(['/series', '/snapshot', '/ranking', '/scorecard'], queryGate(queries))
   api.use(queryRouter(deps.catalog, deps.queries, { now: deps.now, timeZone: deps.timeZone }))
   api.use(freshnessRouter(deps.freshness, deps.now))
-  api.use(scorecardRouter({ catalog: deps.catalog, queries: deps.queries, scorecard: deps.scorecard }))
+  api.use(scorecardRouter({ catalog: deps.catalog, queries: deps.queries, scorecard: deps.scorecard, now: deps.now }))
   api.use(rulesRouter(deps.rules, deps.catalog))
   api.use(alertsRouter({ service: deps.alerting, engine: deps.engine, index: deps.catalog, now: deps.now }))
   api.use(notFound)

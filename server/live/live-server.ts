@@ -68,6 +68,8 @@ export interface LiveServerOptions {
   addressKey?: (address: string | undefined) => string | undefined
   /** Time a new connection has to send socket.io's CONNECT (default SOCKET_CONNECT_TIMEOUT_MS). */
   connectTimeoutMs?: number
+  /** The server's clock, stamped on every message (`at`): screens judge freshness by it. @default Date.now */
+  now?: () => number
 }
 
 /** Handshakes refused, for metrics. Counters only grow. */
@@ -220,14 +222,14 @@ export class LiveServer {
           socket.data.missed = true
         }
       }
-      const at = Date.now()
+      const at = (this.options.now ?? Date.now)()
       this.io.to(room).except(busy).emit('tick', { asOf: delta.asOf, at, values: columns ? toLiveColumns(values, at) : values })
     }
     // Screens that were skipped and keep up again get their room's whole state.
     for (const socket of sockets.values()) {
       if (!socket.data.missed || !socket.data.filter || backlogged(socket)) continue
       socket.data.missed = false
-      socket.emit('tick', stateMessage(this.deps.hub.state(socket.data.filter), socket.data.columns === true))
+      socket.emit('tick', stateMessage(this.deps.hub.state(socket.data.filter), socket.data.columns === true, (this.options.now ?? Date.now)()))
     }
     this.options.onTick?.(performance.now() - started, delta.values.length)
   }
@@ -285,7 +287,7 @@ export class LiveServer {
     void socket.join([room, alertRoom(region)])
     socket.data.filter = filter
     socket.data.columns = columns
-    const state = stateMessage(this.deps.hub.state(filter), columns)
+    const state = stateMessage(this.deps.hub.state(filter), columns, (this.options.now ?? Date.now)())
     return { ok: true, room: { region, indicators: wanted, stations, columns }, state, lastSeq: this.deps.alerts.lastSeq }
   }
 
@@ -307,8 +309,7 @@ export class LiveServer {
 }
 
 /** A room's whole state as a message sent now. */
-function stateMessage(state: HubValues, columns: boolean): TickPayload {
-  const at = Date.now()
+function stateMessage(state: HubValues, columns: boolean, at: number): TickPayload {
   return { asOf: state.asOf, at, values: columns ? toLiveColumns(state.values, at) : state.values }
 }
 

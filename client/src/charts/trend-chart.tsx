@@ -28,9 +28,11 @@ export interface TrendChartProps {
  * redraws for days and nobody watches the transition), big axis labels.
  */
 export function TrendChart({ points, version, target, precision, timeFormat, stale = false, color = CHART_COLORS.accent, partialFrom = null }: TrendChartProps) {
+  // `version` stands for the points' contents.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  const { closed, open } = useMemo(() => splitPartial(points, partialFrom), [points, version, partialFrom])
   const option = useMemo<ChartOption>(() => {
     const line = stale ? CHART_COLORS.muted : color
-    const { closed, open } = splitPartial(points, partialFrom)
     const joint = closed[closed.length - 1]
     return {
       animation: false,
@@ -99,11 +101,10 @@ export function TrendChart({ points, version, target, precision, timeFormat, sta
         },
       ],
     }
-    // `version` stands for the points' contents.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [points, version, target, precision, timeFormat, stale, color, partialFrom])
+  }, [closed, open, target, precision, timeFormat, stale, color])
   const { ref } = useChart(option)
-  return <div ref={ref} className="chart-canvas" />
+  // What is drawn as the line and what apart, for a test (or a reader of the DOM) to check.
+  return <div ref={ref} className="chart-canvas" data-partial-from={partialFrom ?? ''} data-open-points={open.length} data-last-closed={closed[closed.length - 1]?.[0] ?? ''} />
 }
 
 /** Axis numbers short enough for a narrow axis: 12,345 → 12.3k (万 reads differently, but digits read the same in both languages). */
