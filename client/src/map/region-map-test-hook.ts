@@ -18,6 +18,8 @@ export interface RegionMapTestHook {
   pulsing(): string[]
   /** The choropleth colour [r, g, b, a] the map gives a shown region now, or null when it is not shown. */
   fill(code: string): [number, number, number, number] | null
+  /** The live value the map colours a region by now (the store's), or null when it has none. */
+  value(code: string): number | null
   /** The camera's centre, [longitude, latitude]. */
   center(): [number, number]
   /** The station the map is centred on and rings (an opened alert's), or null. */

@@ -275,10 +275,12 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
       regions: () => [...view.children],
       pulsing: () => hookState.current.pulses.map((p) => p.code),
       fill: (code) => hookState.current.fillOf(code),
+      // Read when asked, from the same store the fills are drawn from.
+      value: (code) => store.get(indicator, code)?.value ?? null,
       center: () => controller.center(),
       focus: () => hookState.current.focus?.code ?? null,
     })
-  }, [controller, geo, view, readyRegion, region])
+  }, [controller, geo, view, readyRegion, region, store, indicator])
 
   // Counted from the alerts, not from the rings: the same number a list of them beside the map shows.
   const openAlerts = useMemo(() => alerts.filter((a) => isOnMap(a) && catalog.tree.isWithin(a.region, region)).length, [alerts, catalog, region])
