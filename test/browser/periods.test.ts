@@ -1,0 +1,200 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startOfLocalDay } from '../../common/local-time'
+import { scoreClass, shownScore } from '../../client/src/charts/score-bars'
+import { WALL_DOMAINS } from '../../client/src/wall/wall-domains'
+import { openBucketStart } from '../../server/http/query-router'
+import { REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
+import { launchBrowser, openPage, pageProblems, saveScreenshot } from './browser'
+
+/**
+ * The wall and the analyst view with the server's clock set just after
+ * midnight and at noon (local time, the deployment's zone): the figures say
+ * what period they cover, compare like for like, never draw an open bucket as
+ * a closed one, and every panel shows the same moment. The browser's clock is
+ * set to the server's, as a screen in the same building would be.
+ */
+
+const TZ = 'Asia/Shanghai'
+const ROOT = '440000'
+const MINUTE = 60_000
+
+/**
+ * A first start back-fills 13 months before the clock reaches the moment under
+ * test: 70–100 s here. The server starts that much before it, so the checks
+ * run a few minutes after 00:10 and 12:00 (a slower machine only moves them later
+ * within the hour).
+ */
+const START_BEFORE_MS = 2 * MINUTE
+const SETUP_TIMEOUT_MS = 600_000
+
+const VIEWPORTS = [
+  [1920, 1080],
+  [3840, 2160],
+] as const
+
+const KPIS = WALL_DOMAINS.flatMap((d) => d.kpis)
+
+interface Change {
+  indicator: string
+  running: string | null
+  mom: number | null
+  yoy: number | null
+  momBasis: { kind: string; current: { from: number; to: number }; base: { from: number; to: number }; step: string } | null
+}
+
+describe.each([
+  ['00:10', 10],
+  ['12:00', 12 * 60],
+])('with the server clock at %s', (_label, minuteOfDay) => {
+  let server: TestServer
+  let browser: Browser
+  let offset = 0
+  const serverNow = () => Date.now() + offset
+
+  beforeAll(async () => {
+    if (!fs.existsSync(path.join(REPO_ROOT, 'dist/client/index.html'))) throw new Error('the client is not built: npm test builds it first (npm run build)')
+    const launching = launchBrowser()
+    try {
+      const real = Date.now()
+      offset = startOfLocalDay(real, TZ) + minuteOfDay * MINUTE - START_BEFORE_MS - real
+      server = await startTestServer({ CATALOG_DIR: path.join(REPO_ROOT, 'sample-data'), SIMULATE: '1', BACKFILL: '1', TICK_MS: '500' }, { now: serverNow })
+      await server.regionSeries.runOnce()
+    } finally {
+      browser = await launching
+    }
+  }, SETUP_TIMEOUT_MS)
+  afterAll(async () => {
+    await browser?.close()
+    await server?.stop()
+  })
+
+  async function api<T>(url: string): Promise<T> {
+    return (await (await server.fetch(url)).json()) as T
+  }
+
+  /** A page whose clock reads the server's. */
+  async function open(url: string, viewport: { width: number; height: number }): Promise<{ page: Page; problems: string[] }> {
+    return openPage(browser, `${server.url}${url}`, await server.token(), viewport, (page) => page.clock.install({ time: serverNow() }))
+  }
+
+  async function mapReady(page: Page): Promise<void> {
+    await page.waitForFunction(() => (globalThis as { __regionMap?: { ready: boolean } }).__regionMap?.ready === true, undefined, { timeout: 30_000 })
+  }
+
+  it('runs at the moment under test', () => {
+    const minutes = (serverNow() - startOfLocalDay(serverNow(), TZ)) / MINUTE
+    expect(minutes).toBeGreaterThanOrEqual(minuteOfDay - START_BEFORE_MS / MINUTE)
+    expect(minutes).toBeLessThan(minuteOfDay + 60)
+  })
+
+  it.each(VIEWPORTS)('the wall at %i×%i: running values say so and compare like for like, open buckets stand apart, one moment on every panel', async (width, height) => {
+    const { page, problems } = await open('/', { width, height })
+    await page.waitForSelector('[data-testid="wall"]')
+    await mapReady(page)
+
+    // 1. Running values are labelled, and their changes compare the same elapsed time.
+    const changes = (await api<{ changes: Change[] }>(`/api/changes?region=${ROOT}&indicator=${KPIS.join(',')}`)).changes
+    const midnight = startOfLocalDay(serverNow(), TZ)
+    for (const c of changes.filter((x) => x.running === 'day')) {
+      if (c.momBasis === null) continue
+      expect(c.momBasis.kind).toBe('sameElapsed')
+      expect(c.momBasis.current.from).toBe(midnight)
+      // Like for like: as much of yesterday as of today, never a whole day against a part.
+      expect(c.momBasis.current.to - c.momBasis.current.from).toBe(c.momBasis.base.to - c.momBasis.base.from)
+      expect(c.momBasis.current.to - c.momBasis.current.from).toBeLessThanOrEqual(serverNow() - midnight)
+    }
+    const cards = () =>
+      page.$$eval('[data-testid^="kpi-"]', (els) =>
+        els.map((e) => ({
+          id: e.getAttribute('data-testid')!.slice(4),
+          running: e.getAttribute('data-running'),
+          label: e.querySelector('.wall-kpi-running')?.textContent ?? null,
+          states: [...e.querySelectorAll('.wall-chg')].map((c) => c.getAttribute('data-state')),
+          momLabel: e.querySelector('.wall-chg[data-base="mom"]')?.textContent ?? '',
+          momTitle: e.querySelector('.wall-chg[data-base="mom"]')?.getAttribute('title') ?? '',
+        })),
+      )
+    // 4. Loading is not missing: once loaded, every change is a figure or the "—" of none.
+    await expect.poll(async () => (await cards()).flatMap((c) => c.states).filter((s) => s === 'loading'), { timeout: 30_000 }).toEqual([])
+    const today = new Date(serverNow() + 8 * 3_600_000).toISOString().slice(5, 10)
+    for (const card of await cards()) {
+      const indicator = server.catalog.indicator(card.id)!
+      expect(card.running).toBe(indicator.running ?? '')
+      const label = { day: '今日累计', month: '本月累计', year: '本年累计' }
+      expect(card.label).toBe(indicator.running ? label[indicator.running] : null)
+      const c = changes.find((x) => x.indicator === card.id)!
+      if (indicator.running === 'day') {
+        expect(card.momLabel).toMatch(/^较昨日/)
+        if (c.momBasis) expect(card.momTitle).toMatch(new RegExp(`^${today} 00:00–\\d\\d:\\d\\d，较 (\\d{4}-)?\\d\\d-\\d\\d 00:00–\\d\\d:\\d\\d（同期）$`))
+        else expect(card.momTitle).toBe('无可比数据')
+      } else if (indicator.running === 'year') {
+        // Year to date has 同比 only.
+        expect(card.momTitle).toBe('年累计值不做环比')
+      } else if (!indicator.running) {
+        // A level's change covers whole days, and says which.
+        expect(card.momTitle).toMatch(/^(\d{4}-)?\d\d-\d\d–(\d{4}-)?\d\d-\d\d 日均，较 (\d{4}-)?\d\d-\d\d–(\d{4}-)?\d\d-\d\d 日均$/)
+      }
+    }
+
+    // 2. No trend draws the bucket still open (today so far, this minute so far) as part of its line.
+    const trends = await page.$$eval('.wall-trend .chart-canvas', (els) =>
+      els.map((e) => ({ partialFrom: Number(e.getAttribute('data-partial-from')), lastClosed: Number(e.getAttribute('data-last-closed') || 0) })),
+    )
+    expect(trends).toHaveLength(WALL_DOMAINS.length)
+    for (const [i, d] of WALL_DOMAINS.entries()) {
+      const step = (server.catalog.indicator(d.trend)!.cadenceSeconds < 3600 ? '1m' : server.catalog.indicator(d.trend)!.cadenceSeconds < 86_400 ? '1h' : '1d') as '1m' | '1h' | '1d'
+      expect(trends[i]!.partialFrom).toBeGreaterThan(0)
+      expect(trends[i]!.lastClosed).toBeLessThan(trends[i]!.partialFrom)
+      // Daily trends end where today began; a newer bucket only opens as time passes.
+      if (step === '1d') expect(trends[i]!.partialFrom).toBeGreaterThanOrEqual(openBucketStart(serverNow() - 5 * MINUTE, step, TZ))
+    }
+
+    // 3. One moment: the ranking ranks the cities by the values the map colours them by, on the same tick.
+    const sameMoment = async () => {
+      const { ranked, mapped } = await page.evaluate(() => {
+        const hook = (globalThis as unknown as { __regionMap: { value(code: string): number | null } }).__regionMap
+        const domain = document.querySelector('[data-testid="domain-environment"]')!
+        const ranked = [...domain.querySelectorAll('.wall-rank-row')].map((li) => [li.getAttribute('data-region')!, Number(li.getAttribute('data-value'))] as const)
+        return { ranked, mapped: ranked.map(([code]) => [code, hook.value(code)] as const) }
+      })
+      return ranked.length > 0 && JSON.stringify(ranked) === JSON.stringify(mapped)
+    }
+    await expect.poll(sameMoment, { timeout: 15_000 }).toBe(true)
+
+    // 5. A score's colour follows the number shown.
+    const bars = await page.$$eval('.chart-score-bar', (els) => els.map((e) => ({ cls: e.className, shown: e.querySelector('.chart-score-bar-value')?.textContent ?? '' })))
+    expect(bars.length).toBeGreaterThan(0)
+    for (const b of bars) {
+      const score = b.shown === '—' ? null : Number(b.shown)
+      expect(b.cls).toContain(`chart-score-bar--${scoreClass(score === null ? null : shownScore(score))}`)
+    }
+
+    await page.screenshot({ path: saveScreenshot(`wall-at-${minuteOfDay}-${width}.png`) })
+    expect(pageProblems(problems)).toEqual([])
+    await page.context().close()
+  })
+
+  it('the analyst view: the open day says so, and a comparison says what it covers', async () => {
+    const { page, problems } = await open('/explore?indicator=biz.new_entities&region=440100&range=30d&step=1d&compare=none', { width: 1920, height: 1080 })
+    const rows = page.locator('[data-testid="explore-table"] tbody tr')
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBeGreaterThan(20)
+    const partial = await page.$$eval('[data-testid="explore-table"] tbody tr', (trs) => trs.map((tr) => tr.hasAttribute('data-partial')))
+    // Today (the newest row) is open whether it is 00:10 or noon; every other day has closed.
+    expect(partial).toEqual(partial.map((_, i) => i === 0))
+
+    // A year back history keeps daily values only: an hourly week against last year falls back to days, and says so.
+    await page.goto(`${server.url}/explore?indicator=env.aqi&region=440100&range=7d&step=1h&compare=lastYear`)
+    const note = page.locator('[data-testid="compare-note"]')
+    await expect.poll(() => note.getAttribute('data-step'), { timeout: 20_000 }).toBe('1d')
+    expect(await note.textContent()).toMatch(/按“1 天”粒度比较/)
+    // The year before last year is beyond the 13 months kept: the note says how much is there.
+    await page.goto(`${server.url}/explore?indicator=env.aqi&region=440100&range=1y&step=1d&compare=previous`)
+    await expect.poll(async () => Number(await note.getAttribute('data-share')), { timeout: 20_000 }).toBeLessThan(0.2)
+    expect(await note.textContent()).toMatch(/对比期数据自 .* 起，覆盖 \d+%/)
+    expect(pageProblems(problems)).toEqual([])
+    await page.context().close()
+  })
+})
