@@ -115,18 +115,28 @@ describe.each([
           states: [...e.querySelectorAll('.wall-chg')].map((c) => c.getAttribute('data-state')),
           momLabel: e.querySelector('.wall-chg[data-base="mom"]')?.textContent ?? '',
           momTitle: e.querySelector('.wall-chg[data-base="mom"]')?.getAttribute('title') ?? '',
+          value: e.getAttribute('data-value'),
+          earlier: e.querySelector('[data-earlier]')?.getAttribute('data-earlier') ?? null,
         })),
       )
     // 4. Loading is not missing: once loaded, every change is a figure or the "—" of none.
     await expect.poll(async () => (await cards()).flatMap((c) => c.states).filter((s) => s === 'loading'), { timeout: 30_000 }).toEqual([])
     const today = new Date(serverNow() + 8 * 3_600_000).toISOString().slice(5, 10)
-    for (const card of await cards()) {
+    type Snapshot = { values: Array<{ indicator: string; region: string; value: number; ts: number }> }
+    const before = await api<Snapshot>(`/api/snapshot?level=province`)
+    const shownCards = await cards()
+    const after = await api<Snapshot>(`/api/snapshot?level=province`)
+    // Latest values that were yesterday's all the while the cards were read.
+    const yesterdays = (id: string) => [before, after].map((s) => s.values.find((v) => v.indicator === id && v.region === ROOT)).every((v) => v !== undefined && v.ts < midnight)
+    for (const card of shownCards) {
       const indicator = server.catalog.indicator(card.id)!
       expect(card.running).toBe(indicator.running ?? '')
       const label = { day: '今日累计', month: '本月累计', year: '本年累计' }
       expect(card.label).toBe(indicator.running ? label[indicator.running] : null)
       const c = changes.find((x) => x.indicator === card.id)!
       if (indicator.running === 'day') {
+        // Yesterday's total is never shown as today's so far: until today's first report the card has none yet.
+        if (yesterdays(card.id)) expect([card.value, card.earlier]).toEqual(['', String(before.values.find((v) => v.indicator === card.id && v.region === ROOT)!.value)])
         expect(card.momLabel).toMatch(/^较昨日/)
         if (c.momBasis) expect(card.momTitle).toMatch(new RegExp(`^${today} 00:00–\\d\\d:\\d\\d，较 (\\d{4}-)?\\d\\d-\\d\\d 00:00–\\d\\d:\\d\\d（同期）$`))
         else expect(card.momTitle).toBe('无可比数据')

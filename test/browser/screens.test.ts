@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
+import { periodBounds } from '../../common/running-period'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ndjson, postIngest, REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
 import { launchBrowser, openPage, pageProblems, saveScreenshot } from './browser'
@@ -121,10 +122,13 @@ describe('the wall', () => {
     const slow = kpis.filter((k) => server.catalog.indicator(k.id)!.cadenceSeconds >= 3600).map((k) => k.id)
     expect(slow.length).toBeGreaterThanOrEqual(4)
     const disagreements = async () => {
-      const [shown, snapshot] = await Promise.all([readKpis(), api<{ values: Array<{ indicator: string; region: string; value: number }> }>(`/api/snapshot?level=province`)])
+      const [shown, snapshot] = await Promise.all([readKpis(), api<{ values: Array<{ indicator: string; region: string; value: number; ts: number }> }>(`/api/snapshot?level=province`)])
       const out: string[] = []
       for (const id of slow) {
         const fromApi = snapshot.values.find((v) => v.indicator === id && v.region === ROOT)
+        // A running value of an earlier period (yesterday's total just after midnight) is shown as none yet.
+        const running = server.catalog.indicator(id)!.running
+        if (fromApi && running && fromApi.ts < periodBounds(Date.now(), running, 'Asia/Shanghai')[0]) continue
         const onWall = shown.find((k) => k.id === id)?.value
         // The wall aggregates live in the hub, the API in SQL: the same value, summed in another order.
         if (!fromApi || onWall == null || Math.abs(Number(onWall) - fromApi.value) > 1e-6 * Math.max(1, Math.abs(fromApi.value)))

@@ -6,6 +6,7 @@ import { lightOf } from './traffic-light'
 import type { IndicatorChange } from '../../../common/api/query-api'
 import { useWallTime, valueStale } from './wall-time'
 import { changeLabel, changeTitle, runningLabel } from './change-basis'
+import { inCurrentPeriod } from './running-value'
 
 export interface KpiCardProps {
   indicator: Indicator
@@ -28,8 +29,11 @@ export interface KpiCardProps {
 export const KpiCard = memo(function KpiCard({ indicator, region, change, onMap, onPick }: KpiCardProps) {
   const i18n = useI18n()
   const { t, name } = i18n
-  const live = useLiveValue(indicator.code, region)
+  const reported = useLiveValue(indicator.code, region)
   const { now, feedStale } = useWallTime()
+  // A running value reported in an earlier period (yesterday's total at 00:08) is not this period's.
+  const live = inCurrentPeriod(reported, indicator.running, now)
+  const earlier = live === undefined ? reported : undefined
   // Its own value stopped (the source is quiet), or the whole feed did (the domain says so).
   const ownStale = live !== undefined && valueStale(live.ts, indicator.cadenceSeconds, now)
   const stale = live !== undefined && (ownStale || feedStale)
@@ -56,7 +60,15 @@ export const KpiCard = memo(function KpiCard({ indicator, region, change, onMap,
         </span>
       </div>
       <div className="wall-kpi-value">
-        {live === undefined ? <span className="wall-kpi-none">{t('data.none')}</span> : <span className="wall-kpi-number">{i18n.num(live.value, indicator.precision)}</span>}
+        {live !== undefined ? (
+          <span className="wall-kpi-number">{i18n.num(live.value, indicator.precision)}</span>
+        ) : earlier !== undefined ? (
+          <span className="wall-kpi-none" data-earlier={earlier.value} title={t('period.notYet', { value: `${i18n.num(earlier.value, indicator.precision)} ${unit}`.trim() })}>
+            {t('period.none')}
+          </span>
+        ) : (
+          <span className="wall-kpi-none">{t('data.none')}</span>
+        )}
         {live !== undefined && unit && <span className="wall-kpi-unit wall-ellipsis">{unit}</span>}
         {running && (
           <span className="wall-kpi-running" data-running-label="">

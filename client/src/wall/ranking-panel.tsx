@@ -9,6 +9,7 @@ import { useMemo } from 'react'
 import { useLive, useLiveVersion } from '../live/live'
 import { rankLive } from './live-figures'
 import { runningLabel } from './change-basis'
+import { inCurrentPeriod } from './running-value'
 
 /** Regions at each end: three best and three worst fit a quarter of the wall at a readable size. */
 export const RANKING_ENDS = 3
@@ -39,13 +40,14 @@ export function RankingPanel({ indicator, region }: { indicator: Indicator; regi
   const ranking = usePolledJson(scope && !ofChildren ? rankingUrl(indicator.code, scope.level, scope.parent, RANKING_ENDS) : null, rankingReplySchema, RANKING_RELOAD_MS)
   const { store } = useLive()
   const version = useLiveVersion()
+  const { now, feedStale } = useWallTime()
   const live = useMemo(
-    () => (ofChildren ? rankLive(children, indicator.better, (code) => store.get(indicator.code, code)) : null),
+    // A running value of an earlier period (yesterday's, just after midnight) is not ranked as today's.
+    () => (ofChildren ? rankLive(children, indicator.better, (code) => inCurrentPeriod(store.get(indicator.code, code), indicator.running, now)) : null),
     // The store changes in place; its version says when.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [ofChildren, children, indicator, store, version],
+    [ofChildren, children, indicator, store, version, now],
   )
-  const { now, feedStale } = useWallTime()
   const stale = feedStale || (!ofChildren && polledStale(ranking, RANKING_RELOAD_MS, now))
   const data = live ? { top: live.slice(0, RANKING_ENDS), bottom: live.slice(Math.max(0, live.length - RANKING_ENDS)), all: live.length } : ranking.data
   // With fewer than 2 × RANKING_ENDS regions the ends overlap: show each region once.
