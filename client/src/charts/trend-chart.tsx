@@ -20,6 +20,8 @@ export interface TrendChartProps {
   color?: string
   /** The start of the bucket still open (today so far): from it on, points are drawn apart, dashed and hollow. */
   partialFrom?: number | null
+  /** The language of the axis numbers: Chinese counts in 万 and 亿, English in k and M. @default 'zh' */
+  lang?: 'zh' | 'en'
 }
 
 /**
@@ -27,7 +29,7 @@ export interface TrendChartProps {
  * into a few hundred pixels keeps its peaks), no symbols, no animation (a wall
  * redraws for days and nobody watches the transition), big axis labels.
  */
-export function TrendChart({ points, version, target, precision, timeFormat, stale = false, color = CHART_COLORS.accent, partialFrom = null }: TrendChartProps) {
+export function TrendChart({ points, version, target, precision, timeFormat, stale = false, color = CHART_COLORS.accent, partialFrom = null, lang = 'zh' }: TrendChartProps) {
   // `version` stands for the points' contents.
   // eslint-disable-next-line react-hooks/exhaustive-deps
   const { closed, open } = useMemo(() => splitPartial(points, partialFrom), [points, version, partialFrom])
@@ -62,7 +64,7 @@ export function TrendChart({ points, version, target, precision, timeFormat, sta
         axisLabel: {
           color: CHART_COLORS.muted,
           fontSize: CHART_FONT_SIZE,
-          formatter: (v: number) => compact(v, precision),
+          formatter: (v: number) => axisNumber(v, precision, lang),
         },
       },
       series: [
@@ -101,16 +103,24 @@ export function TrendChart({ points, version, target, precision, timeFormat, sta
         },
       ],
     }
-  }, [closed, open, target, precision, timeFormat, stale, color])
+  }, [closed, open, target, precision, timeFormat, stale, color, lang])
   const { ref } = useChart(option)
   // What is drawn as the line and what apart, for a test (or a reader of the DOM) to check.
   return <div ref={ref} className="chart-canvas" data-partial-from={partialFrom ?? ''} data-open-points={open.length} data-last-closed={closed[closed.length - 1]?.[0] ?? ''} />
 }
 
-/** Axis numbers short enough for a narrow axis: 12,345 → 12.3k (万 reads differently, but digits read the same in both languages). */
-function compact(v: number, precision: number): string {
+/**
+ * Axis numbers short enough for a narrow axis, as each language counts:
+ * 150,000 is 15万 in Chinese and 150k in English.
+ */
+export function axisNumber(v: number, precision: number, lang: 'zh' | 'en'): string {
   const a = Math.abs(v)
-  if (a >= 1e6) return `${+(v / 1e6).toFixed(1)}M`
-  if (a >= 1e4) return `${+(v / 1e3).toFixed(0)}k`
+  if (lang === 'zh') {
+    if (a >= 1e8) return `${+(v / 1e8).toFixed(1)}亿`
+    if (a >= 1e4) return `${+(v / 1e4).toFixed(1)}万`
+  } else {
+    if (a >= 1e6) return `${+(v / 1e6).toFixed(1)}M`
+    if (a >= 1e4) return `${+(v / 1e3).toFixed(0)}k`
+  }
   return String(+v.toFixed(Math.min(precision, 2)))
 }

@@ -8,6 +8,7 @@ import type { LineSeriesOption } from 'echarts/charts'
 import { CHART_COLORS, TIME_LABELS, escapeHtml, type ChartOption } from '../charts/echarts'
 import { useChart } from '../charts/use-chart'
 import { splitPartial } from '../charts/partial-period'
+import { axisNumber } from '../charts/trend-chart'
 import { alignComparison, type ComparisonPoints } from '../../../common/series-align'
 
 /**
@@ -122,7 +123,7 @@ export function ExploreChart({ indicator, points, step, partialFrom, comparison,
         scale: true,
         name: unit,
         nameTextStyle: { color: CHART_COLORS.muted },
-        axisLabel: { color: CHART_COLORS.muted },
+        axisLabel: { color: CHART_COLORS.muted, formatter: (v: number) => axisNumber(v, indicator.precision, lang) },
         splitLine: { lineStyle: { color: CHART_COLORS.grid } },
       },
       dataZoom: [

@@ -86,6 +86,7 @@ export function TrendPanel({ indicator, region }: { indicator: Indicator; region
           timeFormat={range.spanMs > DAY_MS ? 'date' : 'time'}
           stale={stale}
           partialFrom={partialFrom.current}
+          lang={i18n.lang}
         />
       </div>
     </div>
