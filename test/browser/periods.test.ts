@@ -187,6 +187,31 @@ describe.each([
     await page.context().close()
   })
 
+  it('the tour reads each step ahead: a step opens on its data, not on 加载中', async () => {
+    const { page, problems } = await open('/?tour=12', { width: 1920, height: 1080 })
+    const requests: Array<{ at: number; url: string }> = []
+    page.on('request', (r) => requests.push({ at: Date.now(), url: r.url() }))
+    await page.waitForSelector('[data-testid="wall"]')
+    // The second step drills into the worst city by the first domain's headline.
+    await page.waitForFunction((root) => (new URL(location.href).searchParams.get('region') ?? root) !== root, ROOT, { timeout: 40_000 })
+    const switchedAt = Date.now()
+    const region = await page.evaluate(() => new URL(location.href).searchParams.get('region')!)
+    const early = requests.filter((r) => r.at < switchedAt && new URL(r.url).searchParams.get('region') === region).map((r) => new URL(r.url).pathname)
+    expect(early).toEqual(expect.arrayContaining(['/api/changes', '/api/scorecard', '/api/series']))
+    // Within a second of the step: every card's changes and every trend are there.
+    await page.waitForTimeout(1000)
+    const loading = await page.evaluate(
+      (code) => ({
+        changes: [...document.querySelectorAll(`[data-testid^="kpi-"][data-region="${code}"] .wall-chg[data-state="loading"]`)].length,
+        trends: [...document.querySelectorAll('.wall-trend .wall-sub-empty')].map((e) => e.textContent).filter((t) => t === '加载中…').length,
+      }),
+      region,
+    )
+    expect(loading).toEqual({ changes: 0, trends: 0 })
+    expect(pageProblems(problems)).toEqual([])
+    await page.context().close()
+  })
+
   it('the analyst view: the open day says so, and a comparison says what it covers', async () => {
     const { page, problems } = await open('/explore?indicator=biz.new_entities&region=440100&range=30d&step=1d&compare=none', { width: 1920, height: 1080 })
     const rows = page.locator('[data-testid="explore-table"] tbody tr')
@@ -194,6 +219,36 @@ describe.each([
     const partial = await page.$$eval('[data-testid="explore-table"] tbody tr', (trs) => trs.map((tr) => tr.hasAttribute('data-partial')))
     // Today (the newest row) is open whether it is 00:10 or noon; every other day has closed.
     expect(partial).toEqual(partial.map((_, i) => i === 0))
+
+    // 14. The PNG carries its own header (indicator, region, period, data time) above the chart, without the zoom slider.
+    const chartBox = (await page.locator('[data-testid="explore-chart"]').boundingBox())!
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="explore-export-png"]')])
+    const png = fs.readFileSync((await download.path())!)
+    const picture = await page.evaluate(async (b64) => {
+      const img = new Image()
+      img.src = `data:image/png;base64,${b64}`
+      await img.decode()
+      const canvas = document.createElement('canvas')
+      canvas.width = img.width
+      canvas.height = img.height
+      const ctx = canvas.getContext('2d')!
+      ctx.drawImage(img, 0, 0)
+      // Pixels unlike the top-left corner's (the background) in a band of rows.
+      const inked = (y0: number, y1: number) => {
+        const bg = ctx.getImageData(0, 0, 1, 1).data
+        const d = ctx.getImageData(0, y0, img.width, y1 - y0).data
+        let n = 0
+        for (let i = 0; i < d.length; i += 4) if (Math.abs(d[i]! - bg[0]!) + Math.abs(d[i + 1]! - bg[1]!) + Math.abs(d[i + 2]! - bg[2]!) > 60) n++
+        return n
+      }
+      // At pixel ratio 2: a 76-pixel header, then the chart; the slider sat 16–40 pixels above the chart's bottom.
+      return { width: img.width, height: img.height, header: inked(0, 152), slider: inked(img.height - 80, img.height - 32) }
+    }, png.toString('base64'))
+    // The chart's own size (its box less its border) at pixel ratio 2, plus the header.
+    expect(Math.abs(picture.width - chartBox.width * 2)).toBeLessThanOrEqual(8)
+    expect(Math.abs(picture.height - (chartBox.height * 2 + 152))).toBeLessThanOrEqual(8)
+    expect(picture.header).toBeGreaterThan(2000)
+    expect(picture.slider).toBeLessThan(200)
 
     // A year back history keeps daily values only: an hourly week against last year falls back to days, and says so.
     await page.goto(`${server.url}/explore?indicator=env.aqi&region=440100&range=7d&step=1h&compare=lastYear`)

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { seriesReplySchema } from '../../../common/api/query-api'
 import { silenceReplySchema } from '../../../common/api/alerts-api'
-import { ApiRequestError, getJson, postJson, ReplyMismatchError } from './http'
+import { ApiRequestError, getJson, postJson, prefetchJson, ReplyMismatchError } from './http'
 
 const series = {
   indicator: 'env.aqi',
@@ -9,6 +9,7 @@ const series = {
   step: '1m',
   from: 0,
   to: 240_000,
+  partialFrom: null,
   points: [0, 1, 2, 3].map((i) => ({ ts: i * 60_000, value: 50 + i, min: 50, max: 60, count: 2 })),
 }
 
@@ -26,6 +27,17 @@ describe('getJson', () => {
   it('gives a reply that matches its schema, parsed', async () => {
     answer(200, series)
     await expect(getJson('/api/series?indicator=env.aqi&region=440100', seriesReplySchema)).resolves.toEqual(series)
+  })
+
+  it('answers once from a read made ahead of time for the same URL, then asks the server again', async () => {
+    const url = '/api/series?indicator=env.aqi&region=440300'
+    const fetch = answer(200, series)
+    await prefetchJson(url)
+    expect(fetch).toHaveBeenCalledTimes(1)
+    await expect(getJson(url, seriesReplySchema)).resolves.toEqual(series)
+    expect(fetch).toHaveBeenCalledTimes(1)
+    await getJson(url, seriesReplySchema)
+    expect(fetch).toHaveBeenCalledTimes(2)
   })
 
   it('refuses a reply that does not match, naming the route and the field', async () => {

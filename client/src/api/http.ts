@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { errorReplySchema } from '../../../common/api/error-reply'
 import { zodProblems } from '../../../common/zod-problems'
+import { prefetched } from './prefetch-cache'
 
 /**
  * The API over fetch: JSON in and out. A success is parsed with its route's
@@ -67,10 +68,24 @@ export function parseReply<S extends z.ZodType>(method: Method, url: string, sch
   throw new ReplyMismatchError(`${method} ${url.split('?')[0]}`, zodProblems(parsed.error.issues, { root: 'reply' }))
 }
 
-/** GETs `url` and parses the reply with `schema` (a route's reply schema from common/api). */
+/**
+ * GETs `url` and parses the reply with `schema` (a route's reply schema from
+ * common/api). An answer prefetched for exactly this URL moments ago (the
+ * tour's next step) is used once instead of asking again.
+ */
 export async function getJson<S extends z.ZodType>(url: string, schema: S, signal?: AbortSignal): Promise<z.output<S>> {
-  const body = await read(await fetch(url, { signal, headers: { accept: 'application/json' } }))
+  const early = prefetched.take(url)
+  const body = early !== undefined ? early : await read(await fetch(url, { signal, headers: { accept: 'application/json' } }))
   return parseReply('GET', url, schema, body)
+}
+
+/** Fetches `url` now and keeps the answer for the getJson that will ask for it; a failure is left for that read to meet. */
+export async function prefetchJson(url: string): Promise<void> {
+  try {
+    prefetched.put(url, await read(await fetch(url, { headers: { accept: 'application/json' } })))
+  } catch {
+    // The real read will ask again and report the problem where it is shown.
+  }
 }
 
 /** POSTs `body` as JSON to `url` and parses the reply with `schema`. */

@@ -12,7 +12,7 @@ import { ExploreTable } from './explore-table'
 import { ComparisonNote } from './comparison-note'
 import { exportFileName } from '../../../common/series-csv'
 import { query, UNAUTHENTICATED_EVENT } from '../api/http'
-import { CHART_COLORS } from '../charts/echarts'
+import { chartPng, pngHeader } from '../charts/png-export'
 import { REFRESH_MS, useSeries } from './use-series'
 import { ViewHeader } from '../ui/view-header'
 import './explore.css'
@@ -129,10 +129,16 @@ function ExploreView({ state, onChange }: { state: ExploreState; onChange: (patc
       })
       .catch((err: unknown) => console.warn('CSV export failed', err))
   }
+  // The picture says what it is: indicator, region, period and how current the data was; no zoom slider.
   const exportPng = () => {
     const chart = chartRef.current
     if (!data || !chart) return
-    downloadUrl(chart.getDataURL({ type: 'png', pixelRatio: 2, backgroundColor: CHART_COLORS.panel }), exportFileName(data.main, 'png'))
+    const m = data.main
+    const asOf = m.points.length > 0 ? Math.max(...m.points.map((p) => p.ts)) : null
+    const header = pngHeader({ indicator: name(indicator.name), unit: name(indicator.unit), region: name(region.name), from: m.from, to: m.to, asOf: live && live.ts > (asOf ?? 0) ? live.ts : asOf, lang })
+    chartPng(chart, header)
+      .then((url) => downloadUrl(url, exportFileName(m, 'png')))
+      .catch((err: unknown) => console.warn('PNG export failed', err))
   }
 
   return (

@@ -1,6 +1,7 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react'
 import { MESSAGES, type Lang, type MessageKey } from './messages'
 import { NumberFormatter } from './number-format'
+import { formatMessage } from './message-format'
 
 /**
  * The language: Simplified Chinese by default, English by a switch (kept in
@@ -45,7 +46,7 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       setLang,
       t: (key, params) => {
         const text = MESSAGES[lang][key]
-        return params ? text.replace(/\{(\w+)\}/g, (_, k: string) => String(params[k] ?? '')) : text
+        return formatMessage(text, params, lang)
       },
       name: (text) => (text ? text[lang] || text.zh : ''),
       num: (v, digits = 1) => numbers.format(v, digits),

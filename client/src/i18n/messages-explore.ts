@@ -29,7 +29,7 @@ export const exploreEn: Record<keyof typeof exploreZh, string> = {
   'explore.step.1d': '1 day',
   'explore.band': 'Min–max range',
   'explore.latest': 'Latest',
-  'explore.window': '{from} to {to} · step {step} · {count} points',
+  'explore.window': '{from} to {to} · step {step} · {count} {count:point|points}',
   'explore.fetchedAt': 'Queried at {time}',
   'explore.error': 'Query failed: {message}',
   'explore.empty': 'No data in this time range',

@@ -17,5 +17,17 @@ export interface RegionCollection {
   features: RegionFeature[]
 }
 
+/** Land around the catalog's region, from GET /api/geo/context: drawn faintly, never coloured. */
+export interface ContextFeature {
+  type: 'Feature'
+  properties: { code: string; name_zh: string; name_en: string }
+  geometry: Polygon | MultiPolygon
+}
+
+export interface ContextCollection {
+  type: 'FeatureCollection'
+  features: ContextFeature[]
+}
+
 /** [[west, south], [east, north]] */
 export type Bounds = [Position, Position]

@@ -4,7 +4,8 @@ import { Map as MapLibre, setWorkerUrl, type GeoJSONSource } from 'maplibre-gl'
 import workerUrl from 'maplibre-gl/dist/maplibre-gl-worker.mjs?url'
 import { buildLayers, onlyValuesChanged, type MapLayerInputs } from './map-layers'
 import { createMapStyle, SOURCES, type SourceId } from './map-style'
-import type { Bounds, Position, RegionCollection } from './region-geo'
+import type { Padding } from './fit-view'
+import type { Bounds, ContextCollection, Position, RegionCollection } from './region-geo'
 
 /**
  * The imperative side of the map: one maplibre map with a deck.gl overlay, the
@@ -26,9 +27,9 @@ const PULSE_PERIOD_MS = 1600
 const PULSE_FRAME_MS = 33
 /** Where a pulse that does not move stands: rings at a third and at five sixths of their growth. */
 const STILL_PHASE = 0.33
-/** Room around a region when the camera fits it, as a share of the map's size. */
-const FIT_PADDING = 0.06
 const FIT_DURATION_MS = 700
+/** No one zooms past street level on a region map (and the boundaries hold no more detail). */
+const MAX_FIT_ZOOM = 12
 /**
  * How often a CPU renderer redraws for live values alone. Each deck.gl frame
  * there costs the page's main thread ~50 ms (the browser reads the canvas
@@ -139,30 +140,37 @@ export class MapController {
     return Math.min(3, Math.max(0.5, (globalThis.devicePixelRatio || 1) * scale))
   }
 
-  setSource(id: SourceId, data: RegionCollection): void {
+  setSource(id: SourceId, data: RegionCollection | ContextCollection): void {
     const source = this.map.getSource<GeoJSONSource>(SOURCES[id])
     void source?.setData(data as never)
   }
 
   /**
-   * Moves the camera to show `bounds` whole; animated except on the first view.
-   * The legend's corner (bottom left) is kept clear: beside it when the map is
-   * wide, above it otherwise, giving up at most 30 % of the map either way.
-   * With a `focus` (a station inside the bounds), the camera takes the zoom
-   * that fits the bounds but centres on the focus.
+   * Moves the camera to show `bounds` whole within `padding` (fit-view.ts
+   * chooses it, around the legend); animated except on the first view. With
+   * a `focus` (a station inside the bounds), the camera takes the zoom that
+   * fits the bounds but centres on the focus.
    */
-  fit(bounds: Bounds, animate: boolean, legend = { width: 0, height: 0 }, focus: Position | null = null): void {
+  fit(bounds: Bounds, animate: boolean, padding: Padding, focus: Position | null = null): void {
     const { clientWidth: w, clientHeight: h } = this.map.getContainer()
     if (w === 0 || h === 0) return
-    const pad = Math.round(Math.min(w, h) * FIT_PADDING)
-    const wide = w > h * 1.25
-    const left = wide ? Math.min(legend.width, w * 0.3) : 0
-    const bottom = wide ? 0 : Math.min(legend.height, h * 0.3)
-    const options = { padding: { top: pad, bottom: pad + bottom, right: pad, left: pad + left }, maxZoom: 12 }
+    const options = { padding, maxZoom: MAX_FIT_ZOOM }
     const duration = animate ? FIT_DURATION_MS : 0
     const camera = focus ? this.map.cameraForBounds(bounds, options) : undefined
     if (focus && camera?.zoom !== undefined) this.map.easeTo({ center: focus, zoom: camera.zoom, duration })
     else this.map.fitBounds(bounds, { ...options, duration })
+  }
+
+  /** The map's size in layout pixels (what label placement and the fit work in). */
+  size(): { width: number; height: number } {
+    const { clientWidth: width, clientHeight: height } = this.map.getContainer()
+    return { width, height }
+  }
+
+  /** A geographic point in the map's own layout pixels. */
+  project(lngLat: Position): [number, number] {
+    const p = this.map.project(lngLat)
+    return [p.x, p.y]
   }
 
   /** The camera's centre, [longitude, latitude]. */

@@ -10,6 +10,8 @@ import { RegionMap, type MapOverlay } from './region-map'
  * - `region`, `indicator`: what is shown (default: the root region, the first indicator);
  * - `overlays`: `air,traffic,alerts` (default all) or `none`;
  * - `refresh=MS`: how often a CPU renderer redraws for live values alone (default SOFTWARE_LIVE_REFRESH_MS);
+ * - `labels=none`: no region labels (tests reading a fill's pixel where a label would be);
+ * - `compact=1`: the wall's compact legend, with values in the labels;
  * - `design=WxH` and `scale=S`: lay the map out at W×H and scale it with a CSS
  *   transform, as the wall scales its 3840×2160 design to the screen.
  * A click on a region drills into it and shows its code (data-testid="map-preview-clicked").
@@ -98,7 +100,15 @@ export function MapPreview() {
         </header>
         <main style={{ position: 'relative', flex: 1, overflow: 'hidden' }}>
           <div style={box}>
-            <RegionMap region={region} indicator={indicator} onSelect={onSelect} overlays={overlays} softwareRefreshMs={refresh} />
+            <RegionMap
+              region={region}
+              indicator={indicator}
+              onSelect={onSelect}
+              overlays={overlays}
+              softwareRefreshMs={refresh}
+              labels={param('labels') !== 'none'}
+              compactLegend={param('compact') === '1'}
+            />
           </div>
         </main>
       </div>

@@ -3,7 +3,8 @@ import type { Indicator, Station } from '../../../common/catalog-schema'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import { useLive, useLiveVersion } from '../live/live'
-import { aqiBand, AQI_BANDS, STATION_INDICATORS } from './station-style'
+import { fillScaleFor } from './fill-scale'
+import { STATION_INDICATORS } from './station-style'
 
 /**
  * The hover tooltip: the region or station under the pointer, its name in the
@@ -66,8 +67,11 @@ function TooltipBox({ shown, indicator }: { shown: Shown; indicator: Indicator |
     title = name(s.name)
     if (s.kind === 'air') {
       const aqi = store.get(STATION_INDICATORS.aqi, s.region, s.code)
-      const band = aqi ? AQI_BANDS[aqiBand(aqi.value)] : undefined
-      rows.push(['AQI', aqi ? `${num(aqi.value, 0)}${band ? ` · ${t(band.label)}` : ''}` : t('map.noData')])
+      // The band's name from the catalog's AQI scale (HJ 633's 优, 良…), as the dot is coloured.
+      const aqiIndicator = catalog.indicator(STATION_INDICATORS.aqi)
+      const scale = aqiIndicator ? fillScaleFor(aqiIndicator) : null
+      const band = aqi && scale ? scale.bands[scale.bandOf(aqi.value)] : undefined
+      rows.push(['AQI', aqi ? `${num(aqi.value, 0)}${band?.name ? ` · ${name(band.name)}` : ''}` : t('map.noData')])
     } else {
       rows.push([t('map.traffic.speed'), value(catalog.indicator(STATION_INDICATORS.speed), s.region, s.code)])
       rows.push([t('map.traffic.flow'), value(catalog.indicator(STATION_INDICATORS.flow), s.region, s.code)])

@@ -1,8 +1,9 @@
 import type { RegionLevel } from '../../../common/catalog-schema'
 import type { RegionTree } from '../../../common/region-tree'
-import { geoReplySchema } from '../../../common/api/geo-api'
+import { contextReplySchema, geoReplySchema } from '../../../common/api/geo-api'
 import { ApiRequestError, getJson } from '../api/http'
-import type { Bounds, Position, RegionCollection, RegionFeature } from './geo-types'
+import { occupancyOf, type Occupancy } from './fit-view'
+import type { Bounds, ContextCollection, Position, RegionCollection, RegionFeature } from './geo-types'
 
 /**
  * The region boundaries from GET /api/geo/:level, indexed for the map: every
@@ -19,7 +20,7 @@ import type { Bounds, Position, RegionCollection, RegionFeature } from './geo-ty
  * slivers between neighbours.
  */
 
-export type { Bounds, MultiPolygon, Polygon, Position, RegionCollection, RegionFeature } from './geo-types'
+export type { Bounds, ContextCollection, ContextFeature, MultiPolygon, Polygon, Position, RegionCollection, RegionFeature } from './geo-types'
 
 /** What the map draws for one drill region. */
 export interface RegionView {
@@ -35,9 +36,12 @@ export interface RegionView {
   /** The region's own outline (empty when the boundary files lack it). */
   outline: RegionCollection
   bounds: Bounds | null
+  /** Which parts of `bounds` hold land (for where the legend may stand: fit-view.ts); null without bounds. */
+  occupancy: Occupancy | null
 }
 
 const EMPTY: RegionCollection = { type: 'FeatureCollection', features: [] }
+const NO_CONTEXT: ContextCollection = { type: 'FeatureCollection', features: [] }
 
 export class RegionGeo {
   private readonly byCode = new Map<string, RegionFeature>()
@@ -51,6 +55,8 @@ export class RegionGeo {
     readonly province: RegionCollection,
     readonly cities: RegionCollection,
     private readonly tree: RegionTree,
+    /** The land around the root (neighbouring provinces); empty when the catalog has none or the account is below the root. */
+    readonly context: ContextCollection = NO_CONTEXT,
   ) {
     for (const c of [province, cities]) this.index(c)
   }
@@ -112,6 +118,7 @@ export class RegionGeo {
         indexOf: new Map(features.map((f, i) => [f.properties.code, i])),
         outline: own ? { type: 'FeatureCollection', features: [own] } : EMPTY,
         bounds,
+        occupancy: bounds ? occupancyOf(own ? [own] : features, bounds, contains) : null,
       }
       this.views.set(region, v)
     }
@@ -224,12 +231,22 @@ async function level(name: RegionLevel, parent?: string): Promise<RegionCollecti
   }
 }
 
+/** The land around the root: the map does without it (no sea, no neighbours) where the catalog ships none. */
+async function context(): Promise<ContextCollection> {
+  try {
+    return await getJson('/api/geo/context', contextReplySchema)
+  } catch (err) {
+    if (err instanceof ApiRequestError && err.status === 404) return NO_CONTEXT
+    throw err
+  }
+}
+
 /** Boundaries do not change while the server runs: one download per page, shared by every map on it. */
 let loading: Promise<RegionGeo> | null = null
 
 export function loadRegionGeo(tree: RegionTree): Promise<RegionGeo> {
-  loading ??= Promise.all([level('province'), level('city')])
-    .then(([p, c]) => new RegionGeo(p, c, tree))
+  loading ??= Promise.all([level('province'), level('city'), context()])
+    .then(([p, c, x]) => new RegionGeo(p, c, tree, x))
     .catch((err: unknown) => {
       loading = null
       throw err

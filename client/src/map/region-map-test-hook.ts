@@ -24,6 +24,16 @@ export interface RegionMapTestHook {
   center(): [number, number]
   /** The station the map is centred on and rings (an opened alert's), or null. */
   focus(): string | null
+  /** The region labels drawn (those that fit), each centred at a viewport pixel, with its text size in the map's layout pixels. */
+  labels(): Array<{ code: string; text: string; x: number; y: number; size: number }>
+  /** Viewport pixel of a point [longitude, latitude]. */
+  at(lngLat: [number, number]): [number, number]
+  /** Codes of the shown regions without a value (drawn in the no-data style). */
+  noData(): string[]
+  /** Codes of the context land drawn around the province (neighbouring provinces); empty without context. */
+  context(): string[]
+  /** The shown region's bounding box as drawn, in viewport pixels, or null when it has no boundary. */
+  frame(): { left: number; top: number; right: number; bottom: number } | null
 }
 
 declare global {

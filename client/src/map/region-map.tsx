@@ -1,30 +1,36 @@
 import 'maplibre-gl/dist/maplibre-gl.css'
 import './region-map.css'
-import { useEffect, useMemo, useRef, useState, type JSX } from 'react'
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type JSX } from 'react'
 import type { Alert } from '../../../common/alert-state'
 import type { CatalogIndex } from '../../../common/catalog-index'
 import type { Station } from '../../../common/catalog-schema'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import { useAlerts, useLive, useLiveVersion } from '../live/live'
-import { choroplethScale, type Rgba } from './color-scale'
+import type { Rgba } from './color-scale'
+import { fillScaleFor, NO_DATA_RGBA } from './fill-scale'
+import { chooseFit, FIT_MARGIN_SHARE, projectedExtent, type LegendCorner } from './fit-view'
 import { MapController, type PickEvent } from './map-controller'
 import { LAYER_IDS, type PulseTarget } from './map-layers'
 import { isOnMap, pulseTargets } from './pulse-targets'
 import { MapLegend } from './map-legend'
 import { MapTooltip, type HoverTarget, type TooltipHandle } from './map-tooltip'
 import { loadRegionGeo, type RegionGeo, type RegionView } from './region-geo'
+import type { Rect } from './region-labels'
 import { installTestHook } from './region-map-test-hook'
-import { aqiColor, flowRadius, speedColor, STATION_INDICATORS } from './station-style'
+import { flowRadius, speedColor, STATION_INDICATORS } from './station-style'
+import { useRegionLabels } from './use-region-labels'
 import { readColumn } from './value-column'
 
 /**
  * The map of the wall, the analyst view and the duty console: the children of
- * the shown region coloured by one indicator's live value, air stations in
- * their AQI colours, traffic detectors sized by flow and coloured by speed,
- * and a pulse on every region with an open alert. deck.gl draws the land and
- * the data; maplibre the boundary lines over them, from the bundled
- * boundaries (no tiles, no fonts).
+ * the shown region coloured by one indicator's live value on the catalog's
+ * fixed scale (fill-scale.ts), named where their labels fit, air stations in
+ * the AQI scale's colours, traffic detectors sized by flow and coloured by
+ * speed, and a pulse on every region with an open alert; around the
+ * province, sea and its neighbours, faint. deck.gl draws the land, the data
+ * and the labels; maplibre the boundary lines over them, from the bundled
+ * boundaries (no tiles, no fonts fetched).
  *
  * It fills its parent box. Text size follows the map (see region-map.css);
  * set `--map-font` on an ancestor to choose it.
@@ -43,7 +49,7 @@ export interface RegionMapProps {
   overlays?: readonly MapOverlay[]
   /** How often a CPU renderer redraws for live values alone. @default SOFTWARE_LIVE_REFRESH_MS */
   softwareRefreshMs?: number
-  /** A legend of the choropleth and the alerts only (the wall, where the map shares the screen). */
+  /** A compact legend, and each region's value under its name (the wall, where the map shares the screen and is read from afar). */
   compactLegend?: boolean
   /**
    * The alerts to pulse and to count in the legend, for a page that lists
@@ -53,11 +59,13 @@ export interface RegionMapProps {
   alerts?: readonly Alert[]
   /** A station to centre on and ring (an alert's, opened on the wall), once the shown region holds it. */
   focusStation?: string | null
+  /** Name the shown regions on the map. @default true */
+  labels?: boolean
 }
 
 const ALL_OVERLAYS: readonly MapOverlay[] = ['air', 'traffic', 'alerts']
 
-export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS, softwareRefreshMs, compactLegend = false, alerts: givenAlerts, focusStation = null }: RegionMapProps): JSX.Element {
+export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS, softwareRefreshMs, compactLegend = false, alerts: givenAlerts, focusStation = null, labels: showLabels = true }: RegionMapProps): JSX.Element {
   const catalog = useCatalog()
   const { t } = useI18n()
   const { store } = useLive()
@@ -126,11 +134,16 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
     [version, airStations, detectors, store],
   )
   const columns = { fill, ...stationColumns }
-  const fillRevision = `${indicator}:${fill.revision}`
-  const scale = useMemo(
-    () => choroplethScale(fill.values, ind?.better ?? 'neither', ind?.range ?? [0, 1], ind?.target?.kind === 'level' ? ind.target.value : null),
-    [fill, ind],
-  )
+  // Fixed by the catalog for the level of the regions shown (a sum's bands differ for cities and counties).
+  const shownLevel = features?.[0]?.properties.level ?? null
+  const scale = useMemo(() => (ind ? fillScaleFor(ind, shownLevel) : null), [ind, shownLevel])
+  const fillRevision = `${indicator}:${shownLevel}:${fill.revision}`
+  // Air stations in the AQI indicator's own scale: the same colours as its fills.
+  const aqiIndicator = catalog.indicator(STATION_INDICATORS.aqi)
+  const aqiScale = useMemo(() => (aqiIndicator ? fillScaleFor(aqiIndicator) : null), [aqiIndicator])
+  const colorOf = (v: number): Rgba => (scale ? scale.color(v) : NO_DATA_RGBA)
+  const noDataCodes = useMemo(() => (features ?? []).filter((_, i) => Number.isNaN(fill.at(i))).map((f) => f.properties.code), [features, fill])
+  const noDataKey = noDataCodes.join(',')
 
   // The station asked for, only once its region's view is the one shown (not the previous region's on the way there).
   const focus = useMemo(() => {
@@ -183,16 +196,43 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
     if (!controller || !styleLoaded || !geo) return
     controller.setSource('province', geo.land)
     controller.setSource('cities', geo.cities)
+    controller.setSource('context', geo.context)
   }, [controller, styleLoaded, geo])
+
+  // Regions without a value: outlined dashed (maplibre), only when the set changes.
+  useEffect(() => {
+    if (!controller || !styleLoaded || !view) return
+    const missing = new Set(noDataKey.split(','))
+    controller.setSource('noData', { type: 'FeatureCollection', features: view.shown.features.filter((f) => missing.has(f.properties.code)) })
+  }, [controller, styleLoaded, view, noDataKey])
+
+  // The map's text size and font (region-map.css), for labels that match the legend's.
+  const [font, setFont] = useState({ px: 16, family: 'sans-serif' })
+  const [legendRect, setLegendRect] = useState<Rect | null>(null)
+  // After every render: the legend's box follows its content (a no-data row, the corner) and the
+  // map's font its size; the state changes only when they did, so this settles at once.
+  // eslint-disable-next-line react-hooks/exhaustive-deps
+  useLayoutEffect(() => {
+    const el = boxRef.current?.querySelector<HTMLElement>('.region-map__legend')
+    const box = boxRef.current
+    if (!box) return
+    const style = getComputedStyle(el ?? box)
+    const px = Number.parseFloat(style.fontSize) || 16
+    if (px !== font.px || style.fontFamily !== font.family) setFont({ px, family: style.fontFamily })
+    const rect = el ? { left: el.offsetLeft, top: el.offsetTop, right: el.offsetLeft + el.offsetWidth, bottom: el.offsetTop + el.offsetHeight } : null
+    if (rect?.left !== legendRect?.left || rect?.top !== legendRect?.top || rect?.right !== legendRect?.right || rect?.bottom !== legendRect?.bottom) setLegendRect(rect)
+  })
+  const labels = useRegionLabels({ controller: showLabels ? controller : null, geo, view, catalog, indicator: ind, values: fill, withValues: compactLegend, legend: legendRect, fontPx: font.px, fontFamily: font.family })
 
   // Layers follow every change of their inputs; deck.gl diffs them.
   useEffect(() => {
     if (!controller || !styleLoaded || !view || !geo) return
     controller.setInputs({
       land: geo.land,
+      context: geo.context,
       view,
-      fill: { revision: fillRevision, at: (i) => scale.color(columns.fill.at(i)) },
-      air: showAir ? { stations: airStations, color: { revision: columns.aqi.revision, at: (i) => aqiColor(columns.aqi.at(i)) } } : null,
+      fill: { revision: fillRevision, at: (i) => colorOf(columns.fill.at(i)) },
+      air: showAir ? { stations: airStations, color: { revision: columns.aqi.revision, at: (i) => (aqiScale ? aqiScale.color(columns.aqi.at(i)) : NO_DATA_RGBA) } } : null,
       traffic: showTraffic
         ? {
             stations: detectors,
@@ -202,6 +242,7 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
         : null,
       pulses,
       focus: focusAt,
+      labels,
     })
   })
 
@@ -214,23 +255,45 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
 
   // A new region or focus: fit the camera (centred on the focus, if any), and be ready once drawn.
   const fitted = useRef(false)
+  const [corner, setCorner] = useState<LegendCorner>('bottom-left')
+  const refitRef = useRef<(() => void) | null>(null)
+  // The legend grew or shrank (a no-data key came or went, another indicator's bands): frame the region around it again.
+  const legendSize = legendRect ? `${legendRect.right - legendRect.left}x${legendRect.bottom - legendRect.top}` : ''
+  const fittedLegend = useRef(legendSize)
+  useEffect(() => {
+    if (legendSize === fittedLegend.current) return
+    fittedLegend.current = legendSize
+    refitRef.current?.()
+  }, [legendSize])
   useEffect(() => {
     if (!controller || !styleLoaded || !view) return
     setReadyRegion(null)
     controller.setAnimating(false)
     tooltipRef.current?.show(null)
-    const legend = () => {
+    // The region as large as the panel allows, the legend in the corner that keeps it off the land (fit-view.ts).
+    const fit = (animate: boolean) => {
+      if (!view.bounds) return
       const el = boxRef.current?.querySelector<HTMLElement>('.region-map__legend')
-      return { width: el?.offsetWidth ?? 0, height: el?.offsetHeight ?? 0 }
+      const panel = controller.size()
+      const choice = chooseFit({
+        panel,
+        legend: { width: el?.offsetWidth ?? 0, height: el?.offsetHeight ?? 0 },
+        extent: projectedExtent(view.bounds),
+        occupancy: view.occupancy,
+        margin: Math.round(Math.min(panel.width, panel.height) * FIT_MARGIN_SHARE),
+      })
+      setCorner(choice.corner)
+      controller.fit(view.bounds, animate, choice.padding, focusAt)
     }
-    if (view.bounds) controller.fit(view.bounds, fitted.current, legend(), focusAt)
+    fit(fitted.current)
     fitted.current = true
     controller.whenIdle(() => {
       setReadyRegion(view.region)
       controller.setAnimating(true)
     })
-    // Keep the region framed when the box changes size (a panel resized, the window).
-    const refit = () => view.bounds && controller.fit(view.bounds, false, legend(), focusAt)
+    // Keep the region framed when the box changes size (a panel resized, the window), or the legend does.
+    const refit = () => fit(false)
+    refitRef.current = refit
     controller.map.on('resize', refit)
     return () => {
       controller.map.off('resize', refit)
@@ -258,10 +321,10 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
   // The browser tests' view of the map.
   const fillOf = (code: string): Rgba | null => {
     const i = view?.indexOf.get(code)
-    return i === undefined ? null : scale.color(columns.fill.at(i))
+    return i === undefined ? null : colorOf(columns.fill.at(i))
   }
-  const hookState = useRef({ fillOf, pulses, focus })
-  hookState.current = { fillOf, pulses, focus }
+  const hookState = useRef({ fillOf, pulses, focus, labels, noDataCodes })
+  hookState.current = { fillOf, pulses, focus, labels, noDataCodes }
   useEffect(() => {
     if (!controller || !geo || !view) return
     return installTestHook({
@@ -279,6 +342,21 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
       value: (code) => store.get(indicator, code)?.value ?? null,
       center: () => controller.center(),
       focus: () => hookState.current.focus?.code ?? null,
+      labels: () =>
+        (hookState.current.labels?.labels ?? []).map((l) => {
+          const [x, y] = controller.clientPoint(l.position)
+          return { code: l.code, text: l.text, x, y, size: hookState.current.labels?.size ?? 0 }
+        }),
+      noData: () => [...hookState.current.noDataCodes],
+      at: (lngLat) => controller.clientPoint(lngLat),
+      context: () => geo.context.features.map((f) => f.properties.code),
+      frame: () => {
+        const b = view.bounds
+        if (!b) return null
+        const [x0, y0] = controller.clientPoint([b[0][0], b[1][1]])
+        const [x1, y1] = controller.clientPoint([b[1][0], b[0][1]])
+        return { left: x0, top: y0, right: x1, bottom: y1 }
+      },
     })
   }, [controller, geo, view, readyRegion, region, store, indicator])
 
@@ -287,7 +365,18 @@ export function RegionMap({ region, indicator, onSelect, overlays = ALL_OVERLAYS
   return (
     <div className="region-map" data-testid="region-map" data-ready={readyRegion === region && view?.region === region ? 'true' : 'false'} ref={boxRef}>
       <div className="region-map__canvas" ref={canvasRef} />
-      {ind && <MapLegend indicator={ind} scale={scale} air={showAir} traffic={showTraffic} openAlerts={openAlerts} compact={compactLegend} />}
+      {ind && scale && (
+        <MapLegend
+          indicator={ind}
+          scale={scale}
+          air={showAir && aqiIndicator && aqiScale ? { indicator: aqiIndicator, scale: aqiScale } : null}
+          traffic={showTraffic}
+          openAlerts={openAlerts}
+          noData={noDataCodes.length}
+          compact={compactLegend}
+          corner={corner}
+        />
+      )}
       <MapTooltip ref={tooltipRef} indicator={ind} />
       {error && <div className="region-map__status">{t('error.load', { message: error })}</div>}
       {!error && !geo && <div className="region-map__status">{t('data.loading')}</div>}

@@ -1,29 +1,28 @@
 import { describe, expect, it } from 'vitest'
-import { NO_DATA_RGBA } from './color-scale'
-import { aqiBand, aqiColor, flowRadius, FLOW_RADIUS, speedColor } from './station-style'
+import { realIndicators } from '../../../test/fixtures/catalog'
+import { hexToRgba } from './color-scale'
+import { fillScaleFor } from './fill-scale'
+import { flowRadius, FLOW_RADIUS, speedColor, STATION_INDICATORS } from './station-style'
 
-describe('AQI bands (HJ 633-2012)', () => {
+describe('air stations: the sample catalog’s AQI scale (HJ 633-2012)', () => {
+  const aqi = realIndicators().find((i) => i.code === STATION_INDICATORS.aqi)!
+  const scale = fillScaleFor(aqi)
   it.each([
-    [0, 0],
-    [50, 0],
-    [50.2, 1],
-    [100, 1],
-    [101, 2],
-    [150, 2],
-    [151, 3],
-    [200, 3],
-    [201, 4],
-    [300, 4],
-    [301, 5],
-    [500, 5],
-  ])('AQI %d is band %d', (aqi, band) => {
-    expect(aqiBand(aqi)).toBe(band)
-  })
-
-  it('uses the official colours', () => {
-    expect(aqiColor(30)).toEqual([0, 228, 0, 255])
-    expect(aqiColor(350)).toEqual([126, 0, 35, 255])
-    expect(aqiColor(Number.NaN)).toBe(NO_DATA_RGBA)
+    [0, '#00E400', '优'],
+    [50, '#00E400', '优'],
+    [51, '#FFFF00', '良'],
+    [100, '#FFFF00', '良'],
+    [101, '#FF7E00', '轻度污染'],
+    [150, '#FF7E00', '轻度污染'],
+    [151, '#FF0000', '中度污染'],
+    [200, '#FF0000', '中度污染'],
+    [201, '#99004C', '重度污染'],
+    [300, '#99004C', '重度污染'],
+    [301, '#7E0023', '严重污染'],
+    [500, '#7E0023', '严重污染'],
+  ] as const)('AQI %d is %s %s', (value, hex, name) => {
+    expect(scale.color(value)).toEqual(hexToRgba(hex))
+    expect(scale.bands[scale.bandOf(value)]!.name?.zh).toBe(name)
   })
 })
 

@@ -1,35 +1,14 @@
-import type { MessageKey } from '../i18n/messages'
-import { hexToRgba, NO_DATA_RGBA, rampLookup, type Rgba } from './color-scale'
+import { rampLookup, type Rgba } from './color-scale'
+import { NO_DATA_RGBA } from './fill-scale'
 
 /**
- * How stations look: air stations in the AQI colour bands, traffic detectors
- * sized by flow and coloured by speed.
+ * How stations look: air stations in the AQI indicator's fill scale (the
+ * catalog's HJ 633 bands, the same colours as the regions' fills: see
+ * region-map.tsx), traffic detectors sized by flow and coloured by speed.
  */
 
 /** The station indicators the map draws (codes of the sample catalog's station measurements). */
 export const STATION_INDICATORS = { aqi: 'env.aqi', speed: 'traffic.speed', flow: 'traffic.flow' } as const
-
-/** AQI bands of HJ 633-2012 with their official colours (表 2: 绿 黄 橙 红 紫 褐红). */
-export const AQI_BANDS: ReadonlyArray<{ max: number; color: string; label: MessageKey }> = [
-  { max: 50, color: '#00e400', label: 'map.aqi.good' },
-  { max: 100, color: '#ffff00', label: 'map.aqi.moderate' },
-  { max: 150, color: '#ff7e00', label: 'map.aqi.light' },
-  { max: 200, color: '#ff0000', label: 'map.aqi.medium' },
-  { max: 300, color: '#99004c', label: 'map.aqi.heavy' },
-  { max: Infinity, color: '#7e0023', label: 'map.aqi.severe' },
-]
-
-const AQI_RGBA = AQI_BANDS.map((b) => hexToRgba(b.color))
-
-export function aqiBand(aqi: number): number {
-  // AQI is an integer (rounded up by the standard): 50.4 belongs to the next band.
-  const v = Math.ceil(aqi)
-  return AQI_BANDS.findIndex((b) => v <= b.max)
-}
-
-export function aqiColor(aqi: number): Rgba {
-  return Number.isNaN(aqi) ? NO_DATA_RGBA : AQI_RGBA[aqiBand(aqi)]!
-}
 
 /**
  * Speed colours, jammed → free-flowing, as navigation maps draw traffic:

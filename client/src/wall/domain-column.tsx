@@ -1,4 +1,5 @@
 import { memo } from 'react'
+import { FitText } from '../ui/fit-text'
 import type { IndicatorChange } from '../../../common/api/query-api'
 import type { DomainScore } from '../../../common/scorecard-schema'
 import { useCatalog } from '../data/catalog'
@@ -31,7 +32,7 @@ export const DomainColumn = memo(function DomainColumn({ config, region, score, 
   return (
     <section className={`panel wall-domain${active ? ' wall-domain--active' : ''}`} data-testid={`domain-${config.domain}`} data-domain={config.domain}>
       <header className="wall-panel-title wall-domain-title">
-        <span className="wall-ellipsis">{t(`domain.${config.domain}`)}</span>
+        <FitText text={t(`domain.${config.domain}`)} />
         <FeedStaleBadge />
         {score && (
           <span className="wall-domain-score">

@@ -1,4 +1,5 @@
 import { memo } from 'react'
+import { FitText } from '../ui/fit-text'
 import type { Indicator } from '../../../common/catalog-schema'
 import { useI18n, type I18n } from '../i18n/i18n'
 import { useLiveValue } from '../live/live'
@@ -55,9 +56,7 @@ export const KpiCard = memo(function KpiCard({ indicator, region, change, onMap,
     >
       <div className="wall-kpi-name">
         <span className={`wall-light wall-light--${light}`} aria-label={light} />
-        <span className="wall-ellipsis" title={name(indicator.name)}>
-          {name(indicator.name)}
-        </span>
+        <FitText text={name(indicator.name)} />
       </div>
       <div className="wall-kpi-value">
         {live !== undefined ? (

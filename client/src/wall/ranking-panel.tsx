@@ -1,4 +1,5 @@
 import type { Indicator, Region } from '../../../common/catalog-schema'
+import { FitText } from '../ui/fit-text'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import { rankingReplySchema, type RankedRegion } from '../../../common/api/query-api'
@@ -69,10 +70,7 @@ export function RankingPanel({ indicator, region }: { indicator: Indicator; regi
   return (
     <div className={`panel wall-sub wall-ranking${stale ? ' wall-panel--stale' : ''}`}>
       <div className="wall-sub-title">
-        <span className="wall-ellipsis">
-          {name(indicator.name)}
-          {running && ` (${running})`} · {title}
-        </span>
+        <FitText text={`${name(indicator.name)}${running ? ` (${running})` : ''} · ${title}`} />
         {stale && <span className="badge-stale">{t('data.stale')}</span>}
       </div>
       {data === null || (ofChildren && data.all === 0 && store.connection === 'connecting') ? (

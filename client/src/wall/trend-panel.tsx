@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
+import { FitText } from '../ui/fit-text'
 import type { Indicator } from '../../../common/catalog-schema'
 import { TrendChart } from '../charts/trend-chart'
-import { query } from '../api/http'
 import { useI18n, type I18n } from '../i18n/i18n'
 import { useLiveValue } from '../live/live'
-import { appendLive, trendWindowOf, type TrendPoint, type TrendWindow } from './trend-window'
+import { appendLive, trendSource, trendUrl, trendWindowOf, type TrendPoint, type TrendWindow } from './trend-window'
 import { seriesReplySchema } from '../../../common/api/query-api'
 import { polledStale, usePolledJson } from './use-polled-json'
 import { useWallTime } from './wall-time'
@@ -31,10 +31,10 @@ export function TrendPanel({ indicator, region }: { indicator: Indicator; region
   const range = useMemo(() => trendWindowOf(indicator.cadenceSeconds), [indicator.cadenceSeconds])
   // The range moves with the clock: each reload asks for the window ending now.
   const series = usePolledJson(
-    `/api/series${query({ indicator: indicator.code, region, step: range.step })}`,
+    trendSource(indicator.code, region, range),
     seriesReplySchema,
     range.reloadMs,
-    { resolve: (source) => `${source}&from=${windowStart(Date.now(), range)}` },
+    { resolve: (source) => trendUrl(source, range, Date.now()) },
   )
   const { now, feedStale } = useWallTime()
 
@@ -70,9 +70,7 @@ export function TrendPanel({ indicator, region }: { indicator: Indicator; region
   return (
     <div className={`panel wall-sub wall-trend${stale ? ' wall-panel--stale' : ''}`}>
       <div className="wall-sub-title">
-        <span className="wall-ellipsis">
-          {i18n.name(indicator.name)} · {rangeLabel(range, i18n)}
-        </span>
+        <FitText text={`${i18n.name(indicator.name)} · ${rangeLabel(range, i18n)}`} />
         {stale && <span className="badge-stale">{i18n.t('data.stale')}</span>}
       </div>
       <div className="wall-sub-body">
@@ -91,11 +89,6 @@ export function TrendPanel({ indicator, region }: { indicator: Indicator; region
       </div>
     </div>
   )
-}
-
-/** Start of the window, rounded down to a whole bucket so a reload asks for aligned buckets. */
-function windowStart(end: number, range: TrendWindow): number {
-  return Math.floor((end - range.spanMs) / range.bucketMs) * range.bucketMs
 }
 
 function rangeLabel(range: TrendWindow, { t }: I18n): string {

@@ -1,3 +1,5 @@
+import { query } from '../api/http'
+
 /**
  * Which stretch of history a trend chart shows, and how live values extend it
  * between two reloads without the series ever growing.
@@ -62,4 +64,18 @@ export function appendLive(points: TrendPoint[], ts: number, value: number, wind
   drop = Math.max(drop, points.length - maxPoints)
   if (drop > 0) points.splice(0, drop)
   return true
+}
+
+/** The series a trend panel polls, without its start (which moves with the clock). */
+export function trendSource(indicator: string, region: string, range: TrendWindow): string {
+  return `/api/series${query({ indicator, region, step: range.step })}`
+}
+
+/**
+ * The URL read at `now`: the window ending now, its start rounded down to a
+ * whole bucket, so reloads ask for aligned buckets and a read prefetched a
+ * little earlier in the same bucket is the same URL.
+ */
+export function trendUrl(source: string, range: TrendWindow, now: number): string {
+  return `${source}&from=${Math.floor((now - range.spanMs) / range.bucketMs) * range.bucketMs}`
 }

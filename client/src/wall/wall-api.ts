@@ -20,3 +20,8 @@ export const CHANGES_RELOAD_MS = 10 * 60_000
 
 /** Scores follow the live values; once a minute is current enough for an index. */
 export const SCORECARD_RELOAD_MS = 60_000
+
+/** The scorecard of one region. */
+export function scorecardUrl(region: string): string {
+  return `/api/scorecard${query({ region })}`
+}

@@ -13,10 +13,12 @@ import { useAlertChime } from './alert-sound'
 import { AlertTicker } from './alert-ticker'
 import { DomainColumn } from './domain-column'
 import { rescoreLive } from './live-figures'
+import { wallReads } from './wall-reads'
+import { prefetchJson } from '../api/http'
 import { ScorecardPanel } from './scorecard-panel'
 import { usePolledJson } from './use-polled-json'
 import { useWallAlerts } from './use-wall-alerts'
-import { CHANGES_RELOAD_MS, changesUrl, SCORECARD_RELOAD_MS } from './wall-api'
+import { CHANGES_RELOAD_MS, changesUrl, SCORECARD_RELOAD_MS, scorecardUrl } from './wall-api'
 import { DEFAULT_MAP_INDICATOR, WALL_DOMAINS } from './wall-domains'
 
 /** The indicators the wall's KPI cards show, for their one request of changes. */
@@ -53,7 +55,11 @@ function Wall({ region, select }: { region: string; select(code: string, options
   const [tourSeconds] = useState(() => tourSecondsOf(location.search))
   const [kiosk] = useState(() => kioskOf(location.search))
   const { chime, sound } = useAlertChime(kiosk)
-  const tour = useTour(tourSeconds, WALL_DOMAINS, catalog, select)
+  // The tour's next region is read ahead, so its step opens on data rather than on 加载中.
+  const prefetch = useCallback((next: string) => {
+    for (const url of wallReads(next, WALL_DOMAINS, catalog, Date.now())) void prefetchJson(url)
+  }, [catalog])
+  const tour = useTour(tourSeconds, WALL_DOMAINS, catalog, select, prefetch)
   const knownIndicator = useCallback((code: string) => catalog.indicator(code) !== undefined, [catalog])
   const [picked, setPicked] = useWallIndicator(knownIndicator, DEFAULT_MAP_INDICATOR)
   const mapIndicator = tour.indicator ?? picked
@@ -71,7 +77,7 @@ function Wall({ region, select }: { region: string; select(code: string, options
   )
   const closeAlert = useCallback(() => setOpened(null), [])
   const detail = opened ? (alerts.byId.get(opened.id) ?? opened) : null
-  const scorecard = usePolledJson(`/api/scorecard?region=${encodeURIComponent(region)}`, scorecardReplySchema, SCORECARD_RELOAD_MS)
+  const scorecard = usePolledJson(scorecardUrl(region), scorecardReplySchema, SCORECARD_RELOAD_MS)
   // Scores follow the live values on the same tick as the cards and the map (targets, weights and yoy from the answer).
   const { store } = useLive()
   const liveVersion = useLiveVersion()

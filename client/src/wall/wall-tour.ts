@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { Domain } from '../../../common/catalog-schema'
 import type { CatalogIndex } from '../../../common/catalog-index'
 import { getJson } from '../api/http'
@@ -35,14 +35,44 @@ export interface Tour {
   indicator: string | null
 }
 
+/** Where a step goes: the root, or the worst-ranked child of the root by the step's headline (null: not known now). */
+export async function stepTarget(step: TourStep, catalog: CatalogIndex, worstChild: (indicator: string) => Promise<string | null>): Promise<string | null> {
+  if (!step.drill) return catalog.tree.root.code
+  return worstChild(step.headline)
+}
+
+/** The worst-ranked child of the root by `indicator`, from the ranking API. */
+export async function worstChildOf(catalog: CatalogIndex, indicator: string): Promise<string | null> {
+  const root = catalog.tree.root
+  const childLevel = catalog.tree.children(root.code)[0]?.level
+  if (!childLevel) return null
+  const r = await getJson(rankingUrl(indicator, childLevel, root.code, 1), rankingReplySchema)
+  // The bottom end is in ranking order: the worst is last.
+  return r.bottom[r.bottom.length - 1]?.region ?? null
+}
+
+/**
+ * How long before a step begins its region is worked out and its reads are
+ * made: the ranking it drills by, then the panels' data. A quarter of the
+ * dwell, at most 8 s: enough for a dozen reads on a loaded server, and late
+ * enough that the minute-by-minute trends are still the same URLs.
+ */
+export function prefetchLeadMs(seconds: number): number {
+  return Math.min(8_000, (seconds * 1000) / 4)
+}
+
 export function useTour(
   seconds: number | null,
   domains: readonly WallDomain[],
   catalog: CatalogIndex,
   select: (region: string, options: { replace: boolean }) => void,
+  /** Reads the wall will make for a region, made ahead (the next step's). */
+  prefetch: (region: string) => void = () => {},
 ): Tour {
   const steps = useMemo(() => tourSteps(domains), [domains])
   const [index, setIndex] = useState(0)
+  // Regions worked out ahead, by step index: the step then starts on them at once.
+  const planned = useRef(new Map<number, string>())
   useEffect(() => {
     if (seconds === null) return
     const timer = setInterval(() => setIndex((i) => (i + 1) % steps.length), seconds * 1000)
@@ -50,28 +80,36 @@ export function useTour(
   }, [seconds, steps.length])
 
   const step = seconds === null ? null : steps[index % steps.length]!
+  const worst = useCallback((indicator: string) => worstChildOf(catalog, indicator), [catalog])
   useEffect(() => {
-    if (!step) return
-    const root = catalog.tree.root
-    if (!step.drill) {
-      select(root.code, { replace: true })
-      return
-    }
-    const childLevel = catalog.tree.children(root.code)[0]?.level
-    if (!childLevel) return
+    if (!step || seconds === null) return
     let cancelled = false
-    getJson(rankingUrl(step.headline, childLevel, root.code, 1), rankingReplySchema)
-      .then((r) => {
-        // The bottom end is in ranking order: the worst is last.
-        const worst = r.bottom[r.bottom.length - 1]
-        if (worst && !cancelled) select(worst.region, { replace: true })
-      })
-      // No ranking (the server is away): the tour stays where it is and tries at the next step.
-      .catch(() => {})
+    const known = planned.current.get(index)
+    planned.current.delete(index)
+    if (known) select(known, { replace: true })
+    else
+      stepTarget(step, catalog, worst)
+        .then((region) => {
+          if (region && !cancelled) select(region, { replace: true })
+        })
+        // No ranking (the server is away): the tour stays where it is and tries at the next step.
+        .catch(() => {})
+    // Before the next step begins: where it goes, and what it will read there.
+    const nextIndex = (index + 1) % steps.length
+    const ahead = setTimeout(() => {
+      stepTarget(steps[nextIndex]!, catalog, worst)
+        .then((region) => {
+          if (!region || cancelled) return
+          planned.current.set(nextIndex, region)
+          prefetch(region)
+        })
+        .catch(() => {})
+    }, seconds * 1000 - prefetchLeadMs(seconds))
     return () => {
       cancelled = true
+      clearTimeout(ahead)
     }
-  }, [step, catalog, select])
+  }, [step, index, steps, seconds, catalog, select, worst, prefetch])
 
   return { domain: step?.domain ?? null, indicator: step?.headline ?? null }
 }
