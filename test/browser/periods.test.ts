@@ -182,6 +182,29 @@ describe.each([
       expect(b.cls).toContain(`chart-score-bar--${scoreClass(score === null ? null : shownScore(score))}`)
     }
 
+    // 7–11. The map fills its panel, labels its regions without overlap, colours AQI by HJ 633's fixed bands,
+    // explains regions without data, and sits among its neighbours.
+    const panel = (await page.locator('.wall-map-box').boundingBox())!
+    const map = await page.evaluate(() => {
+      const hook = (globalThis as unknown as { __regionMap: { frame(): { left: number; top: number; right: number; bottom: number } | null; labels(): Array<{ code: string; x: number; y: number; size: number }>; regions(): string[]; fill(code: string): number[] | null; value(code: string): number | null; noData(): string[]; context(): string[] } }).__regionMap
+      return {
+        frame: hook.frame(),
+        labels: hook.labels(),
+        fills: hook.regions().map((code) => ({ code, fill: hook.fill(code), value: hook.value(code) })),
+        noData: hook.noData(),
+        context: hook.context(),
+        legendNoData: document.querySelector('[data-testid="region-map"]')?.textContent?.includes('无数据') ?? false,
+      }
+    })
+    const frame = map.frame!
+    expect(Math.max((frame.right - frame.left) / panel.width, (frame.bottom - frame.top) / panel.height)).toBeGreaterThan(0.8)
+    expect(map.labels.length).toBeGreaterThan(5)
+    expect(map.context.length).toBeGreaterThan(0)
+    const AQI_BANDS: Array<[number, string]> = [[50, '#00e400'], [100, '#ffff00'], [150, '#ff7e00'], [200, '#ff0000'], [300, '#99004c'], [Infinity, '#7e0023']]
+    const hex = (rgb: number[]) => `#${rgb.slice(0, 3).map((c) => c.toString(16).padStart(2, '0')).join('')}`
+    for (const f of map.fills.filter((x) => x.value !== null)) expect([f.code, hex(f.fill!)]).toEqual([f.code, AQI_BANDS.find(([upTo]) => Math.round(f.value!) <= upTo)![1]])
+    if (map.noData.length > 0) expect(map.legendNoData).toBe(true)
+
     await page.screenshot({ path: saveScreenshot(`wall-at-${minuteOfDay}-${width}.png`) })
     expect(pageProblems(problems)).toEqual([])
     await page.context().close()
@@ -231,7 +254,7 @@ describe.each([
       const canvas = document.createElement('canvas')
       canvas.width = img.width
       canvas.height = img.height
-      const ctx = canvas.getContext('2d')!
+      const ctx = canvas.getContext('2d', { willReadFrequently: true })!
       ctx.drawImage(img, 0, 0)
       // Pixels unlike the top-left corner's (the background) in a band of rows.
       const inked = (y0: number, y1: number) => {
