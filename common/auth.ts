@@ -34,11 +34,15 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
 }
 
 /** The screens each role opens (the client's navigation). */
-export const ROLE_SCREENS: Record<Role, readonly ('wall' | 'explore' | 'duty')[]> = {
-  leader: ['wall'],
-  analyst: ['wall', 'explore'],
-  duty: ['wall', 'duty'],
-  admin: ['wall', 'explore', 'duty'],
+/** The screens of the client, and which each role may open (the server refuses what a role may not do either way). */
+export const SCREENS = ['wall', 'explore', 'duty', 'admin', 'account'] as const
+export type Screen = (typeof SCREENS)[number]
+
+export const ROLE_SCREENS: Record<Role, readonly Screen[]> = {
+  leader: ['wall', 'account'],
+  analyst: ['wall', 'explore', 'account'],
+  duty: ['wall', 'duty', 'account'],
+  admin: ['wall', 'explore', 'duty', 'admin', 'account'],
 }
 
 /** The signed-in account as the client sees it (GET /api/me). */

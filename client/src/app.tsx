@@ -1,5 +1,7 @@
 import { useEffect, useState } from 'react'
 import { ROLE_SCREENS } from '../../common/auth'
+import { AccountPage } from './admin/account-page'
+import { AdminPage } from './admin/admin-page'
 import { AuthProvider, useAuth } from './auth/auth'
 import { CatalogProvider } from './data/catalog'
 import { I18nProvider, useI18n } from './i18n/i18n'
@@ -38,6 +40,8 @@ function Routes() {
         {t('auth.forbidden')}
       </div>
     )
+  if (route === 'admin') return <AdminPage />
+  if (route === 'account') return <AccountPage />
   return route === 'explore' ? <ExplorePage /> : route === 'duty' ? <DutyPage /> : <WallPage />
 }
 

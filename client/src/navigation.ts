@@ -1,14 +1,18 @@
+import type { Screen } from '../../common/auth'
+
 /**
  * Where the page is: the route a path shows and client-side navigation. Its
  * own module, so the header and the views can navigate without importing the
  * app that contains them.
  */
 
-export type Route = 'wall' | 'explore' | 'duty'
+export type Route = Screen
 
 export function routeOf(pathname: string): Route {
   if (pathname.startsWith('/explore')) return 'explore'
   if (pathname.startsWith('/duty')) return 'duty'
+  if (pathname === '/admin' || pathname.startsWith('/admin/')) return 'admin'
+  if (pathname === '/account') return 'account'
   return 'wall'
 }
 

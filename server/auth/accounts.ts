@@ -94,7 +94,7 @@ export class Accounts {
     const ok = row !== undefined && (await this.book.hash(`account:${name}`, () => verifyPassword(current, row.password_hash)))
     if (!row || !ok) {
       await this.book.audit('password.failed', name, name, address, '')
-      throw new AuthError('invalid_credentials', 'the current password is wrong')
+      throw new AuthError('wrong_password', 'current: the current password is wrong')
     }
     if (current === password) throw new AuthError('bad_request', 'the new password must differ from the current one')
     const hash = await this.book.hash(`account:${name}`, () => hashPassword(password))

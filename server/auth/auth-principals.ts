@@ -30,7 +30,7 @@ export type Principal = AccountPrincipal | KeyPrincipal
 export class AuthError extends Error {
   override readonly name = 'AuthError'
   constructor(
-    readonly code: 'invalid_credentials' | 'not_found' | 'conflict' | 'bad_request' | 'forbidden' | 'outside_scope' | 'busy',
+    readonly code: 'invalid_credentials' | 'wrong_password' | 'not_found' | 'conflict' | 'bad_request' | 'forbidden' | 'outside_scope' | 'busy',
     message: string,
   ) {
     super(message)

@@ -128,6 +128,8 @@ function actor(res: Response): Actor {
 
 const STATUS: Record<AuthError['code'], number> = {
   invalid_credentials: 401,
+  // A signed-in account's wrong current password: its session is fine (401 would tell the page to sign in again).
+  wrong_password: 403,
   not_found: 404,
   conflict: 409,
   bad_request: 400,

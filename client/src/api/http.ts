@@ -44,7 +44,7 @@ const MAX_PROBLEMS_SHOWN = 3
 /** Told when the server says the session is gone (401): the page asks to sign in again. */
 export const UNAUTHENTICATED_EVENT = 'onescreen:unauthenticated'
 
-type Method = 'GET' | 'POST'
+type Method = 'GET' | 'POST' | 'PATCH'
 
 async function read(res: Response): Promise<unknown> {
   const body: unknown = await res.json().catch(() => null)
@@ -90,8 +90,17 @@ export async function prefetchJson(url: string): Promise<void> {
 
 /** POSTs `body` as JSON to `url` and parses the reply with `schema`. */
 export async function postJson<S extends z.ZodType>(url: string, body: unknown, schema: S): Promise<z.output<S>> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  return parseReply('POST', url, schema, await read(res))
+  return sendJson('POST', url, body, schema)
+}
+
+/** PATCHes `url` with `body` as JSON and parses the reply with `schema`. */
+export async function patchJson<S extends z.ZodType>(url: string, body: unknown, schema: S): Promise<z.output<S>> {
+  return sendJson('PATCH', url, body, schema)
+}
+
+async function sendJson<S extends z.ZodType>(method: Exclude<Method, 'GET'>, url: string, body: unknown, schema: S): Promise<z.output<S>> {
+  const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+  return parseReply(method, url, schema, await read(res))
 }
 
 /** Query string from defined values only. */

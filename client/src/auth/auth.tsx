@@ -1,4 +1,5 @@
-import { createContext, useCallback, useContext, useEffect, useState, type FormEvent, type ReactNode } from 'react'
+import { createContext, useCallback, useContext, useEffect, useState, type FormEvent, type MouseEvent, type ReactNode } from 'react'
+import { navigate } from '../navigation'
 import type { Me } from '../../../common/auth'
 import { doneReplySchema, loginReplySchema, meReplySchema } from '../../../common/api/auth-api'
 import { ApiRequestError, getJson, postJson, UNAUTHENTICATED_EVENT } from '../api/http'
@@ -15,6 +16,8 @@ import './auth.css'
 interface AuthState {
   me: Me
   logout(): Promise<void>
+  /** Reads the account again (after its password changed: the first-start warning goes). */
+  reload(): void
 }
 
 const AuthContext = createContext<AuthState | null>(null)
@@ -58,7 +61,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   if (me === null) return <LoginPage expired={expired} onSignedIn={(m) => (setExpired(false), setMe(m))} />
   // A new account means a new catalog, socket and state: everything below starts afresh.
   return (
-    <AuthContext.Provider value={{ me, logout }} key={me.name}>
+    <AuthContext.Provider value={{ me, logout, reload: load }} key={me.name}>
       {children}
     </AuthContext.Provider>
   )
@@ -137,12 +140,17 @@ function LoginPage({ expired, onSignedIn }: { expired: boolean; onSignedIn(me: M
 export function AccountBadge() {
   const { me, logout } = useAuth()
   const { t } = useI18n()
+  const go = (e: MouseEvent) => {
+    e.preventDefault()
+    navigate('/account')
+  }
   return (
     <span className="account-badge" data-testid="account" data-role={me.role}>
-      <span title={me.demo ? t('auth.demo') : undefined}>
-        {me.demo ? '⚠ ' : ''}
+      {/* Who is signed in, and the way to the account page (where the first-start password is changed). */}
+      <a href="/account" onClick={go} data-testid="account-link" title={me.demo ? t('auth.demo') : t('account.title')}>
+        {me.demo ? <span className="account-warn" data-testid="demo-warning">⚠ {t('auth.demoShort')} · </span> : null}
         {me.name} · {t(`auth.role.${me.role}`)}
-      </span>
+      </a>
       <button type="button" onClick={() => void logout()} data-testid="logout">
         {t('auth.logout')}
       </button>

@@ -5,6 +5,7 @@
  * the same keys (the type says so).
  */
 
+import { adminEn, adminZh } from './messages-admin'
 import { authEn, authZh } from './messages-auth'
 import { dutyEn, dutyZh } from './messages-duty'
 import { exploreEn, exploreZh } from './messages-explore'
@@ -87,7 +88,7 @@ const common = {
   'error.load': '加载失败：{message}',
 }
 
-const zh = { ...common, ...wallZh, ...mapZh, ...dutyZh, ...exploreZh, ...authZh, ...periodsZh }
+const zh = { ...common, ...wallZh, ...mapZh, ...dutyZh, ...exploreZh, ...authZh, ...periodsZh, ...adminZh }
 
 export type MessageKey = keyof typeof zh
 
@@ -166,7 +167,7 @@ const commonEn: Record<keyof typeof common, string> = {
   'error.load': 'Could not load: {message}',
 }
 
-const en: Record<MessageKey, string> = { ...commonEn, ...wallEn, ...mapEn, ...dutyEn, ...exploreEn, ...authEn, ...periodsEn }
+const en: Record<MessageKey, string> = { ...commonEn, ...wallEn, ...mapEn, ...dutyEn, ...exploreEn, ...authEn, ...periodsEn, ...adminEn }
 
 export const MESSAGES = { zh, en } as const
 export type Lang = keyof typeof MESSAGES
