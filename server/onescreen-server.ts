@@ -33,6 +33,7 @@ import { FreshnessTracker, STALE_AFTER_CADENCES } from './live/freshness'
 import { Metrics } from './metrics'
 import { LiveHub } from './live/live-hub'
 import { LiveServer } from './live/live-server'
+import { BacktestRows } from './storage/backtest-rows'
 import { IndicatorQueries } from './storage/indicator-queries'
 import { RegionSeries } from './storage/region-series'
 import { PointStore } from './storage/point-store'
@@ -235,6 +236,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         now,
         timeZone: config.timeZone,
         rules,
+        backtestRows: new BacktestRows(storage.client, tables, catalog, config.timeZone),
         engine,
         alerting,
         clientDir: CLIENT_DIR,

@@ -14,7 +14,7 @@ import { contextReplySchema, geoReplySchema, regionsReplySchema } from './geo-ap
 import { healthReplySchema } from './health-api'
 import { ingestReplySchema } from './ingest-api'
 import { changesReplySchema, rankingReplySchema, seriesReplySchema, snapshotReplySchema } from './query-api'
-import { deleteRuleReplySchema, patchRuleReplySchema, putRuleReplySchema, ruleHistoryReplySchema, ruleListReplySchema, ruleReplySchema } from './rules-api'
+import { backtestReplySchema, deleteRuleReplySchema, patchRuleReplySchema, putRuleReplySchema, ruleHistoryReplySchema, ruleListReplySchema, ruleReplySchema } from './rules-api'
 import { scorecardReplySchema } from './scorecard-api'
 
 /**
@@ -44,6 +44,7 @@ export const API_REPLIES = {
   'GET /api/rules': ruleListReplySchema,
   'GET /api/rules/:id': ruleReplySchema,
   'GET /api/rules/:id/history': ruleHistoryReplySchema,
+  'POST /api/rules/backtest': backtestReplySchema,
   'PUT /api/rules/:id': putRuleReplySchema,
   'PATCH /api/rules/:id': patchRuleReplySchema,
   'DELETE /api/rules/:id': deleteRuleReplySchema,

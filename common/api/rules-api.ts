@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { RuleSchema } from '../rule-schema'
-import { codeParam, noParams } from './params'
+import { codeParam, instantParam, noParams } from './params'
 
 /**
  * Rules over HTTP (changes by admins, every one audited):
@@ -79,3 +79,39 @@ export const deleteRuleQuerySchema = noParams
 export const deleteRuleBodySchema = noParams
 export const deleteRuleReplySchema = z.object({ id: z.string(), deleted: z.literal(true), version: z.number() })
 export type DeleteRuleReply = z.infer<typeof deleteRuleReplySchema>
+
+// --- POST /api/rules/backtest ---------------------------------------------
+
+/** An instant in a body: epoch milliseconds, or an ISO-8601 date-time with a zone (as in a query). */
+const bodyInstant = (name: string) => z.union([z.number({ error: `${name} must be epoch milliseconds or an ISO-8601 date-time` }).int().nonnegative(), instantParam(name)])
+
+/**
+ * A rule (checked as PUT /api/rules/:id checks it; its id may be left out) run
+ * over the stored history of its scope from `from` to `to` (default: the 30
+ * days before now).
+ */
+export const backtestBodySchema = z.strictObject({
+  rule: z.record(z.string(), z.unknown(), { error: 'rule must be a rule definition (an object)' }),
+  from: bodyInstant('from').optional(),
+  to: bodyInstant('to').optional(),
+})
+
+export const backtestAlertSchema = z.object({
+  ts: z.number(),
+  region: z.string(),
+  station: z.string().optional(),
+  value: z.number().nullable(),
+})
+
+export const backtestReplySchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  /** The rollup step the history was read at (the finest that holds it and fits the bounds). */
+  step: z.enum(['1m', '1h', '1d']),
+  /** When the rule would have fired, on which series, at which value. */
+  alerts: z.array(backtestAlertSchema),
+  /** Buckets the engine judged. */
+  evaluated: z.number(),
+  seriesCount: z.number(),
+})
+export type BacktestReply = z.infer<typeof backtestReplySchema>

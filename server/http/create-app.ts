@@ -32,6 +32,7 @@ import { ingestRouter } from './ingest-router'
 import { alertsRouter } from './alerts-router'
 import { queryRouter } from './query-router'
 import { rulesRouter } from './rules-router'
+import type { BacktestRows } from '../storage/backtest-rows'
 import { scorecardRouter } from './scorecard-router'
 
 export interface AppDeps {
@@ -54,6 +55,8 @@ export interface AppDeps {
   /** Domain weights of the composite index (<catalogDir>/scorecard.json); null when the file is absent. */
   scorecard: Scorecard | null
   rules: RuleStore
+  /** The rollup rows rule backtests read (POST /api/rules/backtest); without them the route is absent. */
+  backtestRows?: BacktestRows
   engine: RuleEngine
   alerting: AlertService
   now: () => number
@@ -153,7 +156,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(queryRouter(deps.catalog, deps.queries, { now: deps.now, timeZone: deps.timeZone }))
   api.use(freshnessRouter(deps.freshness, deps.now))
   api.use(scorecardRouter({ catalog: deps.catalog, queries: deps.queries, scorecard: deps.scorecard, now: deps.now }))
-  api.use(rulesRouter(deps.rules, deps.catalog))
+  api.use(rulesRouter(deps.rules, deps.catalog, deps.backtestRows && { rows: deps.backtestRows, now: deps.now, timeZone: deps.timeZone }))
   api.use(alertsRouter({ service: deps.alerting, engine: deps.engine, index: deps.catalog, now: deps.now }))
   api.use(notFound)
   app.use('/api', api)

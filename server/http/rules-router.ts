@@ -1,5 +1,7 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express'
 import {
+  backtestBodySchema,
+  type BacktestReply,
   deleteRuleBodySchema,
   deleteRuleQuerySchema,
   patchRuleBodySchema,
@@ -17,6 +19,8 @@ import { accountOf, requirePermission, scopeOf } from '../auth/http-auth'
 import { RuleNotFoundError, type RuleChange, type RuleStore } from '../alerting/rule-store'
 import { fieldProblems, parseRule, RuleValidationError } from '../alerting/rule-validation'
 import { ApiError } from './api-error'
+import { backtestRefusal, backtestSeries, backtestStep, MAX_BACKTEST_POINTS, runBacktest, seriesCount } from '../alerting/backtest'
+import type { BacktestRows } from '../storage/backtest-rows'
 import { parseQuery, requireIndicator } from './validate'
 
 /**
@@ -50,7 +54,17 @@ export type RulesApi = Pick<RuleStore, 'list' | 'describe' | 'put' | 'remove' | 
 
 const json = express.json({ limit: MAX_RULE_BODY_BYTES })
 
-export function rulesRouter(store: RulesApi, index: CatalogIndex): Router {
+/** What a backtest needs: the stored rows of its series, the clock, and the zone days begin in. */
+export interface BacktestDeps {
+  rows: Pick<BacktestRows, 'raw' | 'aggregates'>
+  now(): number
+  timeZone: string
+}
+
+/** The range a backtest covers when the body names none: the last 30 days. */
+const DEFAULT_BACKTEST_DAYS = 30
+
+export function rulesRouter(store: RulesApi, index: CatalogIndex, backtest?: BacktestDeps): Router {
   const router = Router()
 
   router.get('/rules', (req, res) => {
@@ -109,6 +123,48 @@ export function rulesRouter(store: RulesApi, index: CatalogIndex): Router {
     const body: PutRuleReply = { rule: stored, version, created }
     res.status(created ? 201 : 200).json(body)
   })
+
+  /**
+   * POST /api/rules/backtest: the rule (checked as a PUT checks it) over the
+   * stored history of its scope. Bounded before anything is read: range,
+   * series and buckets (server/alerting/backtest.ts); too large is a 422 that
+   * says which bound and how to come within it.
+   */
+  if (backtest)
+    router.post('/rules/backtest', write, requireJson, json, async (req, res) => {
+      const parsedBody = backtestBodySchema.safeParse(requireObject(req.body), { reportInput: true })
+      if (!parsedBody.success) throw invalid(fieldProblems(parsedBody.error.issues), 'invalid_change')
+      const body = parsedBody.data
+      let rule: Rule
+      try {
+        rule = parseRule({ id: 'backtest', ...body.rule }, index)
+      } catch (err) {
+        if (!(err instanceof RuleValidationError)) throw err
+        throw invalid(err.problems.map((p) => `rule.${p}`))
+      }
+      requireWithinScope(index, res, rule, 'rule.scope.region')
+      const now = backtest.now()
+      const to = body.to ?? now
+      const from = body.from ?? to - DEFAULT_BACKTEST_DAYS * 86_400_000
+      if (from >= to) throw new ApiError(400, 'bad_body', `from (${new Date(from).toISOString()}) must be before to (${new Date(to).toISOString()})`)
+      const series = backtestSeries(index, rule)
+      const count = seriesCount(series)
+      const step = backtestStep({ from, to }, count, now)
+      const refusal = backtestRefusal({ from, to }, count, step)
+      if (refusal || !step) throw new ApiError(422, 'backtest_too_large', refusal ?? 'too large')
+      const indicator = index.indicator(rule.indicator)!
+      const limit = MAX_BACKTEST_POINTS + 1
+      const [stations, own, aggregates] = await Promise.all([
+        backtest.rows.raw(indicator, { regions: [...new Set(series.stations.map((s) => s.region))], stations: series.stations.map((s) => s.code), from, to, step, limit }),
+        backtest.rows.raw(indicator, { regions: series.rawRegions, from, to, step, limit }),
+        backtest.rows.aggregates(indicator, { targets: series.aggregates, from, to, step, limit }),
+      ])
+      if (stations.length + own.length + aggregates.length > MAX_BACKTEST_POINTS) throw new ApiError(422, 'backtest_too_large', `the range holds more than ${MAX_BACKTEST_POINTS} points: shorten it`)
+      const rows = [...stations, ...own, ...aggregates].sort((a, b) => a.ts - b.ts)
+      const outcome = runBacktest(index, rule, rows, backtest.timeZone)
+      const reply: BacktestReply = { from, to, step, alerts: outcome.alerts, evaluated: outcome.evaluated, seriesCount: count }
+      res.json(reply)
+    })
 
   router.patch('/rules/:id', write, requireJson, json, async (req, res) => {
     const id = pathId(req)
