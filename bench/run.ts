@@ -13,6 +13,7 @@ const BENCHMARKS = {
   e2e_latency: 'bench/e2e-latency-bench.ts',
   fanout: 'bench/fanout-bench.ts',
   rules: 'bench/rules-bench.ts',
+  backtest: 'bench/backtest-bench.ts',
   client_tick: 'bench/client-tick-bench.ts',
   anomaly_nab: 'bench/anomaly-nab-bench.ts',
   alert_quality: 'bench/alert-quality-bench.ts',
