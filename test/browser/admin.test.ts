@@ -151,4 +151,28 @@ describe('the console', () => {
     expect(pageProblems(problems)).toEqual([])
     await page.context().close()
   })
+
+  it('lists the rules, backtests one (the firings shown are the API’s) and disables one', async () => {
+    // Two whole hours of heavy pollution at one station: 30 days of 100 stations are read by the hour.
+    const t0 = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 5 * 3_600_000
+    const points = Array.from({ length: 300 }, (_, m) => ({ ts: t0 + m * 60_000 + 5_000, indicator: 'env.aqi', region: '440104', station: 'AQ-440104-01', value: m >= 120 && m < 240 ? 380 : 70 }))
+    expect((await server.pipeline.ingestValues(points, 'test')).rejected).toBe(0)
+    const { page, problems } = await openPage(browser, `${server.url}/admin/rules`, await server.token('admin'))
+    await page.waitForSelector('[data-testid="rules"] tr[data-rule="env-aqi-critical"]')
+    await page.click('[data-testid="rules"] tr[data-rule="env-aqi-critical"] [data-testid="backtest"]')
+    const result = page.locator('[data-testid="backtest-result"]')
+    await result.waitFor({ timeout: 30_000 })
+    const shown = await page.$$eval('[data-testid="backtest-result"] tr[data-ts]', (trs) => trs.map((tr) => Number(tr.getAttribute('data-ts'))))
+    const rule = (await (await server.fetch('/api/rules/env-aqi-critical')).json()) as { rule: Record<string, unknown> }
+    const { id: _id, ...definition } = rule.rule
+    const api = (await (await server.fetch('/api/rules/backtest', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rule: definition }) })).json()) as { alerts: Array<{ ts: number; station?: string }> }
+    expect(api.alerts.some((a) => a.station === 'AQ-440104-01')).toBe(true)
+    expect(shown).toEqual(api.alerts.map((a) => a.ts))
+
+    await page.click('[data-testid="rules"] tr[data-rule="env-aqi-critical"] [data-testid="toggle"]')
+    await page.waitForSelector('[data-testid="rules"] tr[data-rule="env-aqi-critical"][data-enabled="false"]')
+    expect(((await (await server.fetch('/api/rules/env-aqi-critical')).json()) as { rule: { enabled: boolean } }).rule.enabled).toBe(false)
+    expect(pageProblems(problems)).toEqual([])
+    await page.context().close()
+  })
 })

@@ -6,16 +6,18 @@ import { navigate } from '../navigation'
 import { AppHeader } from '../ui/app-header'
 import { AccountsPanel } from './accounts-panel'
 import { KeysPanel } from './keys-panel'
+import { RulesPanel } from './rules-panel'
 import './admin.css'
 
 /**
- * The operator console (/admin, admins only): accounts and ingest keys, each
+ * The operator console (/admin, admins only): accounts, ingest keys and rules, each
  * kept to the admin's own subtree. /admin opens on the accounts.
  */
 
 const TABS = [
   { path: '/admin/accounts', label: 'admin.accounts' },
   { path: '/admin/keys', label: 'admin.keys' },
+  { path: '/admin/rules', label: 'admin.rules' },
 ] as const
 
 export function AdminPage() {
@@ -45,7 +47,7 @@ export function AdminPage() {
           </a>
         ))}
       </nav>
-      {tab.path === '/admin/keys' ? <KeysPanel /> : <AccountsPanel />}
+      {tab.path === '/admin/keys' ? <KeysPanel /> : tab.path === '/admin/rules' ? <RulesPanel /> : <AccountsPanel />}
     </div>
   )
 }

@@ -55,6 +55,14 @@ export const adminZh = {
   'admin.keys.createdBy': '创建人',
   'admin.keys.confirmRevoke': '吊销密钥“{name}”？使用它的数据源将无法再上报。',
   'admin.empty': '暂无',
+  'admin.rules': '告警规则',
+  'admin.rules.name': '规则',
+  'admin.rules.indicator': '指标',
+  'admin.rules.severity': '级别',
+  'admin.rules.backtest': '回测近30天',
+  'admin.rules.running': '回测中…',
+  'admin.rules.result': '{id}：近30天将触发 {count} 次（{series} 条序列）',
+  'admin.rules.range': '{from} 至 {to} · 粒度 {step} · 评估 {evaluated} 个点',
 } satisfies Record<string, string>
 
 export const adminEn: Record<keyof typeof adminZh, string> = {
@@ -112,4 +120,12 @@ export const adminEn: Record<keyof typeof adminZh, string> = {
   'admin.keys.createdBy': 'Created by',
   'admin.keys.confirmRevoke': 'Revoke the key “{name}”? Sources using it can no longer send data.',
   'admin.empty': 'None',
+  'admin.rules': 'Alert rules',
+  'admin.rules.name': 'Rule',
+  'admin.rules.indicator': 'Indicator',
+  'admin.rules.severity': 'Severity',
+  'admin.rules.backtest': 'Backtest 30 days',
+  'admin.rules.running': 'Backtesting…',
+  'admin.rules.result': '{id}: would have fired {count} {count:time|times} in 30 days ({series} series)',
+  'admin.rules.range': '{from} to {to} · step {step} · {evaluated} points judged',
 }
