@@ -1,7 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core'
-import { REPO_ROOT } from '../integration/harness'
+import { REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
+import type { StartOptions } from '../../server/onescreen-server'
 import { SESSION_COOKIE } from '../../server/auth/http-auth'
 
 /**
@@ -75,4 +76,18 @@ export async function openPage(
 export function saveScreenshot(name: string): string {
   fs.mkdirSync(ARTIFACTS, { recursive: true })
   return path.join(ARTIFACTS, name)
+}
+
+/**
+ * The real sample province with its simulators and back-filled history, as
+ * the wall runs it (`options.now` sets the server's clock), once its first
+ * compaction has run: timings in the tests are for a settled server. Fails
+ * at once when the client is not built.
+ */
+export async function startProvinceServer(options: StartOptions = {}): Promise<TestServer> {
+  if (!fs.existsSync(path.join(REPO_ROOT, 'dist/client/index.html'))) throw new Error('the client is not built: npm test builds it first (npm run build)')
+  // Simulators on: a live province (with them off, every feed would go stale and raise its alert).
+  const server = await startTestServer({ CATALOG_DIR: path.join(REPO_ROOT, 'sample-data'), SIMULATE: '1', BACKFILL: '1', TICK_MS: '500' }, options)
+  await server.regionSeries.runOnce()
+  return server
 }

@@ -1,13 +1,12 @@
 import fs from 'node:fs'
-import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startOfLocalDay } from '../../common/local-time'
 import { scoreClass, shownScore } from '../../client/src/charts/score-bars'
 import { WALL_DOMAINS } from '../../client/src/wall/wall-domains'
 import { openBucketStart } from '../../server/http/query-router'
-import { REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
-import { launchBrowser, openPage, pageProblems, saveScreenshot } from './browser'
+import type { TestServer } from '../integration/harness'
+import { launchBrowser, openPage, pageProblems, saveScreenshot, startProvinceServer } from './browser'
 
 /**
  * The wall and the analyst view with the server's clock set just after
@@ -55,13 +54,11 @@ describe.each([
   const serverNow = () => Date.now() + offset
 
   beforeAll(async () => {
-    if (!fs.existsSync(path.join(REPO_ROOT, 'dist/client/index.html'))) throw new Error('the client is not built: npm test builds it first (npm run build)')
     const launching = launchBrowser()
     try {
       const real = Date.now()
       offset = startOfLocalDay(real, TZ) + minuteOfDay * MINUTE - START_BEFORE_MS - real
-      server = await startTestServer({ CATALOG_DIR: path.join(REPO_ROOT, 'sample-data'), SIMULATE: '1', BACKFILL: '1', TICK_MS: '500' }, { now: serverNow })
-      await server.regionSeries.runOnce()
+      server = await startProvinceServer({ now: serverNow })
     } finally {
       browser = await launching
     }

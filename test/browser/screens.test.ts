@@ -1,10 +1,9 @@
 import fs from 'node:fs'
-import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { periodBounds } from '../../common/running-period'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ndjson, postIngest, REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
-import { launchBrowser, openPage, pageProblems, saveScreenshot } from './browser'
+import { ndjson, postIngest, type TestServer } from '../integration/harness'
+import { launchBrowser, openPage, pageProblems, saveScreenshot, startProvinceServer } from './browser'
 
 /**
  * The wall, the duty console and the analyst view in headless Chromium against
@@ -24,14 +23,10 @@ let browser: Browser
 const SETUP_TIMEOUT_MS = 600_000
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(REPO_ROOT, 'dist/client/index.html'))) throw new Error('the client is not built: npm test builds it first (npm run build)')
   // Chromium starts while the server back-fills.
   const launching = launchBrowser()
   try {
-    // Simulators on: a live province (with them off, every feed would go stale and raise its alert).
-    server = await startTestServer({ CATALOG_DIR: path.join(REPO_ROOT, 'sample-data'), SIMULATE: '1', BACKFILL: '1', TICK_MS: '500' })
-    // A first start compacts the back-filled history in the background; timings below are for a settled server.
-    await server.regionSeries.runOnce()
+    server = await startProvinceServer()
   } finally {
     browser = await launching
   }

@@ -5,6 +5,7 @@ import { useAuth } from '../auth/auth'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import { AppHeader } from '../ui/app-header'
+import { FormMessages } from './admin-controls'
 import { firstError, passwordError, requiredError, serverError } from './form-errors'
 import './admin.css'
 
@@ -86,16 +87,7 @@ export function AccountPage() {
           <button type="submit" disabled={busy}>
             {busy ? t('form.saving') : t('account.password.submit')}
           </button>
-          {error && (
-            <p className="admin-error" role="alert" data-testid="form-error">
-              {error}
-            </p>
-          )}
-          {done && (
-            <p className="admin-ok" role="status" data-testid="form-done">
-              {t('account.password.done')}
-            </p>
-          )}
+          <FormMessages error={error} done={done ? t('account.password.done') : null} />
         </form>
       </section>
     </div>

@@ -3,9 +3,8 @@ import { accountListReplySchema, accountReplySchema } from '../../../common/api/
 import { ROLES, type AccountView, type Role } from '../../../common/auth'
 import { getJson, patchJson, postJson } from '../api/http'
 import { useAuth } from '../auth/auth'
-import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
-import { indent, regionOptions } from '../ui/region-options'
+import { FormMessages, RegionPicker } from './admin-controls'
 import { firstError, nameError, passwordError, requiredError, serverError } from './form-errors'
 
 /**
@@ -15,10 +14,8 @@ import { firstError, nameError, passwordError, requiredError, serverError } from
  * cannot make a provincial account); the region picker offers only that.
  */
 export function AccountsPanel() {
-  const { t, name } = useI18n()
+  const { t } = useI18n()
   const { me } = useAuth()
-  const catalog = useCatalog()
-  const regions = regionOptions(catalog.tree).filter((o) => catalog.tree.isWithin(o.region.code, me.region))
   const [accounts, setAccounts] = useState<AccountView[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
@@ -67,16 +64,7 @@ export function AccountsPanel() {
     void update(account, { password })
   }
 
-  const regionSelect = (value: string, onChange: (code: string) => void, label: string, testId: string) => (
-    <select value={value} onChange={(e) => onChange(e.target.value)} aria-label={label} data-testid={testId}>
-      {regions.map((o) => (
-        <option key={o.region.code} value={o.region.code}>
-          {indent(o.depth - (regions[0]?.depth ?? 0))}
-          {name(o.region.name)}
-        </option>
-      ))}
-    </select>
-  )
+  const regionSelect = (value: string, onChange: (code: string) => void, label: string, testId: string) => <RegionPicker value={value} onChange={onChange} label={label} testId={testId} />
   const roleSelect = (value: Role, onChange: (role: Role) => void, label: string, testId: string) => (
     <select value={value} onChange={(e) => onChange(e.target.value as Role)} aria-label={label} data-testid={testId}>
       {ROLES.map((r) => (
@@ -109,16 +97,7 @@ export function AccountsPanel() {
             <input name="password" type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
           </label>
           <button type="submit">{t('admin.accounts.create')}</button>
-          {error && (
-            <p className="admin-error" role="alert" data-testid="form-error">
-              {error}
-            </p>
-          )}
-          {notice && (
-            <p className="admin-ok" role="status" data-testid="form-done">
-              {notice}
-            </p>
-          )}
+          <FormMessages error={error} done={notice} />
         </form>
       </section>
       <section className="admin-section">

@@ -5,7 +5,7 @@ import { getJson, postJson } from '../api/http'
 import { useAuth } from '../auth/auth'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
-import { indent, regionOptions } from '../ui/region-options'
+import { FormMessages, RegionPicker } from './admin-controls'
 import { firstError, requiredError, serverError } from './form-errors'
 
 /**
@@ -17,7 +17,6 @@ export function KeysPanel() {
   const { t, name, lang } = useI18n()
   const { me } = useAuth()
   const catalog = useCatalog()
-  const regions = regionOptions(catalog.tree).filter((o) => catalog.tree.isWithin(o.region.code, me.region))
   const [keys, setKeys] = useState<KeyView[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   const [secret, setSecret] = useState<string | null>(null)
@@ -79,14 +78,7 @@ export function KeysPanel() {
           </label>
           <label>
             {t('admin.keys.regions')}
-            <select value={region} onChange={(e) => setRegion(e.target.value)} data-testid="key-region">
-              {regions.map((o) => (
-                <option key={o.region.code} value={o.region.code}>
-                  {indent(o.depth - (regions[0]?.depth ?? 0))}
-                  {name(o.region.name)}
-                </option>
-              ))}
-            </select>
+            <RegionPicker value={region} onChange={setRegion} label={t('admin.keys.regions')} testId="key-region" />
           </label>
           <label>
             {t('admin.keys.indicators')}
@@ -110,11 +102,7 @@ export function KeysPanel() {
             </span>
           </label>
           <button type="submit">{t('admin.keys.create')}</button>
-          {error && (
-            <p className="admin-error" role="alert" data-testid="form-error">
-              {error}
-            </p>
-          )}
+          <FormMessages error={error} />
         </form>
         {secret && (
           <div className="admin-secret" role="status">
