@@ -1,12 +1,12 @@
 import './wall.css'
 import './wall-panels.css'
-import { useCallback, useMemo, useState } from 'react'
+import { useCallback, useMemo, useState, useSyncExternalStore } from 'react'
 import type { Alert } from '../../../common/alert-state'
 import { changesReplySchema } from '../../../common/api/query-api'
 import { scorecardReplySchema } from '../../../common/api/scorecard-api'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
-import { LiveProvider, useLive, useLiveVersion } from '../live/live'
+import { LiveProvider, useLive } from '../live/live'
 import { RegionMap } from '../map/region-map'
 import { AlertDetailPanel } from './alert-detail-panel'
 import { useAlertChime } from './alert-sound'
@@ -80,13 +80,15 @@ function Wall({ region, select }: { region: string; select(code: string, options
   const scorecard = usePolledJson(scorecardUrl(region), scorecardReplySchema, SCORECARD_RELOAD_MS)
   // Scores follow the live values on the same tick as the cards and the map (targets, weights and yoy from the answer).
   const { store } = useLive()
-  const liveVersion = useLiveVersion()
   const polledOwn = scorecard.data?.regions[0]
+  const scored = useMemo(() => polledOwn?.domains.flatMap((d) => d.indicators.map((i) => i.indicator)) ?? [], [polledOwn])
+  // Re-scored only when one of the scored values of this region changes, not on every tick of the subtree.
+  const scoredValues = useSyncExternalStore(store.subscribe, () => scored.map((code) => { const v = store.get(code, region); return v ? `${v.ts}:${v.value}` : '' }).join('|'))
   const own = useMemo(
     () => (polledOwn && polledOwn.region === region ? rescoreLive(polledOwn, (indicator) => store.get(indicator, region)) : undefined),
-    // The store changes in place; its version says when.
+    // The store changes in place; the scored values (and their times) say when what is scored here changed.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [polledOwn, region, store, liveVersion],
+    [polledOwn, region, store, scoredValues],
   )
   const domainScores = own?.domains
   // Every card's MoM and YoY in one request (an answer for another region is not shown).
