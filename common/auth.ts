@@ -19,6 +19,8 @@ export const PERMISSIONS = [
   'alerts.act',
   /** Writing alert rules. */
   'rules.write',
+  /** Writing walls and playlists. */
+  'walls.write',
   /** Accounts and ingest keys. */
   'admin',
   /** Pushing points over HTTP (ingest keys; admins too). */
@@ -30,7 +32,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   leader: ['view'],
   analyst: ['view', 'explore'],
   duty: ['view', 'alerts.act'],
-  admin: ['view', 'explore', 'alerts.act', 'rules.write', 'admin', 'ingest'],
+  admin: ['view', 'explore', 'alerts.act', 'rules.write', 'walls.write', 'admin', 'ingest'],
 }
 
 /** The screens each role opens (the client's navigation). */

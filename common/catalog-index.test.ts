@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Catalog, Indicator, Region, Station } from './catalog-schema'
+import type { Catalog, DomainInfo, Indicator, Region, Station } from './catalog-schema'
 import { CatalogIndex } from './catalog-index'
 
 const regions: Region[] = [
@@ -13,10 +13,11 @@ const flow: Indicator = {
   range: [0, 1000], stationKind: 'traffic',
 }
 const speed: Indicator = { ...flow, code: 'speed', aggregation: { rule: 'weightedMean', weightBy: 'flow' } }
+const domain: DomainInfo = { code: 'traffic', name: { zh: '交通', en: 'Traffic' }, color: '#336699', icon: 'car', order: 1 }
 const station: Station = { code: 'S1', kind: 'traffic', region: 'K', name: { zh: '站', en: 'S' }, location: [113, 23] }
 
 function catalog(patch: Partial<Catalog>): Catalog {
-  return { regions, indicators: [flow, speed], stations: [station], ...patch }
+  return { domains: [domain], regions, indicators: [flow, speed], stations: [station], ...patch }
 }
 
 describe('CatalogIndex', () => {

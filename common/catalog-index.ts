@@ -1,4 +1,4 @@
-import type { Catalog, Indicator, Region, Station } from './catalog-schema'
+import type { Catalog, DomainInfo, Indicator, Region, Station } from './catalog-schema'
 import { RegionTree } from './region-tree'
 
 /**
@@ -9,13 +9,27 @@ export class CatalogIndex {
   readonly tree: RegionTree
   readonly indicators: ReadonlyMap<string, Indicator>
   readonly stations: ReadonlyMap<string, Station>
+  readonly domains: ReadonlyMap<string, DomainInfo>
+  /** The domains in their `order` (then by code), as screens list them. */
+  readonly domainList: readonly DomainInfo[]
 
   constructor(readonly catalog: Catalog) {
     this.tree = new RegionTree(catalog.regions)
+    this.domains = indexBy(catalog.domains, 'domain')
+    this.domainList = [...catalog.domains].sort((a, b) => a.order - b.order || a.code.localeCompare(b.code))
     this.indicators = indexBy(catalog.indicators, 'indicator')
     this.stations = indexBy(catalog.stations, 'station')
     const problems = [...crossReferenceProblems(catalog, this.tree, this.indicators)]
     if (problems.length > 0) throw new Error(`the catalog is inconsistent: ${problems.slice(0, 10).join('; ')}`)
+  }
+
+  domain(code: string): DomainInfo | undefined {
+    return this.domains.get(code)
+  }
+
+  /** The domain's indicators, in catalog order. */
+  indicatorsOf(domain: string): Indicator[] {
+    return this.catalog.indicators.filter((i) => i.domain === domain)
   }
 
   indicator(code: string): Indicator | undefined {
@@ -49,7 +63,9 @@ function* crossReferenceProblems(
   tree: RegionTree,
   indicators: ReadonlyMap<string, Indicator>,
 ): Generator<string> {
+  const domains = new Set(catalog.domains.map((d) => d.code))
   for (const i of catalog.indicators) {
+    if (!domains.has(i.domain)) yield `indicator ${i.code} belongs to unknown domain ${i.domain}`
     if (i.aggregation.rule === 'weightedMean') {
       const w = indicators.get(i.aggregation.weightBy)
       if (!w) yield `indicator ${i.code} is weighted by unknown indicator ${i.aggregation.weightBy}`

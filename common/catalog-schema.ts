@@ -7,10 +7,6 @@ import { RUNNING_PERIODS } from './running-period'
  * and the code that reads them can never disagree about a field.
  */
 
-export const DOMAINS = ['business', 'poverty', 'environment', 'traffic'] as const
-export const domainSchema = z.enum(DOMAINS)
-export type Domain = z.infer<typeof domainSchema>
-
 export const localizedTextSchema = z.object({
   zh: z.string().min(1),
   en: z.string().min(1),
@@ -20,6 +16,33 @@ export type LocalizedText = z.infer<typeof localizedTextSchema>
 /** Codes are short ASCII identifiers so they are safe in URLs, logs and TSV. */
 export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$/
 export const codeSchema = z.string().regex(CODE_PATTERN, 'must be 1–64 characters of letters, digits, "_", ".", ":" or "-"')
+
+/** A domain's code (`environment`); the domains themselves are data (domainSchema). */
+export type Domain = string
+
+/**
+ * The icons a domain may show, drawn by the client from its own bundle (no
+ * icon font is fetched). A domain names one; `grid` is the neutral one.
+ */
+export const DOMAIN_ICONS = ['briefcase', 'home', 'leaf', 'car', 'siren', 'phone', 'shield', 'heart', 'book', 'drop', 'building', 'grid'] as const
+export const domainIconSchema = z.enum(DOMAIN_ICONS)
+export type DomainIcon = z.infer<typeof domainIconSchema>
+
+/**
+ * A domain (营商环境, 生态环境…) as catalog data: indicators refer to it by
+ * code, and screens list domains in `order`, named and coloured from here.
+ */
+export const domainSchema = z.strictObject({
+  code: codeSchema,
+  name: localizedTextSchema,
+  /** A shorter name for narrow places (a filter chip); the name when absent. */
+  short: localizedTextSchema.optional(),
+  color: z.string().regex(/^#[0-9A-Fa-f]{6}$/, 'must be a colour as #rrggbb'),
+  icon: domainIconSchema,
+  /** Place on walls and in lists, lowest first. */
+  order: z.number().int(),
+})
+export type DomainInfo = z.infer<typeof domainSchema>
 
 export const REGION_LEVELS = ['province', 'city', 'county'] as const
 export const regionLevelSchema = z.enum(REGION_LEVELS)
@@ -143,7 +166,8 @@ export type FillScale = z.infer<typeof fillScaleSchema>
 export const indicatorSchema = z
   .object({
     code: codeSchema,
-    domain: domainSchema,
+    /** The domain's code (domainSchema); the catalog checks it names one. */
+    domain: codeSchema,
     name: localizedTextSchema,
     /** Empty for dimensionless indices such as AQI. */
     unit: z.object({ zh: z.string(), en: z.string() }),
@@ -192,11 +216,13 @@ export const indicatorSchema = z
   })
 export type Indicator = z.infer<typeof indicatorSchema>
 
+export const domainsFileSchema = z.object({ domains: z.array(domainSchema).min(1) })
 export const regionsFileSchema = z.object({ regions: z.array(regionSchema).min(1) })
 export const indicatorsFileSchema = z.object({ indicators: z.array(indicatorSchema).min(1) })
 export const stationsFileSchema = z.object({ stations: z.array(stationSchema) })
 
 export interface Catalog {
+  domains: DomainInfo[]
   indicators: Indicator[]
   regions: Region[]
   stations: Station[]

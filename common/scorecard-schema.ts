@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { codeSchema, domainSchema, localizedTextSchema, targetSchema } from './catalog-schema'
+import { codeSchema, localizedTextSchema, targetSchema } from './catalog-schema'
 
 /**
  * The scorecard's two boundaries as zod schemas: the weights file an operator
@@ -23,7 +23,7 @@ export const scorecardIndicatorWeightSchema = z.strictObject({
 })
 
 export const scorecardDomainWeightsSchema = z.strictObject({
-  domain: domainSchema,
+  domain: codeSchema,
   /** What the wall calls the domain's score, e.g. 营商环境指数 / Business environment index. */
   title: localizedTextSchema,
   /** The domain's weight in a region's overall score. @default 1 (all domains count the same) */
@@ -62,7 +62,7 @@ export const indicatorScoreSchema = z.object({
 export type IndicatorScore = z.infer<typeof indicatorScoreSchema>
 
 export const domainScoreSchema = z.object({
-  domain: domainSchema,
+  domain: codeSchema,
   title: localizedTextSchema,
   weight: z.number().positive(),
   /** Weighted mean of the normalised scores present, 0–100; null when none is. */

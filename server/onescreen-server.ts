@@ -9,6 +9,8 @@ import { createSimulators } from '../ingest/simulators/create-simulators'
 import type { Simulator } from '../ingest/simulators/simulator'
 import { bootstrapHistory } from './history-bootstrap'
 import { loadCatalog } from './catalog/load-catalog'
+import { Walls } from './walls/walls'
+import { ClickHouseDocumentRecords } from './storage/document-tables'
 import { loadScorecard } from './scorecard/load-scorecard'
 import { AuthService } from './auth/auth-service'
 import { ClickHouseAuthStore } from './storage/auth-tables'
@@ -176,6 +178,9 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     const { service: alerting, engine, rules } = alertFlow
     const freshness = new FreshnessTracker(catalog)
     bus.subscribe((batch) => freshness.apply(batch))
+    // Walls and playlists, provisioned from <catalogDir>/walls and /playlists; a catalog that lost what one uses stops here.
+    const walls = new Walls(catalog, new ClickHouseDocumentRecords(storage.client, tables), log.child({ component: 'walls' }), now)
+    log.info(await walls.load(config.catalogDir), 'walls loaded')
     // Accounts before anything listens: a non-loopback address with no real secrets stops here.
     const auth = new AuthService({ store: new ClickHouseAuthStore(storage.client, tables), index: catalog, log: log.child({ component: 'auth' }), now, sessionTtlMs: config.sessionTtlMs })
     log.info(await auth.load(), 'accounts loaded')
@@ -236,6 +241,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         now,
         timeZone: config.timeZone,
         rules,
+        walls,
         backtestRows: new BacktestRows(storage.client, tables, catalog, config.timeZone),
         engine,
         alerting,

@@ -9,6 +9,7 @@ import { DutyPage } from './duty/duty-page'
 import { ExplorePage } from './explore/explore-page'
 import { MapPreview } from './map/map-preview'
 import { WallPage } from './wall/wall-page'
+import { PlaylistPage } from './wall/playlist-page'
 import { routeOf, type Route } from './navigation'
 import './ui/theme.css'
 
@@ -42,6 +43,7 @@ function Routes() {
     )
   if (route === 'admin') return <AdminPage />
   if (route === 'account') return <AccountPage />
+  if (location.pathname.startsWith('/playlist/')) return <PlaylistPage />
   return route === 'explore' ? <ExplorePage /> : route === 'duty' ? <DutyPage /> : <WallPage />
 }
 

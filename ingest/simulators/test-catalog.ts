@@ -1,10 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { CatalogIndex } from '../../common/catalog-index'
 import {
+  domainsFileSchema,
   indicatorsFileSchema,
   regionsFileSchema,
   stationsFileSchema,
   type Catalog,
+  type DomainInfo,
   type Indicator,
   type Region,
   type Station,
@@ -20,6 +22,10 @@ const SAMPLE_DATA = new URL('../../sample-data/', import.meta.url)
 
 function readJson(name: string): unknown {
   return JSON.parse(readFileSync(new URL(name, SAMPLE_DATA), 'utf8'))
+}
+
+export function loadDomains(): DomainInfo[] {
+  return domainsFileSchema.parse(readJson('domains.json')).domains
 }
 
 export function loadIndicators(): Indicator[] {
@@ -78,7 +84,7 @@ export function createTestCatalog(options: TestCatalogOptions = {}): Catalog {
     for (let i = 1; i <= airStationsPerLeaf; i++) stations.push(station(`AQ-${leaf.code}-${i}`, 'air'))
     for (let i = 1; i <= detectorsPerLeaf; i++) stations.push(station(`TD-${leaf.code}-${i}`, 'traffic'))
   }
-  return { indicators: loadIndicators(), regions, stations }
+  return { domains: loadDomains(), indicators: loadIndicators(), regions, stations }
 }
 
 export function createTestIndex(options: TestCatalogOptions = {}): CatalogIndex {
@@ -89,6 +95,7 @@ export function createTestIndex(options: TestCatalogOptions = {}): CatalogIndex 
 export function loadSampleCatalog(): Catalog | undefined {
   if (!existsSync(new URL('regions.json', SAMPLE_DATA)) || !existsSync(new URL('stations.json', SAMPLE_DATA))) return undefined
   return {
+    domains: loadDomains(),
     indicators: loadIndicators(),
     regions: regionsFileSchema.parse(readJson('regions.json')).regions,
     stations: stationsFileSchema.parse(readJson('stations.json')).stations,

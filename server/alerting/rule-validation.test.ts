@@ -2,7 +2,6 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { DOMAINS } from '../../common/catalog-schema'
 import { ConditionSchema, RuleSchema, type Rule, type RuleInput } from '../../common/rule-schema'
 import { testRuleInput } from '../../test/fixtures/rules'
 import { loadCatalog } from '../catalog/load-catalog'
@@ -42,10 +41,10 @@ describe('default rules', () => {
 
   it('cover every domain and every condition kind', () => {
     const domains = new Set(rules.map((r) => sampleCatalog.indicator(r.indicator)!.domain))
-    expect([...domains].sort()).toEqual([...DOMAINS].sort())
+    expect([...domains].sort()).toEqual(sampleCatalog.domainList.map((d) => d.code).sort())
     const kinds = new Set(rules.map((r) => r.condition.kind))
     expect([...kinds].sort()).toEqual(ConditionSchema.options.map((o) => o.shape.kind.value).sort())
-    for (const domain of DOMAINS) {
+    for (const { code: domain } of sampleCatalog.domainList) {
       const file = entries.filter((e) => sampleCatalog.indicator(e.rule.indicator)!.domain === domain).map((e) => path.basename(e.file))
       expect(new Set(file), domain).toEqual(new Set([`${domain}.json`]))
     }

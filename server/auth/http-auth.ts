@@ -66,6 +66,7 @@ const WHAT: Record<Permission, string> = {
   explore: 'use the analyst view or export data',
   'alerts.act': 'act on alerts or silences',
   'rules.write': 'change alert rules',
+  'walls.write': 'change walls or playlists',
   admin: 'manage accounts and ingest keys',
   ingest: 'push points',
 }

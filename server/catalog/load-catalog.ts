@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { z } from 'zod'
 import { CatalogIndex } from '../../common/catalog-index'
 import {
+  domainsFileSchema,
   indicatorsFileSchema,
   regionsFileSchema,
   stationsFileSchema,
@@ -12,6 +13,7 @@ import { describeZodError } from '../../common/zod-problems'
 
 /** File names inside the catalog directory (sample-data by default). */
 export const CATALOG_FILES = {
+  domains: 'domains.json',
   indicators: 'indicators.json',
   regions: 'regions.json',
   stations: 'stations.json',
@@ -23,10 +25,11 @@ export const CATALOG_FILES = {
  * would reject good data or accept bad data.
  */
 export function loadCatalog(dir: string): CatalogIndex {
+  const domains = readJson(path.join(dir, CATALOG_FILES.domains), domainsFileSchema).domains
   const indicators = readJson(path.join(dir, CATALOG_FILES.indicators), indicatorsFileSchema).indicators
   const regions = readJson(path.join(dir, CATALOG_FILES.regions), regionsFileSchema).regions
   const stations = readJson(path.join(dir, CATALOG_FILES.stations), stationsFileSchema).stations
-  const catalog: Catalog = { indicators, regions, stations }
+  const catalog: Catalog = { domains, indicators, regions, stations }
   return new CatalogIndex(catalog)
 }
 

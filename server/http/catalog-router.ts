@@ -4,7 +4,7 @@ import type { CatalogIndex } from '../../common/catalog-index'
 import { scopeOf } from '../auth/http-auth'
 
 /**
- * GET /api/catalog: indicators, regions and stations, as the signed-in
+ * GET /api/catalog: domains, indicators, regions and stations, as the signed-in
  * account sees them: its region is the root of the tree it is given (with
  * its subtree and the stations in it), so every screen starts there and
  * offers nothing outside it. Each scope's body is serialised once; express
@@ -17,7 +17,7 @@ export function catalogRouter(index: CatalogIndex): Router {
     if (body === undefined) {
       const { indicators, regions, stations } = index.catalog
       const inside = regions.filter((r) => index.tree.isWithin(r.code, scope)).map((r) => (r.code === scope ? { ...r, parent: null } : r))
-      const reply: CatalogReply = { indicators, regions: inside, stations: stations.filter((s) => index.tree.isWithin(s.region, scope)) }
+      const reply: CatalogReply = { domains: [...index.domainList], indicators, regions: inside, stations: stations.filter((s) => index.tree.isWithin(s.region, scope)) }
       body = JSON.stringify(reply)
       bodies.set(scope, body)
     }

@@ -34,6 +34,8 @@ import { queryRouter } from './query-router'
 import { rulesRouter } from './rules-router'
 import type { BacktestRows } from '../storage/backtest-rows'
 import { scorecardRouter } from './scorecard-router'
+import { wallsRouter } from './walls-router'
+import type { Walls } from '../walls/walls'
 
 export interface AppDeps {
   /** How the last writes of points went (health). */
@@ -55,6 +57,8 @@ export interface AppDeps {
   /** Domain weights of the composite index (<catalogDir>/scorecard.json); null when the file is absent. */
   scorecard: Scorecard | null
   rules: RuleStore
+  /** Walls and playlists (/api/walls, /api/playlists). */
+  walls: Walls
   /** The rollup rows rule backtests read (POST /api/rules/backtest); without them the route is absent. */
   backtestRows?: BacktestRows
   engine: RuleEngine
@@ -138,7 +142,7 @@ export function createApp(deps: AppDeps): Express {
   // Every write is rate-limited per account or key (429 with Retry-After), ingest separately; reads too.
   api.post('/ingest', writeLimit(deps.limits.ingestPerMinute))
   const writeLimiter = writeLimit(deps.limits.writesPerMinute)
-  api.use(['/alerts', '/silences', '/rules', '/users', '/keys', '/me'], (req, res, next) => (req.method === 'GET' ? next() : writeLimiter(req, res, next)))
+  api.use(['/alerts', '/silences', '/rules', '/users', '/keys', '/me', '/walls', '/playlists'], (req, res, next) => (req.method === 'GET' ? next() : writeLimiter(req, res, next)))
   const readLimiter = perMinute(
     deps.limits.readsPerMinute,
     'rate_limited',
@@ -157,6 +161,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(freshnessRouter(deps.freshness, deps.now))
   api.use(scorecardRouter({ catalog: deps.catalog, queries: deps.queries, scorecard: deps.scorecard, now: deps.now }))
   api.use(rulesRouter(deps.rules, deps.catalog, deps.backtestRows && { rows: deps.backtestRows, now: deps.now, timeZone: deps.timeZone }))
+  api.use(wallsRouter(deps.walls))
   api.use(alertsRouter({ service: deps.alerting, engine: deps.engine, index: deps.catalog, now: deps.now }))
   api.use(notFound)
   app.use('/api', api)

@@ -1,4 +1,4 @@
-import express, { Router, type Request, type RequestHandler, type Response } from 'express'
+import express, { Router, type Request, type Response } from 'express'
 import {
   backtestBodySchema,
   type BacktestReply,
@@ -21,7 +21,7 @@ import { fieldProblems, parseRule, RuleValidationError } from '../alerting/rule-
 import { ApiError } from './api-error'
 import { backtestRefusal, backtestSeries, backtestStep, MAX_BACKTEST_POINTS, runBacktest, seriesCount } from '../alerting/backtest'
 import type { BacktestRows } from '../storage/backtest-rows'
-import { parseQuery, requireIndicator } from './validate'
+import { parseQuery, requireIndicator, requireJson, requireObject } from './validate'
 
 /**
  * Rules CRUD over HTTP, every change audited:
@@ -238,17 +238,6 @@ function pathId(req: Request): string {
   const id = req.params.id
   if (typeof id !== 'string' || !RuleSchema.shape.id.safeParse(id).success) throw unknownRule(String(id))
   return id
-}
-
-const requireJson: RequestHandler = (req, _res, next) => {
-  if (!req.is('application/json'))
-    next(new ApiError(415, 'unsupported_media_type', `Content-Type must be application/json (got ${req.headers['content-type'] ?? 'none'})`))
-  else next()
-}
-
-function requireObject(body: unknown): Record<string, unknown> {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'bad_body', 'the body must be a JSON object')
-  return { ...body }
 }
 
 /** A 400 listing every problem: `invalid_rule` for a definition, `invalid_change` for a PATCH or DELETE. */

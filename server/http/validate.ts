@@ -1,3 +1,4 @@
+import type { RequestHandler } from 'express'
 import type { z } from 'zod'
 import type { CatalogIndex } from '../../common/catalog-index'
 import type { Indicator, Station } from '../../common/catalog-schema'
@@ -67,4 +68,17 @@ export function requireStation(catalog: CatalogIndex, code: string): Station {
   const station = catalog.station(code)
   if (!station) throw new ApiError(404, 'unknown_station', `unknown station ${code} (station); GET /api/catalog lists the stations`)
   return station
+}
+
+/** A JSON body route refuses any other Content-Type (415), naming what came. */
+export const requireJson: RequestHandler = (req, _res, next) => {
+  if (!req.is('application/json'))
+    next(new ApiError(415, 'unsupported_media_type', `Content-Type must be application/json (got ${req.headers['content-type'] ?? 'none'})`))
+  else next()
+}
+
+/** The body as a JSON object (a copy), or a 400. */
+export function requireObject(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ApiError(400, 'bad_body', 'the body must be a JSON object')
+  return { ...body }
 }

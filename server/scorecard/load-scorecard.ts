@@ -59,6 +59,7 @@ function* catalogProblems(file: ScorecardFile, index: CatalogIndex): Generator<s
   const seenDomains = new Set<string>()
   for (const d of file.domains) {
     if (seenDomains.has(d.domain)) yield `domain ${d.domain} is listed twice`
+    if (!index.domain(d.domain)) yield `domain ${d.domain}: not in the domain catalog`
     seenDomains.add(d.domain)
     const seen = new Set<string>()
     for (const { indicator: code } of d.indicators) {

@@ -325,6 +325,24 @@ ORDER BY at
 TTL toDateTime(at) + INTERVAL 400 DAY`,
     ],
   },
+  {
+    version: 7,
+    name: 'walls and playlists as versioned documents with their history',
+    statements: ({ tables: t }) => [
+      // Append-only: every change of a wall or playlist (who, when, before, after); the newest entry per id is current.
+      `CREATE TABLE IF NOT EXISTS ${t.documents} (
+  kind LowCardinality(String),
+  id String,
+  version UInt64,
+  at DateTime64(3, 'UTC'),
+  actor String,
+  action LowCardinality(String),
+  before Nullable(String),
+  after Nullable(String)
+) ENGINE = MergeTree
+ORDER BY (kind, id, version)`,
+    ],
+  },
 ]
 
 /**

@@ -28,6 +28,7 @@ export function tableNames(database: string) {
     sessions: q('sessions'),
     apiKeys: q('api_keys'),
     authLog: q('auth_log'),
+    documents: q('documents'),
   }
 }
 export type TableNames = ReturnType<typeof tableNames>

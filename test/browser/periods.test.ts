@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startOfLocalDay } from '../../common/local-time'
 import { scoreClass, shownScore } from '../../client/src/charts/score-bars'
-import { WALL_DOMAINS } from '../../client/src/wall/wall-domains'
+import { sampleWall } from '../fixtures/walls'
 import { openBucketStart } from '../../server/http/query-router'
 import type { TestServer } from '../integration/harness'
 import { launchBrowser, openPage, pageProblems, saveScreenshot, startProvinceServer } from './browser'
@@ -34,6 +34,7 @@ const VIEWPORTS = [
   [3840, 2160],
 ] as const
 
+const WALL_DOMAINS = sampleWall().columns
 const KPIS = WALL_DOMAINS.flatMap((d) => d.kpis)
 
 interface Change {
@@ -152,7 +153,7 @@ describe.each([
     )
     expect(trends).toHaveLength(WALL_DOMAINS.length)
     for (const [i, d] of WALL_DOMAINS.entries()) {
-      const step = (server.catalog.indicator(d.trend)!.cadenceSeconds < 3600 ? '1m' : server.catalog.indicator(d.trend)!.cadenceSeconds < 86_400 ? '1h' : '1d') as '1m' | '1h' | '1d'
+      const step = (server.catalog.indicator(d.trend.indicator)!.cadenceSeconds < 3600 ? '1m' : server.catalog.indicator(d.trend.indicator)!.cadenceSeconds < 86_400 ? '1h' : '1d') as '1m' | '1h' | '1d'
       expect(trends[i]!.partialFrom).toBeGreaterThan(0)
       expect(trends[i]!.lastClosed).toBeLessThan(trends[i]!.partialFrom)
       // Daily trends end where today began; a newer bucket only opens as time passes.

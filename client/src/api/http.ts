@@ -17,6 +17,8 @@ export class ApiRequestError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** The envelope's `error.details` (a 409's current version, a 400's field problems), when it has them. */
+    readonly details?: unknown,
   ) {
     super(message)
   }
@@ -44,7 +46,7 @@ const MAX_PROBLEMS_SHOWN = 3
 /** Told when the server says the session is gone (401): the page asks to sign in again. */
 export const UNAUTHENTICATED_EVENT = 'onescreen:unauthenticated'
 
-type Method = 'GET' | 'POST' | 'PATCH'
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
 
 async function read(res: Response): Promise<unknown> {
   const body: unknown = await res.json().catch(() => null)
@@ -53,7 +55,7 @@ async function read(res: Response): Promise<unknown> {
     // Read, not assumed: an error reply may come from a proxy in front of the server instead.
     const envelope = errorReplySchema.safeParse(body)
     const error = envelope.success ? envelope.data.error : undefined
-    throw new ApiRequestError(res.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`)
+    throw new ApiRequestError(res.status, error?.code ?? 'http_error', error?.message ?? `HTTP ${res.status}`, error?.details)
   }
   return body
 }
@@ -96,6 +98,17 @@ export async function postJson<S extends z.ZodType>(url: string, body: unknown, 
 /** PATCHes `url` with `body` as JSON and parses the reply with `schema`. */
 export async function patchJson<S extends z.ZodType>(url: string, body: unknown, schema: S): Promise<z.output<S>> {
   return sendJson('PATCH', url, body, schema)
+}
+
+/** PUTs `body` as JSON to `url` and parses the reply with `schema`. */
+export async function putJson<S extends z.ZodType>(url: string, body: unknown, schema: S): Promise<z.output<S>> {
+  return sendJson('PUT', url, body, schema)
+}
+
+/** DELETEs `url` and parses the reply with `schema`. */
+export async function deleteJson<S extends z.ZodType>(url: string, schema: S): Promise<z.output<S>> {
+  const res = await fetch(url, { method: 'DELETE', headers: { accept: 'application/json' } })
+  return parseReply('DELETE', url, schema, await read(res))
 }
 
 async function sendJson<S extends z.ZodType>(method: Exclude<Method, 'GET'>, url: string, body: unknown, schema: S): Promise<z.output<S>> {

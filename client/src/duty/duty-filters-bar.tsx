@@ -1,5 +1,4 @@
 import { useMemo } from 'react'
-import { DOMAINS } from '../../../common/catalog-schema'
 import { SEVERITIES } from '../../../common/rule-schema'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
@@ -36,11 +35,11 @@ export function DutyFiltersBar({ filters, onChange }: { filters: DutyFilters; on
       </label>
       <label>
         <span>{t('duty.filter.domain')}</span>
-        <select data-testid="duty-filter-domain" value={filters.domain} onChange={(e) => onChange({ domain: DOMAINS.find((d) => d === e.target.value) ?? 'all' })}>
+        <select data-testid="duty-filter-domain" value={filters.domain} onChange={(e) => onChange({ domain: catalog.domain(e.target.value)?.code ?? 'all' })}>
           <option value="all">{t('duty.filter.all')}</option>
-          {DOMAINS.map((d) => (
-            <option key={d} value={d}>
-              {t(`domain.${d}`)}
+          {catalog.domainList.map((d) => (
+            <option key={d.code} value={d.code}>
+              {name(d.name)}
             </option>
           ))}
         </select>

@@ -1,5 +1,5 @@
 import type { Alert } from '../../../common/alert-state'
-import { DOMAINS, type Domain } from '../../../common/catalog-schema'
+import type { Domain } from '../../../common/catalog-schema'
 import { SEVERITIES, type Severity } from '../../../common/rule-schema'
 import { compareAlerts, topLevelAlerts } from '../../../common/alert-state'
 
@@ -33,7 +33,7 @@ function oneOf<T extends string>(values: readonly T[], value: string | null): T 
   return values.find((v) => v === value)
 }
 
-export function parseDutyUrl(search: string, isRegion: (code: string) => boolean): DutyUrlState {
+export function parseDutyUrl(search: string, isRegion: (code: string) => boolean, isDomain: (code: string) => boolean): DutyUrlState {
   const q = new URLSearchParams(search)
   const region = q.get('region')
   const alert = q.get('alert')
@@ -41,7 +41,7 @@ export function parseDutyUrl(search: string, isRegion: (code: string) => boolean
     filters: {
       state: oneOf(STATE_FILTERS, q.get('state')) ?? DEFAULT_FILTERS.state,
       severity: oneOf(SEVERITIES, q.get('severity')) ?? 'all',
-      domain: oneOf(DOMAINS, q.get('domain')) ?? 'all',
+      domain: [q.get('domain')].find((d): d is string => d !== null && isDomain(d)) ?? 'all',
       region: region !== null && isRegion(region) ? region : null,
     },
     alert: alert && /^[\w-]{1,80}$/.test(alert) ? alert : null,

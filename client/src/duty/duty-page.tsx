@@ -43,7 +43,7 @@ function urlLang(): string | null {
 function DutyConsole() {
   const { t } = useI18n()
   const catalog = useCatalog()
-  const [url, setUrl] = useState<DutyUrlState>(() => parseDutyUrl(location.search, (c) => catalog.region(c) !== undefined))
+  const [url, setUrl] = useState<DutyUrlState>(() => parseDutyUrl(location.search, (c) => catalog.region(c) !== undefined, (c) => catalog.domain(c) !== undefined))
   const { filters, alert: selectedId } = url
   const actor = useActor()
   const actorRef = useRef<HTMLInputElement>(null)
@@ -65,7 +65,7 @@ function DutyConsole() {
     if (search !== location.search) history.replaceState(history.state, '', `${location.pathname}${search}`)
   }, [url])
   useEffect(() => {
-    const onPop = () => location.pathname.startsWith('/duty') && setUrl(parseDutyUrl(location.search, (c) => catalog.region(c) !== undefined))
+    const onPop = () => location.pathname.startsWith('/duty') && setUrl(parseDutyUrl(location.search, (c) => catalog.region(c) !== undefined, (c) => catalog.domain(c) !== undefined))
     addEventListener('popstate', onPop)
     return () => removeEventListener('popstate', onPop)
   }, [catalog])

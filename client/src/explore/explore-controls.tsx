@@ -1,5 +1,4 @@
 import { useMemo, type MouseEvent } from 'react'
-import { DOMAINS } from '../../../common/catalog-schema'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import type { MessageKey } from '../i18n/messages'
@@ -40,10 +39,10 @@ export function ExploreControls({ state, onChange }: { state: ExploreState; onCh
       <label>
         <span>{t('explore.indicator')}</span>
         <select data-testid="explore-indicator" value={state.indicator} onChange={(e) => onChange({ indicator: e.target.value })}>
-          {DOMAINS.map((domain) => (
-            <optgroup key={domain} label={t(`domain.${domain}`)}>
-              {catalog.catalog.indicators
-                .filter((i) => i.domain === domain)
+          {catalog.domainList.map((domain) => (
+            <optgroup key={domain.code} label={name(domain.name)}>
+              {catalog
+                .indicatorsOf(domain.code)
                 .map((i) => (
                   <option key={i.code} value={i.code}>
                     {name(i.name)}

@@ -1,4 +1,4 @@
-import { memo } from 'react'
+import { memo, type CSSProperties } from 'react'
 import { FitText } from '../ui/fit-text'
 import type { IndicatorChange } from '../../../common/api/query-api'
 import type { DomainScore } from '../../../common/scorecard-schema'
@@ -7,11 +7,12 @@ import { useI18n } from '../i18n/i18n'
 import { KpiCard } from './kpi-card'
 import { RankingPanel } from './ranking-panel'
 import { TrendPanel } from './trend-panel'
-import type { WallDomain } from './wall-domains'
+import type { WallColumn } from '../../../common/wall-schema'
+import { DomainIcon } from '../ui/domain-icon'
 import { FeedStaleBadge } from './wall-time'
 
 export interface DomainColumnProps {
-  config: WallDomain
+  config: WallColumn
   region: string
   /** The domain's score for the region (scorecard), when there is one. */
   score: DomainScore | undefined
@@ -23,16 +24,23 @@ export interface DomainColumnProps {
   onPickIndicator(indicator: string): void
 }
 
-/** One domain's quarter of the wall: its index, four KPI cards, a trend and a ranking. */
+/** One column of the wall (a domain, as the wall's definition says): its index, KPI cards, a trend and a ranking. */
 export const DomainColumn = memo(function DomainColumn({ config, region, score, changes, active, mapIndicator, onPickIndicator }: DomainColumnProps) {
-  const { t, num } = useI18n()
+  const { t, num, name } = useI18n()
   const catalog = useCatalog()
-  const trend = catalog.indicator(config.trend)
-  const headline = catalog.indicator(config.headline)
+  const domain = catalog.domain(config.domain)
+  const trend = catalog.indicator(config.trend.indicator)
+  const headline = catalog.indicator(config.ranking)
   return (
-    <section className={`panel wall-domain${active ? ' wall-domain--active' : ''}`} data-testid={`domain-${config.domain}`} data-domain={config.domain}>
+    <section
+      className={`panel wall-domain${active ? ' wall-domain--active' : ''}`}
+      data-testid={`domain-${config.domain}`}
+      data-domain={config.domain}
+      style={domain ? ({ '--domain-color': domain.color } as CSSProperties) : undefined}
+    >
       <header className="wall-panel-title wall-domain-title">
-        <FitText text={t(`domain.${config.domain}`)} />
+        {domain && <DomainIcon icon={domain.icon} className="wall-domain-icon" />}
+        <FitText text={domain ? name(domain.name) : config.domain} />
         <FeedStaleBadge />
         {score && (
           <span className="wall-domain-score">
@@ -47,7 +55,7 @@ export const DomainColumn = memo(function DomainColumn({ config, region, score, 
         })}
       </div>
       <div className="wall-domain-lower">
-        {trend && <TrendPanel indicator={trend} region={region} />}
+        {trend && <TrendPanel indicator={trend} region={region} window={config.trend.window} />}
         {headline && <RankingPanel indicator={headline} region={region} />}
       </div>
     </section>

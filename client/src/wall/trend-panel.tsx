@@ -4,7 +4,8 @@ import type { Indicator } from '../../../common/catalog-schema'
 import { TrendChart } from '../charts/trend-chart'
 import { useI18n, type I18n } from '../i18n/i18n'
 import { useLiveValue } from '../live/live'
-import { appendLive, trendSource, trendUrl, trendWindowOf, type TrendPoint, type TrendWindow } from './trend-window'
+import type { TrendWindowChoice } from '../../../common/wall-schema'
+import { appendLive, trendSource, trendUrl, trendWindowFor, type TrendPoint, type TrendWindow } from './trend-window'
 import { seriesReplySchema } from '../../../common/api/query-api'
 import { polledStale, usePolledJson } from './use-polled-json'
 import { useWallTime } from './wall-time'
@@ -26,9 +27,9 @@ const MAX_POINTS = 2_000
  * The trend of one indicator for the selected region: history from
  * /api/series (reloaded now and then), extended by live values in between.
  */
-export function TrendPanel({ indicator, region }: { indicator: Indicator; region: string }) {
+export function TrendPanel({ indicator, region, window = 'auto' }: { indicator: Indicator; region: string; window?: TrendWindowChoice }) {
   const i18n = useI18n()
-  const range = useMemo(() => trendWindowOf(indicator.cadenceSeconds), [indicator.cadenceSeconds])
+  const range = useMemo(() => trendWindowFor(window, indicator.cadenceSeconds), [window, indicator.cadenceSeconds])
   // The range moves with the clock: each reload asks for the window ending now.
   const series = usePolledJson(
     trendSource(indicator.code, region, range),

@@ -1,3 +1,4 @@
+import type { TrendWindowChoice } from '../../../common/wall-schema'
 import { query } from '../api/http'
 
 /**
@@ -29,6 +30,22 @@ export function trendWindowOf(cadenceSeconds: number): TrendWindow {
   if (cadenceSeconds < 86_400) return { spanMs: 7 * DAY_MS, step: '1h', bucketMs: HOUR_MS, reloadMs: 15 * MINUTE_MS }
   if (cadenceSeconds < 30 * 86_400) return { spanMs: 30 * DAY_MS, step: '1d', bucketMs: DAY_MS, reloadMs: HOUR_MS }
   return { spanMs: 365 * DAY_MS, step: '1d', bucketMs: DAY_MS, reloadMs: HOUR_MS }
+}
+
+/** The window a wall's column chose (common/wall-schema.ts), `auto` by the indicator's cadence. */
+export function trendWindowFor(choice: TrendWindowChoice, cadenceSeconds: number): TrendWindow {
+  switch (choice) {
+    case 'auto':
+      return trendWindowOf(cadenceSeconds)
+    case '24h':
+      return { spanMs: DAY_MS, step: '1m', bucketMs: MINUTE_MS, reloadMs: 5 * MINUTE_MS }
+    case '7d':
+      return { spanMs: 7 * DAY_MS, step: '1h', bucketMs: HOUR_MS, reloadMs: 15 * MINUTE_MS }
+    case '30d':
+      return { spanMs: 30 * DAY_MS, step: '1d', bucketMs: DAY_MS, reloadMs: HOUR_MS }
+    case '365d':
+      return { spanMs: 365 * DAY_MS, step: '1d', bucketMs: DAY_MS, reloadMs: HOUR_MS }
+  }
 }
 
 /** A chart point: [epoch ms, value] (ECharts' time-axis data). */

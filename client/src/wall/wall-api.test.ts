@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { changesQuerySchema, changesReplySchema, MAX_CHANGE_INDICATORS } from '../../../common/api/query-api'
 import { changesUrl } from './wall-api'
-import { WALL_DOMAINS } from './wall-domains'
+import { sampleWall } from '../../../test/fixtures/walls'
 
 /** The query of a URL as express hands it to the router (one value per parameter here). */
 function queryOf(url: string): Record<string, string> {
@@ -10,7 +10,7 @@ function queryOf(url: string): Record<string, string> {
 
 describe('changesUrl', () => {
   it("asks for every KPI card of the wall in one request the route's query schema accepts", () => {
-    const kpis = WALL_DOMAINS.flatMap((d) => d.kpis)
+    const kpis = sampleWall().columns.flatMap((d) => d.kpis)
     const url = changesUrl('440100', kpis)
     expect(url.startsWith('/api/changes?')).toBe(true)
     expect(kpis.length).toBeLessThanOrEqual(MAX_CHANGE_INDICATORS)

@@ -1,5 +1,5 @@
 import { memo, useEffect, useMemo, useState, useSyncExternalStore } from 'react'
-import type { Domain } from '../../../common/catalog-schema'
+import type { Domain, LocalizedText } from '../../../common/catalog-schema'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import { useConnection, useLive } from '../live/live'
@@ -13,17 +13,19 @@ import type { SoundState } from './alert-sound'
  * Its parts read the store separately, so a tick re-renders the "as of" time
  * and nothing else.
  */
-export const WallHeader = memo(function WallHeader({ region, onSelect, touring, sound }: { region: string; onSelect(region: string): void; touring: Domain | null; sound: SoundState }) {
-  const { t, lang, setLang } = useI18n()
+export const WallHeader = memo(function WallHeader({ title, root, region, onSelect, touring, sound }: { title: LocalizedText; root: string; region: string; onSelect(region: string): void; touring: Domain | null; sound: SoundState }) {
+  const { t, lang, setLang, name } = useI18n()
+  const catalog = useCatalog()
+  const touringDomain = touring ? catalog.domain(touring) : undefined
   return (
     <header className="panel wall-header">
       <div className="wall-title">
-        <span className="wall-title-main">{t('app.title')}</span>
+        <span className="wall-title-main" data-testid="wall-title">{name(title)}</span>
         <span className="wall-title-sub wall-ellipsis">{t('app.subtitle')}</span>
       </div>
-      <Breadcrumb region={region} onSelect={onSelect} />
+      <Breadcrumb root={root} region={region} onSelect={onSelect} />
       <div className="wall-status">
-        {touring && <span className="wall-pill wall-pill--tour">{t('wall.touring', { domain: t(`domain.${touring}`) })}</span>}
+        {touring && <span className="wall-pill wall-pill--tour">{t('wall.touring', { domain: touringDomain ? name(touringDomain.name) : touring })}</span>}
         <SoundNote sound={sound} />
         <AsOf />
         <Clock />
@@ -57,10 +59,12 @@ function SoundNote({ sound }: { sound: SoundState }) {
   )
 }
 
-function Breadcrumb({ region, onSelect }: { region: string; onSelect(region: string): void }) {
+/** From the wall's root down to the selected region. */
+function Breadcrumb({ root, region, onSelect }: { root: string; region: string; onSelect(region: string): void }) {
   const { t, name } = useI18n()
   const catalog = useCatalog()
-  const lineage = catalog.tree.lineage(region).reverse()
+  const full = catalog.tree.lineage(region)
+  const lineage = full.slice(0, full.findIndex((r) => r.code === root) + 1 || full.length).reverse()
   const parent = lineage[lineage.length - 2]
   return (
     <nav className="wall-breadcrumb" data-testid="breadcrumb" data-region={region}>

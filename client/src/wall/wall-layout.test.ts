@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest'
 import type { Region } from '../../../common/catalog-schema'
 import { rankingScope } from './ranking-panel'
 import { fitStage } from './stage-fit'
-import { WALL_DOMAINS } from './wall-domains'
+import { sampleWall } from '../../../test/fixtures/walls'
+import { trendWindowFor, trendWindowOf } from './trend-window'
+
+const WALL = sampleWall()
 import { indicatorOf, kioskOf, tourSecondsOf } from './wall-location'
 import { tourSteps } from './wall-tour'
 
@@ -59,11 +62,19 @@ describe('kioskOf', () => {
 
 describe('tourSteps', () => {
   it('shows each domain over the province, then drilled into its worst region', () => {
-    const steps = tourSteps(WALL_DOMAINS)
-    expect(steps).toHaveLength(WALL_DOMAINS.length * 2)
+    const steps = tourSteps(WALL)
+    expect(steps).toHaveLength(WALL.columns.length * 2)
     expect(steps.slice(0, 2)).toEqual([
-      { domain: 'business', headline: WALL_DOMAINS[0]!.headline, drill: false },
-      { domain: 'business', headline: WALL_DOMAINS[0]!.headline, drill: true },
+      { domain: 'business', headline: WALL.columns[0]!.ranking, drill: false },
+      { domain: 'business', headline: WALL.columns[0]!.ranking, drill: true },
+    ])
+  })
+
+  it('follows the steps a wall defines, each drawing its column’s ranking indicator', () => {
+    const eco = sampleWall('eco-traffic')
+    expect(tourSteps(eco)).toEqual([
+      { domain: 'environment', headline: 'env.aqi', drill: false },
+      { domain: 'traffic', headline: 'traffic.congestion_index', drill: true },
     ])
   })
 })
@@ -77,14 +88,20 @@ describe('rankingScope', () => {
   })
 })
 
-describe('WALL_DOMAINS', () => {
+describe('the sample walls', () => {
   const sample = JSON.parse(fs.readFileSync(new URL('../../../sample-data/indicators.json', import.meta.url), 'utf8')) as { indicators: Array<{ code: string; domain: string }> }
   const domainOf = new Map(sample.indicators.map((i) => [i.code, i.domain]))
 
   it('shows indicators of the sample catalog, each in its own domain', () => {
-    for (const d of WALL_DOMAINS) {
+    for (const d of WALL.columns) {
       expect(new Set(d.kpis).size).toBe(4)
-      for (const code of [...d.kpis, d.trend, d.headline]) expect(domainOf.get(code), code).toBe(d.domain)
+      for (const code of [...d.kpis, d.trend.indicator, d.ranking]) expect(domainOf.get(code), code).toBe(d.domain)
     }
+  })
+
+  it('choose a trend window, or follow the cadence', () => {
+    expect(trendWindowFor('auto', 60)).toEqual(trendWindowOf(60))
+    expect(trendWindowFor('7d', 60)).toMatchObject({ step: '1h', spanMs: 7 * 86_400_000 })
+    expect(trendWindowFor('24h', 86_400)).toMatchObject({ step: '1m', spanMs: 86_400_000 })
   })
 })

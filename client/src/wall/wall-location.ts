@@ -14,17 +14,21 @@ export const TOUR_DEFAULT_SECONDS = 30
 const TOUR_MIN_SECONDS = 5
 const TOUR_MAX_SECONDS = 3_600
 
-function regionFromUrl(tree: RegionTree): string {
+function regionFromUrl(tree: RegionTree, root: string): string {
   const code = new URLSearchParams(location.search).get('region')
-  return code !== null && tree.has(code) ? code : tree.root.code
+  return code !== null && tree.has(code) && tree.isWithin(code, root) ? code : root
 }
 
-/** `?tour=30` → 30; `?tour` or a bad value → the default; no `tour` → null (no tour). */
-export function tourSecondsOf(search: string): number | null {
+/**
+ * `?tour=30` → 30; `?tour` or a bad value → the wall's dwell (or the
+ * default); no `tour` → the wall's dwell when its tour starts by itself
+ * (`autostart`), else null (no tour).
+ */
+export function tourSecondsOf(search: string, wall?: { dwellSeconds: number; autostart: boolean }): number | null {
   const raw = new URLSearchParams(search).get('tour')
-  if (raw === null) return null
+  if (raw === null) return wall?.autostart ? wall.dwellSeconds : null
   const n = Number(raw)
-  if (raw.trim() === '' || !Number.isFinite(n)) return TOUR_DEFAULT_SECONDS
+  if (raw.trim() === '' || !Number.isFinite(n)) return wall?.dwellSeconds ?? TOUR_DEFAULT_SECONDS
   return Math.min(TOUR_MAX_SECONDS, Math.max(TOUR_MIN_SECONDS, Math.round(n)))
 }
 
@@ -44,18 +48,20 @@ export interface WallRegion {
   select(code: string, options?: { replace?: boolean }): void
 }
 
-export function useWallRegion(tree: RegionTree): WallRegion {
-  const [region, setRegion] = useState(() => regionFromUrl(tree))
+/** The selected region, within the wall's `root` (the root when the URL names none, or one outside it). */
+export function useWallRegion(tree: RegionTree, root: string): WallRegion {
+  const [region, setRegion] = useState(() => regionFromUrl(tree, root))
   useEffect(() => {
-    const onPop = () => setRegion(regionFromUrl(tree))
+    setRegion(regionFromUrl(tree, root))
+    const onPop = () => setRegion(regionFromUrl(tree, root))
     addEventListener('popstate', onPop)
     return () => removeEventListener('popstate', onPop)
-  }, [tree])
+  }, [tree, root])
   const select = useCallback(
     (code: string, options: { replace?: boolean } = {}) => {
-      if (!tree.has(code)) return
+      if (!tree.has(code) || !tree.isWithin(code, root)) return
       const url = new URL(location.href)
-      if (url.searchParams.get('region') === code || (code === tree.root.code && !url.searchParams.has('region'))) {
+      if (url.searchParams.get('region') === code || (code === root && !url.searchParams.has('region'))) {
         setRegion(code)
         return
       }
@@ -64,7 +70,7 @@ export function useWallRegion(tree: RegionTree): WallRegion {
       else history.pushState(null, '', url)
       setRegion(code)
     },
-    [tree],
+    [tree, root],
   )
   return { region, select }
 }

@@ -19,10 +19,9 @@ import { ScorecardPanel } from './scorecard-panel'
 import { usePolledJson } from './use-polled-json'
 import { useWallAlerts } from './use-wall-alerts'
 import { CHANGES_RELOAD_MS, changesUrl, SCORECARD_RELOAD_MS, scorecardUrl } from './wall-api'
-import { DEFAULT_MAP_INDICATOR, WALL_DOMAINS } from './wall-domains'
-
-/** The indicators the wall's KPI cards show, for their one request of changes. */
-const WALL_KPIS = WALL_DOMAINS.flatMap((d) => d.kpis)
+import type { Wall as WallDefinition } from '../../../common/wall-schema'
+import type { MapOverlay } from '../map/region-map'
+import { useWallDefinition } from './use-wall-definition'
 import { ReconnectBanner, WallHeader } from './wall-header'
 import { kioskOf, tourSecondsOf, useWallIndicator, useWallRegion } from './wall-location'
 import { WallStage } from './wall-stage'
@@ -30,38 +29,76 @@ import { WallTimeProvider } from './wall-time'
 import { useTour } from './wall-tour'
 
 /**
- * The wall (`/`): one screen, full view. The selected region is in the URL
- * and every panel follows it; so does the live room, so the store holds the
- * region's subtree and nothing else.
+ * A wall (`/`, the account's default wall; `/wall/:id`, a wall by id): its
+ * definition comes from the server (common/wall-schema.ts) and is read again
+ * now and then, so a wall published in the console reaches the screens
+ * without anyone touching them.
  */
 export function WallPage() {
+  const { t } = useI18n()
+  const definition = useWallDefinition(wallIdOf(location.pathname))
+  if (definition.kind !== 'ready')
+    return (
+      <div className="loading" data-testid="wall-missing" data-state={definition.kind}>
+        {definition.kind === 'loading' ? t('data.loading') : definition.kind === 'unknown' ? t('wall.unknown', { id: definition.id }) : definition.kind === 'none' ? t('wall.none') : t('error.load', { message: definition.message })}
+      </div>
+    )
+  return <WallView wall={definition.wall} />
+}
+
+/** `/wall/:id` → the id; `/` → null (the default wall). */
+export function wallIdOf(pathname: string): string | null {
+  const m = /^\/wall\/([^/]+)\/?$/.exec(pathname)
+  return m ? decodeURIComponent(m[1]!) : null
+}
+
+/**
+ * One wall on the stage. The selected region is in the URL and every panel
+ * follows it; so does the live room, so the store holds the region's subtree
+ * and nothing else. `tourSeconds` overrides the wall's own tour (a playlist
+ * runs each wall's tour within its dwell).
+ */
+export function WallView({ wall, tourSeconds }: { wall: WallDefinition; tourSeconds?: number | null }) {
   const catalog = useCatalog()
-  const { region, select } = useWallRegion(catalog.tree)
+  // The catalog is the account's subtree; a wall for every region opens on the account's own.
+  const root = wall.root !== null && catalog.region(wall.root) ? wall.root : catalog.tree.root.code
+  const { region, select } = useWallRegion(catalog.tree, root)
   const room = useMemo(() => ({ region, stations: true }), [region])
   return (
     <LiveProvider room={room}>
       <WallTimeProvider>
         <WallStage>
-          <Wall region={region} select={select} />
+          <Wall wall={wall} root={root} region={region} select={select} tourOverride={tourSeconds} />
         </WallStage>
       </WallTimeProvider>
     </LiveProvider>
   )
 }
 
-function Wall({ region, select }: { region: string; select(code: string, options?: { replace?: boolean }): void }) {
+interface WallProps {
+  wall: WallDefinition
+  root: string
+  region: string
+  select(code: string, options?: { replace?: boolean }): void
+  tourOverride: number | null | undefined
+}
+
+function Wall({ wall, root, region, select, tourOverride }: WallProps) {
   const { t, name } = useI18n()
   const catalog = useCatalog()
-  const [tourSeconds] = useState(() => tourSecondsOf(location.search))
+  const tourSeconds = useMemo(() => (tourOverride !== undefined ? tourOverride : tourSecondsOf(location.search, wall.tour)), [tourOverride, wall.tour])
+  const columns = wall.columns
+  // The indicators the KPI cards show, for their one request of changes.
+  const kpis = useMemo(() => columns.flatMap((c) => c.kpis), [columns])
   const [kiosk] = useState(() => kioskOf(location.search))
   const { chime, sound } = useAlertChime(kiosk)
   // The tour's next region is read ahead, so its step opens on data rather than on 加载中.
   const prefetch = useCallback((next: string) => {
-    for (const url of wallReads(next, WALL_DOMAINS, catalog, Date.now())) void prefetchJson(url)
-  }, [catalog])
-  const tour = useTour(tourSeconds, WALL_DOMAINS, catalog, select, prefetch)
+    for (const url of wallReads(next, columns, catalog, Date.now())) void prefetchJson(url)
+  }, [catalog, columns])
+  const tour = useTour(tourSeconds, wall, root, catalog, select, prefetch)
   const knownIndicator = useCallback((code: string) => catalog.indicator(code) !== undefined, [catalog])
-  const [picked, setPicked] = useWallIndicator(knownIndicator, DEFAULT_MAP_INDICATOR)
+  const [picked, setPicked] = useWallIndicator(knownIndicator, wall.map.indicator)
   const mapIndicator = tour.indicator ?? picked
   const drill = useCallback((code: string) => select(code), [select])
   // One list for the ticker and the map, so the ticker's count and the legend's agree.
@@ -92,13 +129,15 @@ function Wall({ region, select }: { region: string; select(code: string, options
   )
   const domainScores = own?.domains
   // Every card's MoM and YoY in one request (an answer for another region is not shown).
-  const polledChanges = usePolledJson(changesUrl(region, WALL_KPIS), changesReplySchema, CHANGES_RELOAD_MS)
+  const polledChanges = usePolledJson(changesUrl(region, kpis), changesReplySchema, CHANGES_RELOAD_MS)
   const changes = useMemo(
     () => new Map(polledChanges.data?.region === region ? polledChanges.data.changes.map((c) => [c.indicator, c]) : []),
     [polledChanges.data, region],
   )
-  const column = (i: number) => {
-    const config = WALL_DOMAINS[i]!
+  const overlays = useMemo(() => wall.map.layers.filter((l): l is MapOverlay => l !== 'labels'), [wall.map.layers])
+  // Columns fill the left side first, then the right (two each on the sample wall).
+  const leftCount = Math.ceil(columns.length / 2)
+  const column = (config: WallDefinition['columns'][number]) => {
     return (
       <DomainColumn
         key={config.domain}
@@ -114,12 +153,11 @@ function Wall({ region, select }: { region: string; select(code: string, options
   }
   return (
     <>
-      <WallHeader region={region} onSelect={drill} touring={tour.domain} sound={sound} />
+      <WallHeader title={wall.title} root={root} region={region} onSelect={drill} touring={tour.domain} sound={sound} />
       <ReconnectBanner />
       <main className="wall-body">
-        <div className="wall-side">
-          {column(0)}
-          {column(1)}
+        <div className="wall-side" style={{ gridTemplateRows: `repeat(${leftCount}, minmax(0, 1fr))` }}>
+          {columns.slice(0, leftCount).map(column)}
         </div>
         <div className="wall-centre">
           <section className="panel wall-map-panel">
@@ -128,7 +166,7 @@ function Wall({ region, select }: { region: string; select(code: string, options
               <span className="wall-map-hint wall-ellipsis">{t('wall.map.hint')}</span>
             </header>
             <div className="wall-map-box">
-              <RegionMap region={region} indicator={mapIndicator} onSelect={drill} compactLegend alerts={alerts.open} focusStation={detail?.station || null} />
+              <RegionMap region={region} indicator={mapIndicator} onSelect={drill} compactLegend alerts={alerts.open} focusStation={detail?.station || null} overlays={overlays} labels={wall.map.layers.includes('labels')} />
             </div>
           </section>
           <div className="wall-centre-lower">
@@ -137,9 +175,8 @@ function Wall({ region, select }: { region: string; select(code: string, options
             {detail && <AlertDetailPanel alert={detail} onClose={closeAlert} />}
           </div>
         </div>
-        <div className="wall-side">
-          {column(2)}
-          {column(3)}
+        <div className="wall-side" style={{ gridTemplateRows: `repeat(${Math.max(1, columns.length - leftCount)}, minmax(0, 1fr))` }}>
+          {columns.slice(leftCount).map(column)}
         </div>
       </main>
     </>

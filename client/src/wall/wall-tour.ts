@@ -4,13 +4,14 @@ import type { CatalogIndex } from '../../../common/catalog-index'
 import { getJson } from '../api/http'
 import { rankingReplySchema } from '../../../common/api/query-api'
 import { rankingUrl } from './wall-api'
-import type { WallDomain } from './wall-domains'
+import { tourStepsOf, type Wall } from '../../../common/wall-schema'
 
 /**
- * The briefing tour (`?tour=30`): each domain in turn is highlighted and its
- * headline indicator drawn on the map, first over the whole province, then
- * drilled into the region that ranks worst on it; after the last domain the
- * round starts again at the province. Steps replace the URL's region rather
+ * The briefing tour (`?tour=30`, or the wall's own when it starts by
+ * itself): the wall's steps in turn (by default each column, first over the
+ * wall's root, then drilled into the region that ranks worst on its ranking
+ * indicator), each highlighting its column and drawing that indicator on the
+ * map; after the last step the round starts again. Steps replace the URL's region rather
  * than push it, so days of touring leave no history behind.
  */
 
@@ -21,11 +22,12 @@ export interface TourStep {
   drill: boolean
 }
 
-export function tourSteps(domains: readonly WallDomain[]): TourStep[] {
-  return domains.flatMap((d) => [
-    { domain: d.domain, headline: d.headline, drill: false },
-    { domain: d.domain, headline: d.headline, drill: true },
-  ])
+export function tourSteps(wall: Pick<Wall, 'columns' | 'tour'>): TourStep[] {
+  const ranking = new Map(wall.columns.map((c) => [c.domain, c.ranking]))
+  return tourStepsOf(wall).flatMap((s) => {
+    const headline = ranking.get(s.domain)
+    return headline ? [{ domain: s.domain, headline, drill: s.drill }] : []
+  })
 }
 
 export interface Tour {
@@ -36,17 +38,16 @@ export interface Tour {
 }
 
 /** Where a step goes: the root, or the worst-ranked child of the root by the step's headline (null: not known now). */
-export async function stepTarget(step: TourStep, catalog: CatalogIndex, worstChild: (indicator: string) => Promise<string | null>): Promise<string | null> {
-  if (!step.drill) return catalog.tree.root.code
+export async function stepTarget(step: TourStep, root: string, worstChild: (indicator: string) => Promise<string | null>): Promise<string | null> {
+  if (!step.drill) return root
   return worstChild(step.headline)
 }
 
-/** The worst-ranked child of the root by `indicator`, from the ranking API. */
-export async function worstChildOf(catalog: CatalogIndex, indicator: string): Promise<string | null> {
-  const root = catalog.tree.root
-  const childLevel = catalog.tree.children(root.code)[0]?.level
+/** The worst-ranked child of `root` by `indicator`, from the ranking API. */
+export async function worstChildOf(catalog: CatalogIndex, root: string, indicator: string): Promise<string | null> {
+  const childLevel = catalog.tree.children(root)[0]?.level
   if (!childLevel) return null
-  const r = await getJson(rankingUrl(indicator, childLevel, root.code, 1), rankingReplySchema)
+  const r = await getJson(rankingUrl(indicator, childLevel, root, 1), rankingReplySchema)
   // The bottom end is in ranking order: the worst is last.
   return r.bottom[r.bottom.length - 1]?.region ?? null
 }
@@ -63,24 +64,25 @@ export function prefetchLeadMs(seconds: number): number {
 
 export function useTour(
   seconds: number | null,
-  domains: readonly WallDomain[],
+  wall: Pick<Wall, 'columns' | 'tour'>,
+  root: string,
   catalog: CatalogIndex,
   select: (region: string, options: { replace: boolean }) => void,
   /** Reads the wall will make for a region, made ahead (the next step's). */
   prefetch: (region: string) => void = () => {},
 ): Tour {
-  const steps = useMemo(() => tourSteps(domains), [domains])
+  const steps = useMemo(() => tourSteps(wall), [wall])
   const [index, setIndex] = useState(0)
   // Regions worked out ahead, by step index: the step then starts on them at once.
   const planned = useRef(new Map<number, string>())
   useEffect(() => {
-    if (seconds === null) return
+    if (seconds === null || steps.length === 0) return
     const timer = setInterval(() => setIndex((i) => (i + 1) % steps.length), seconds * 1000)
     return () => clearInterval(timer)
   }, [seconds, steps.length])
 
-  const step = seconds === null ? null : steps[index % steps.length]!
-  const worst = useCallback((indicator: string) => worstChildOf(catalog, indicator), [catalog])
+  const step = seconds === null || steps.length === 0 ? null : steps[index % steps.length]!
+  const worst = useCallback((indicator: string) => worstChildOf(catalog, root, indicator), [catalog, root])
   useEffect(() => {
     if (!step || seconds === null) return
     let cancelled = false
@@ -88,7 +90,7 @@ export function useTour(
     planned.current.delete(index)
     if (known) select(known, { replace: true })
     else
-      stepTarget(step, catalog, worst)
+      stepTarget(step, root, worst)
         .then((region) => {
           if (region && !cancelled) select(region, { replace: true })
         })
@@ -97,7 +99,7 @@ export function useTour(
     // Before the next step begins: where it goes, and what it will read there.
     const nextIndex = (index + 1) % steps.length
     const ahead = setTimeout(() => {
-      stepTarget(steps[nextIndex]!, catalog, worst)
+      stepTarget(steps[nextIndex]!, root, worst)
         .then((region) => {
           if (!region || cancelled) return
           planned.current.set(nextIndex, region)
@@ -109,7 +111,7 @@ export function useTour(
       cancelled = true
       clearTimeout(ahead)
     }
-  }, [step, index, steps, seconds, catalog, select, worst, prefetch])
+  }, [step, index, steps, seconds, root, select, worst, prefetch])
 
   return { domain: step?.domain ?? null, indicator: step?.headline ?? null }
 }

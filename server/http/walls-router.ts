@@ -1,0 +1,215 @@
+import express, { Router, type Request, type Response } from 'express'
+import { z } from 'zod'
+import {
+  putDocumentBodySchema,
+  type DocumentHistoryReply,
+  type PlaylistListReply,
+  type PlaylistReply,
+  type WallListReply,
+  type WallReply,
+} from '../../common/api/walls-api'
+import { codeSchema } from '../../common/catalog-schema'
+import type { Versioned } from '../../common/wall-schema'
+import { accountOf, requirePermission, scopeOf } from '../auth/http-auth'
+import { ConflictError, DocumentNotFoundError } from '../walls/document-store'
+import { DefinitionError, describeProblem, type Walls } from '../walls/walls'
+import { ApiError } from './api-error'
+import { parseQuery, requireJson, requireObject } from './validate'
+
+/**
+ * Walls and playlists over HTTP (contract: common/api/walls-api.ts).
+ * Region-scoped: an account sees the walls whose root lies within its region
+ * (and the walls for every region), and the playlists whose walls it sees;
+ * another region's wall is not there for it (404). Changes are made by
+ * admins (walls.write), signed with their name, checked against the catalog
+ * and their region at save (400 naming each field), and optimistic: a save or
+ * delete from a version that is no longer the newest is a 409 carrying the
+ * newer one.
+ */
+
+/** A wall definition is a few KB; this leaves room and stops megabytes from being parsed. */
+export const MAX_WALL_BODY_BYTES = 128 * 1024
+
+const json = express.json({ limit: MAX_WALL_BODY_BYTES })
+const deleteQuerySchema = z.strictObject({ version: z.coerce.number().int().min(1).optional() })
+
+export function wallsRouter(walls: Walls): Router {
+  const router = Router()
+  const write = requirePermission('walls.write')
+
+  const wallFor = (req: Request, res: Response) => {
+    const id = pathId(req, 'wall')
+    const stored = walls.walls.get(id)
+    if (!stored || !walls.wallVisible(stored.definition, scopeOf(res))) throw unknown('wall', id)
+    return stored
+  }
+  const playlistFor = (req: Request, res: Response) => {
+    const id = pathId(req, 'playlist')
+    const stored = walls.playlists.get(id)
+    if (!stored || !walls.playlistVisible(stored.definition, scopeOf(res))) throw unknown('playlist', id)
+    return stored
+  }
+
+  router.get('/walls', (req, res) => {
+    parseQuery(z.strictObject({}), req.query)
+    const scope = scopeOf(res)
+    const body: WallListReply = {
+      walls: walls.visibleWalls(scope).map((w) => ({
+        id: w.definition.id,
+        title: w.definition.title,
+        root: w.definition.root,
+        columns: w.definition.columns.map((c) => c.domain),
+        version: w.version,
+        updated: w.updated,
+        updatedBy: w.updatedBy,
+      })),
+      default: walls.defaultWall(scope),
+    }
+    res.setHeader('Cache-Control', 'no-cache')
+    res.json(body)
+  })
+
+  router.get('/walls/:id', (req, res) => {
+    const body: WallReply = wallFor(req, res)
+    res.setHeader('Cache-Control', 'no-cache')
+    res.json(body)
+  })
+
+  router.get('/walls/:id/history', async (req, res) => {
+    const id = pathId(req, 'wall')
+    const changes = await walls.walls.history(id)
+    // A deleted wall's history is seen by those its last definition was seen by.
+    const last = walls.walls.get(id)?.definition ?? lastDefinition(changes, (d) => walls.parseStoredWall(d))
+    if (changes.length === 0 || (last && !walls.wallVisible(last, scopeOf(res)))) throw unknown('wall', id)
+    const body: DocumentHistoryReply = { id, changes }
+    res.setHeader('Cache-Control', 'no-cache')
+    res.json(body)
+  })
+
+  router.put('/walls/:id', write, requireJson, json, async (req, res) => {
+    const id = pathId(req, 'wall')
+    const { definition, version } = parsePut(req.body, id)
+    const scope = scopeOf(res)
+    // The wall replaced must be the editor's to replace, as must its replacement.
+    const before = walls.walls.get(id)
+    if (before && !walls.wallVisible(before.definition, scope)) throw new ApiError(403, 'outside_scope', `wall ${id} is rooted outside your region ${scope}`)
+    const wall = parseDefinition(() => walls.parseWall(definition, scope))
+    const { stored, created } = await walls.walls.put(wall, version, accountOf(res).name).catch(mapStoreError)
+    const body: WallReply = stored
+    res.status(created ? 201 : 200).json(body)
+  })
+
+  router.delete('/walls/:id', write, async (req, res) => {
+    const { version } = parseQuery(deleteQuerySchema, req.query)
+    const stored = wallFor(req, res)
+    const id = stored.definition.id
+    const using = walls.playlistsUsing(id)
+    if (using.length > 0) throw new ApiError(409, 'in_use', `wall ${id} is shown by playlist${using.length > 1 ? 's' : ''} ${using.join(', ')}; take it out of them first`, { details: { playlists: using } })
+    const done = await walls.walls.remove(id, version, accountOf(res).name).catch(mapStoreError)
+    res.json({ id, deleted: true, version: done.version })
+  })
+
+  router.get('/playlists', (req, res) => {
+    parseQuery(z.strictObject({}), req.query)
+    const scope = scopeOf(res)
+    const body: PlaylistListReply = {
+      playlists: walls.playlists
+        .list()
+        .filter((p) => walls.playlistVisible(p.definition, scope))
+        .map((p) => ({ id: p.definition.id, title: p.definition.title, walls: p.definition.entries.map((e) => e.wall), version: p.version, updated: p.updated, updatedBy: p.updatedBy })),
+    }
+    res.setHeader('Cache-Control', 'no-cache')
+    res.json(body)
+  })
+
+  router.get('/playlists/:id', (req, res) => {
+    const body: PlaylistReply = playlistFor(req, res)
+    res.setHeader('Cache-Control', 'no-cache')
+    res.json(body)
+  })
+
+  router.get('/playlists/:id/history', async (req, res) => {
+    const id = pathId(req, 'playlist')
+    const stored = walls.playlists.get(id)
+    if (stored && !walls.playlistVisible(stored.definition, scopeOf(res))) throw unknown('playlist', id)
+    const changes = await walls.playlists.history(id)
+    if (changes.length === 0) throw unknown('playlist', id)
+    const body: DocumentHistoryReply = { id, changes }
+    res.setHeader('Cache-Control', 'no-cache')
+    res.json(body)
+  })
+
+  router.put('/playlists/:id', write, requireJson, json, async (req, res) => {
+    const id = pathId(req, 'playlist')
+    const { definition, version } = parsePut(req.body, id)
+    const scope = scopeOf(res)
+    const before = walls.playlists.get(id)
+    if (before && !walls.playlistVisible(before.definition, scope)) throw new ApiError(403, 'outside_scope', `playlist ${id} shows walls outside your region ${scope}`)
+    const playlist = parseDefinition(() => walls.parsePlaylist(definition, scope))
+    const { stored, created } = await walls.playlists.put(playlist, version, accountOf(res).name).catch(mapStoreError)
+    const body: PlaylistReply = stored
+    res.status(created ? 201 : 200).json(body)
+  })
+
+  router.delete('/playlists/:id', write, async (req, res) => {
+    const { version } = parseQuery(deleteQuerySchema, req.query)
+    const stored = playlistFor(req, res)
+    const done = await walls.playlists.remove(stored.definition.id, version, accountOf(res).name).catch(mapStoreError)
+    res.json({ id: stored.definition.id, deleted: true, version: done.version })
+  })
+
+  return router
+}
+
+/** The PUT body `{ definition, version? }`; the definition's id may be left out (the path names it). */
+function parsePut(raw: unknown, id: string): { definition: Record<string, unknown>; version: number | undefined } {
+  const parsed = putDocumentBodySchema.safeParse(requireObject(raw))
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => ({ path: [...i.path, ...(i.code === 'unrecognized_keys' ? i.keys : [])].map(String), message: i.code === 'unrecognized_keys' ? 'unknown field (the body is { definition, version? })' : i.message }))
+    throw new ApiError(400, 'bad_body', problems.map(describeProblem).join('; '), { details: { problems } })
+  }
+  const definition = requireObject(parsed.data.definition ?? null)
+  if (definition.id === undefined) definition.id = id
+  else if (definition.id !== id) {
+    const problems = [{ path: ['definition', 'id'], message: `the body's id ${JSON.stringify(definition.id)} does not match the path's ${JSON.stringify(id)}` }]
+    throw new ApiError(400, 'bad_body', problems.map(describeProblem).join('; '), { details: { problems } })
+  }
+  return { definition, version: parsed.data.version }
+}
+
+function parseDefinition<T>(parse: () => T): T {
+  try {
+    return parse()
+  } catch (err) {
+    if (err instanceof DefinitionError) throw new ApiError(400, 'invalid_definition', err.message, { details: { problems: err.problems } })
+    throw err
+  }
+}
+
+function mapStoreError(err: unknown): never {
+  if (err instanceof ConflictError) throw new ApiError(409, 'conflict', err.message, { details: { current: (err.current as Versioned<unknown> | null) ?? null } })
+  if (err instanceof DocumentNotFoundError) throw new ApiError(404, 'not_found', `no ${err.id}`)
+  throw err
+}
+
+/** A path id no definition can have is answered like an id none has. */
+function pathId(req: Request, what: 'wall' | 'playlist'): string {
+  const id = req.params.id
+  if (typeof id !== 'string' || !codeSchema.safeParse(id).success) throw unknown(what, String(id))
+  return id
+}
+
+function unknown(what: 'wall' | 'playlist', id: string): ApiError {
+  const shown = id.length > 64 ? `${id.slice(0, 64)}…` : id
+  return new ApiError(404, `unknown_${what}`, `no ${what} ${shown} (GET /api/${what}s lists them)`)
+}
+
+/** The definition before a deletion, from the newest history entries. */
+function lastDefinition<T>(changes: DocumentHistoryReply['changes'], parse: (json: unknown) => T | null): T | null {
+  for (const c of changes) {
+    const d = parse(c.after ?? c.before)
+    if (d) return d
+  }
+  return null
+}
+
