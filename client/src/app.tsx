@@ -10,7 +10,7 @@ import { ExplorePage } from './explore/explore-page'
 import { MapPreview } from './map/map-preview'
 import { WallPage } from './wall/wall-page'
 import { PlaylistPage } from './wall/playlist-page'
-import { routeOf, type Route } from './navigation'
+import { aliasOf, isKnownPath, navigate, routeOf, type Route } from './navigation'
 import './ui/theme.css'
 
 /**
@@ -24,15 +24,36 @@ function Loading({ error }: { error: string | null }) {
   return <div className="loading">{error ? t('error.load', { message: error }) : t('data.loading')}</div>
 }
 
+/** A path the page has no view for: said, with the way back to the wall. */
+function NotFound() {
+  const { t } = useI18n()
+  return (
+    <div className="loading" data-testid="not-found">
+      {t('app.notFound', { path: location.pathname })}{' '}
+      <a href="/" onClick={(e) => (e.preventDefault(), navigate('/'))}>
+        {t('app.toWall')}
+      </a>
+    </div>
+  )
+}
+
 function Routes() {
+  // An alias (/rules, /users…) is replaced by the page it stands for before anything renders.
+  const alias = aliasOf(location.pathname)
+  if (alias) history.replaceState(history.state, '', alias + location.search)
   const [route, setRoute] = useState<Route>(() => routeOf(location.pathname))
+  const [known, setKnown] = useState(() => isKnownPath(location.pathname))
   useEffect(() => {
-    const onPop = () => setRoute(routeOf(location.pathname))
+    const onPop = () => {
+      setRoute(routeOf(location.pathname))
+      setKnown(isKnownPath(location.pathname))
+    }
     addEventListener('popstate', onPop)
     return () => removeEventListener('popstate', onPop)
   }, [])
   const { me } = useAuth()
   const { t } = useI18n()
+  if (!known) return <NotFound />
   if (location.pathname.startsWith('/map-preview')) return <MapPreview /> // the map's dev preview and browser test (client/src/map)
   // The server refuses what a role may not do; the page does not offer it either.
   if (!ROLE_SCREENS[me.role].includes(route))

@@ -16,6 +16,31 @@ export function routeOf(pathname: string): Route {
   return 'wall'
 }
 
+/**
+ * Old and short paths of the console's pages, and where they are now:
+ * `/rules` opens the rules page rather than silently showing the wall.
+ */
+const ALIASES: Record<string, string> = {
+  '/rules': '/admin/rules',
+  '/users': '/admin/accounts',
+  '/accounts': '/admin/accounts',
+  '/keys': '/admin/keys',
+  '/silences': '/admin/silences',
+  '/audit': '/admin/audit',
+  '/walls': '/admin/walls',
+  '/playlists': '/admin/walls',
+}
+
+/** The page an alias stands for, or null. */
+export function aliasOf(pathname: string): string | null {
+  return ALIASES[pathname.replace(/\/+$/, '') || '/'] ?? null
+}
+
+/** Whether the one page has a view at `pathname` (otherwise it says so, rather than show the wall). */
+export function isKnownPath(pathname: string): boolean {
+  return /^\/(?:$|explore\/?$|duty\/?$|account\/?$|admin(?:\/[\w-]*)?\/?$|wall\/[^/]+\/?$|playlist\/[^/]+\/?$|map-preview)/.test(pathname)
+}
+
 /** Client-side navigation (keeps the language). */
 export function navigate(path: string): void {
   const url = new URL(path, location.href)

@@ -6,6 +6,7 @@
  */
 
 import { adminEn, adminZh } from './messages-admin'
+import { adminOpsEn, adminOpsZh } from './messages-admin-ops'
 import { authEn, authZh } from './messages-auth'
 import { dutyEn, dutyZh } from './messages-duty'
 import { exploreEn, exploreZh } from './messages-explore'
@@ -16,6 +17,8 @@ import { wallEn, wallZh } from './messages-wall'
 const common = {
   'app.title': '一屏统览',
   'app.subtitle': '数字政府实时决策支持',
+  'app.notFound': '没有这个页面：{path}。',
+  'app.toWall': '回到大屏',
   'nav.wall': '大屏',
   'nav.explore': '分析',
   'nav.duty': '值班',
@@ -84,13 +87,15 @@ const common = {
   'error.load': '加载失败：{message}',
 }
 
-const zh = { ...common, ...wallZh, ...mapZh, ...dutyZh, ...exploreZh, ...authZh, ...periodsZh, ...adminZh }
+const zh = { ...common, ...wallZh, ...mapZh, ...dutyZh, ...exploreZh, ...authZh, ...periodsZh, ...adminZh, ...adminOpsZh }
 
 export type MessageKey = keyof typeof zh
 
 const commonEn: Record<keyof typeof common, string> = {
   'app.title': 'OneScreen',
   'app.subtitle': 'Realtime decision support for digital government',
+  'app.notFound': 'There is no page {path}.',
+  'app.toWall': 'Back to the wall',
   'nav.wall': 'Wall',
   'nav.explore': 'Explore',
   'nav.duty': 'Duty',
@@ -159,7 +164,7 @@ const commonEn: Record<keyof typeof common, string> = {
   'error.load': 'Could not load: {message}',
 }
 
-const en: Record<MessageKey, string> = { ...commonEn, ...wallEn, ...mapEn, ...dutyEn, ...exploreEn, ...authEn, ...periodsEn, ...adminEn }
+const en: Record<MessageKey, string> = { ...commonEn, ...wallEn, ...mapEn, ...dutyEn, ...exploreEn, ...authEn, ...periodsEn, ...adminEn, ...adminOpsEn }
 
 export const MESSAGES = { zh, en } as const
 export type Lang = keyof typeof MESSAGES
