@@ -7,7 +7,7 @@ import type { WallReply } from '../../common/api/walls-api'
 import type { DomainInfo, Indicator } from '../../common/catalog-schema'
 import type { Playlist, Wall } from '../../common/wall-schema'
 import { ndjson, postIngest, REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
-import { launchBrowser, openPage, pageProblems } from './browser'
+import { launchBrowser, openPage, pageProblems, saveScreenshot } from './browser'
 
 /**
  * Walls as data in Chromium against the real server: a fifth domain added to
@@ -116,6 +116,7 @@ describe('a fifth domain, added as data', () => {
     await expect.poll(() => card('emg.open_incidents').getAttribute('data-value'), { timeout: 20_000 }).toBe('12')
     await expect.poll(() => card('emg.response_minutes').getAttribute('data-value'), { timeout: 20_000 }).toBe('15')
     expect(await card('emg.open_incidents').textContent()).toContain('12')
+    await page.screenshot({ path: saveScreenshot('wall-five-domains.png') })
     expect(pageProblems(problems)).toEqual([])
     // The domain is in the analyst's picker and the duty console's filter too, named from data.
     const analyst = await openPage(browser, `${server.url}/explore`, await server.token('analyst'))

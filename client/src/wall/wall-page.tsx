@@ -156,7 +156,7 @@ function Wall({ wall, root, region, select, tourOverride }: WallProps) {
       <WallHeader title={wall.title} root={root} region={region} onSelect={drill} touring={tour.domain} sound={sound} />
       <ReconnectBanner />
       <main className="wall-body">
-        <div className="wall-side" style={{ gridTemplateRows: `repeat(${leftCount}, minmax(0, 1fr))` }}>
+        <div className={sideClass(leftCount)} style={{ gridTemplateRows: `repeat(${leftCount}, minmax(0, 1fr))` }}>
           {columns.slice(0, leftCount).map(column)}
         </div>
         <div className="wall-centre">
@@ -175,10 +175,19 @@ function Wall({ wall, root, region, select, tourOverride }: WallProps) {
             {detail && <AlertDetailPanel alert={detail} onClose={closeAlert} />}
           </div>
         </div>
-        <div className="wall-side" style={{ gridTemplateRows: `repeat(${Math.max(1, columns.length - leftCount)}, minmax(0, 1fr))` }}>
+        <div className={sideClass(columns.length - leftCount)} style={{ gridTemplateRows: `repeat(${Math.max(1, columns.length - leftCount)}, minmax(0, 1fr))` }}>
           {columns.slice(leftCount).map(column)}
         </div>
       </main>
     </>
   )
+}
+
+/**
+ * A side of the wall holding `count` columns. Three stacked leave each too
+ * short for two rows of cards above its trend, so they go dense: cards four
+ * across, trend and ranking kept.
+ */
+function sideClass(count: number): string {
+  return count >= 3 ? 'wall-side wall-side--dense' : 'wall-side'
 }
