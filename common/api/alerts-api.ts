@@ -113,6 +113,13 @@ export const createSilenceBodySchema = z
   .refine((b) => (b.endsAt === undefined) !== (b.durationMinutes === undefined), { message: 'give endsAt or durationMinutes (one of them)', path: ['endsAt'] })
 export type CreateSilenceBody = z.input<typeof createSilenceBodySchema>
 
+/**
+ * POST /api/silences/preview `{ matchers }` → `{ alerts }` (alertListReplySchema):
+ * the open alerts a silence with these matchers would silence now; the
+ * matchers are those of POST /api/silences, checked the same way.
+ */
+export const silencePreviewBodySchema = z.strictObject({ matchers: createSilenceBodySchema.shape.matchers })
+
 export const endSilenceBodySchema = noParams
 
 /** A silence: as created (201), and as ended. */

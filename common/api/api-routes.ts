@@ -16,6 +16,8 @@ import { ingestReplySchema } from './ingest-api'
 import { changesReplySchema, rankingReplySchema, seriesReplySchema, snapshotReplySchema } from './query-api'
 import { backtestReplySchema, deleteRuleReplySchema, patchRuleReplySchema, putRuleReplySchema, ruleHistoryReplySchema, ruleListReplySchema, ruleReplySchema } from './rules-api'
 import { scorecardReplySchema } from './scorecard-api'
+import { auditReplySchema } from './audit-api'
+import { documentHistoryReplySchema, playlistListReplySchema, playlistReplySchema, wallListReplySchema, wallReplySchema } from './walls-api'
 
 /**
  * Every route's success reply, by method and path (`:name` a path
@@ -40,6 +42,17 @@ export const API_REPLIES = {
   'GET /api/silences': silenceListReplySchema,
   'POST /api/silences': silenceReplySchema,
   'POST /api/silences/:id/end': silenceReplySchema,
+  'POST /api/silences/preview': alertListReplySchema,
+  'GET /api/audit': auditReplySchema,
+
+  'GET /api/walls': wallListReplySchema,
+  'GET /api/walls/:id': wallReplySchema,
+  'PUT /api/walls/:id': wallReplySchema,
+  'GET /api/walls/:id/history': documentHistoryReplySchema,
+  'GET /api/playlists': playlistListReplySchema,
+  'GET /api/playlists/:id': playlistReplySchema,
+  'PUT /api/playlists/:id': playlistReplySchema,
+  'GET /api/playlists/:id/history': documentHistoryReplySchema,
 
   'GET /api/rules': ruleListReplySchema,
   'GET /api/rules/:id': ruleReplySchema,

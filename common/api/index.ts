@@ -4,6 +4,7 @@
  * parses every reply with it). One module per router.
  */
 export * from './alerts-api'
+export * from './audit-api'
 export * from './api-routes'
 export * from './auth-api'
 export * from './catalog-api'
@@ -16,3 +17,4 @@ export * from './params'
 export * from './query-api'
 export * from './rules-api'
 export * from './scorecard-api'
+export * from './walls-api'

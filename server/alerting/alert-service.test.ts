@@ -149,6 +149,22 @@ describe('AlertService silences', () => {
     await point(100, T0 + MIN) // clears: the alert resolves, and so does the silence
     expect(service.silences(true).find((x) => x.id === s.id)).toMatchObject({ endedReason: 'what it silenced has resolved' })
   })
+
+  it('previews exactly the open alerts a silence would cover, and then silences those', async () => {
+    const { service, point } = setup()
+    await point(250) // 990101
+    await point(270, T0 + MIN, 'AQ-990200-01', '990200')
+    const east = service.list({ region: '990101' })[0]!
+    expect(service.covered({ region: '990100' }).map((a) => a.id)).toEqual([east.id])
+    expect(service.covered({ ruleId: 'aqi-high' })).toHaveLength(2)
+    expect(service.covered({ ruleId: 'another-rule' })).toEqual([])
+    const s = await service.createSilence({ matchers: { region: '990100' }, endsAt: T0 + 60 * MIN, reason: 'maintenance' }, 'duty-wang')
+    expect(service.list().filter((a) => a.silencedBy === s.id).map((a) => a.id)).toEqual([east.id])
+    // Still covered (shown as silenced already); a resolved alert is not.
+    expect(service.covered({ region: '990100' })[0]).toMatchObject({ id: east.id, silencedBy: s.id })
+    await service.resolve(east.id, 'duty-wang')
+    expect(service.covered({ region: '990100' })).toEqual([])
+  })
 })
 
 describe('AlertService restart', () => {

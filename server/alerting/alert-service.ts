@@ -182,6 +182,20 @@ export class AlertService {
     return [...this.book.silences.values()].filter((s) => includeEnded || (s.endedAt === null && now < s.endsAt)).sort((a, b) => b.createdAt - a.createdAt)
   }
 
+  /**
+   * The open alerts a silence with these matchers would cover if it were
+   * created now: the same test `applySilences` makes (`silenceMatches`), so
+   * a preview never promises what the silence would not do. Alerts another
+   * silence already covers are included (their `silencedBy` says which).
+   */
+  covered(matchers: SilenceMatchers): Alert[] {
+    const now = this.deps.now()
+    // silenceMatches reads only the matchers; the rest is a silence that never was.
+    const probe: Silence = { id: '', matchers, startsAt: now, endsAt: now, createdBy: '', reason: '', createdAt: now, endedAt: null, endedReason: null, silenced: [] }
+    const isWithin = (r: string, a: string) => this.deps.index.tree.isWithin(r, a)
+    return [...this.book.alerts.values()].filter((a) => a.state !== 'resolved' && silenceMatches(probe, a, isWithin)).sort(compareAlerts)
+  }
+
   async acknowledge(id: string, actor: string, comment?: string): Promise<Alert> {
     const a = this.open(id, 'acknowledge')
     if (a.state === 'acknowledged') throw new AlertError('conflict', `alert ${id} is already acknowledged by ${a.acknowledgedBy}`)

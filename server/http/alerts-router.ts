@@ -1,9 +1,10 @@
 import express, { Router, type Request, type Response } from 'express'
-import type { z } from 'zod'
+import { z } from 'zod'
 import {
   ALERT_ACTION_BODIES,
   alertListQuerySchema,
   createSilenceBodySchema,
+  silencePreviewBodySchema,
   endSilenceBodySchema,
   silenceListQuerySchema,
   type AlertAction,
@@ -14,6 +15,7 @@ import {
   type SilenceListReply,
   type SilenceReply,
 } from '../../common/api/alerts-api'
+import type { SilenceMatchers } from '../../common/alert-state'
 import type { CatalogIndex } from '../../common/catalog-index'
 import { AlertError, type AlertService } from '../alerting/alert-service'
 import type { RuleEngine } from '../alerting/rule-engine'
@@ -31,6 +33,9 @@ import { accountOf, inScope, requireInScope, requirePermission, scopeOf } from '
  * as an unknown field). An account sees and acts on the alerts of its own
  * region's subtree only; an alert elsewhere is "not found".
  */
+
+/** Most alerts a preview lists: the list's own cap (GET /api/alerts answers 500 by default). */
+const MAX_PREVIEW_ALERTS = 500
 
 export function alertsRouter(deps: { service: AlertService; engine: RuleEngine; index: CatalogIndex; now: () => number }): Router {
   const { service, index } = deps
@@ -101,16 +106,32 @@ export function alertsRouter(deps: { service: AlertService; engine: RuleEngine; 
     res.json(body)
   })
 
+  /**
+   * Matchers as the account may use them: a region within its subtree, and
+   * for an account below the root a region always (without one the silence
+   * would quiet other regions' alerts too).
+   */
+  const scopedMatchers = (res: Response, matchers: SilenceMatchers): SilenceMatchers => {
+    const m = { ...matchers }
+    if (m.region) {
+      requireRegion(index, m.region, 'matchers.region')
+      requireInScope(index, res, m.region, 'matchers.region')
+    } else if (scopeOf(res) !== index.tree.root.code) m.region = scopeOf(res)
+    if (m.indicator && !index.indicator(m.indicator)) throw new ApiError(400, 'unknown_indicator', `matchers.indicator: unknown indicator ${m.indicator}`)
+    return m
+  }
+
+  // What a silence would cover now: the open alerts its matchers match, by the service's own test.
+  router.post('/silences/preview', act, (req, res) => {
+    const b = parseBody(silencePreviewBodySchema, req.body)
+    res.setHeader('Cache-Control', 'no-store')
+    const body: AlertListReply = { alerts: service.covered(scopedMatchers(res, b.matchers)).slice(0, MAX_PREVIEW_ALERTS) }
+    res.json(body)
+  })
+
   router.post('/silences', act, async (req, res) => {
     const b = parseBody(createSilenceBodySchema, req.body)
-    if (b.matchers.region) {
-      requireRegion(index, b.matchers.region, 'matchers.region')
-      requireInScope(index, res, b.matchers.region, 'matchers.region')
-    } else if (scopeOf(res) !== index.tree.root.code) {
-      // Otherwise the silence would quiet other regions' alerts too.
-      b.matchers.region = scopeOf(res)
-    }
-    if (b.matchers.indicator && !index.indicator(b.matchers.indicator)) throw new ApiError(400, 'unknown_indicator', `matchers.indicator: unknown indicator ${b.matchers.indicator}`)
+    b.matchers = scopedMatchers(res, b.matchers)
     const startsAt = b.startsAt ?? deps.now()
     const endsAt = b.endsAt ?? startsAt + b.durationMinutes! * 60_000
     if (endsAt <= startsAt) throw new ApiError(400, 'bad_body', 'endsAt must be after startsAt')

@@ -30,6 +30,9 @@ import { geoRouter } from './geo-router'
 import { healthRouter, type WriteHealth } from './health-router'
 import { ingestRouter } from './ingest-router'
 import { alertsRouter } from './alerts-router'
+import { auditRouter } from './audit-router'
+import { ClickHouseAuditQueries } from '../storage/audit-queries'
+import { tableNames } from '../storage/tables'
 import { queryRouter } from './query-router'
 import { rulesRouter } from './rules-router'
 import type { BacktestRows } from '../storage/backtest-rows'
@@ -163,6 +166,8 @@ export function createApp(deps: AppDeps): Express {
   api.use(rulesRouter(deps.rules, deps.catalog, deps.backtestRows && { rows: deps.backtestRows, now: deps.now, timeZone: deps.timeZone }))
   api.use(wallsRouter(deps.walls))
   api.use(alertsRouter({ service: deps.alerting, engine: deps.engine, index: deps.catalog, now: deps.now }))
+  const auditQueries = new ClickHouseAuditQueries(deps.storage.client, tableNames(deps.storage.database), deps.catalog.tree.root.code)
+  api.use(auditRouter({ queries: auditQueries, auth: deps.auth, index: deps.catalog, now: deps.now, timeZone: deps.timeZone }))
   api.use(notFound)
   app.use('/api', api)
 

@@ -5,19 +5,24 @@ import { useI18n } from '../i18n/i18n'
 import { navigate } from '../navigation'
 import { AppHeader } from '../ui/app-header'
 import { AccountsPanel } from './accounts-panel'
+import { AuditPanel } from './audit-panel'
 import { KeysPanel } from './keys-panel'
 import { RulesPanel } from './rules-panel'
+import { SilencesAdmin } from './silences-admin'
 import './admin.css'
 
 /**
- * The operator console (/admin, admins only): accounts, ingest keys and rules, each
- * kept to the admin's own subtree. /admin opens on the accounts.
+ * The operator console (/admin, admins only): accounts, ingest keys, rules,
+ * silences and the audit trail, each kept to the admin's own subtree. /admin
+ * opens on the accounts.
  */
 
 const TABS = [
-  { path: '/admin/accounts', label: 'admin.accounts' },
-  { path: '/admin/keys', label: 'admin.keys' },
-  { path: '/admin/rules', label: 'admin.rules' },
+  { path: '/admin/accounts', label: 'admin.accounts', Panel: AccountsPanel },
+  { path: '/admin/keys', label: 'admin.keys', Panel: KeysPanel },
+  { path: '/admin/rules', label: 'admin.rules', Panel: RulesPanel },
+  { path: '/admin/silences', label: 'admin.silences', Panel: SilencesAdmin },
+  { path: '/admin/audit', label: 'admin.audit', Panel: AuditPanel },
 ] as const
 
 export function AdminPage() {
@@ -47,7 +52,7 @@ export function AdminPage() {
           </a>
         ))}
       </nav>
-      {tab.path === '/admin/keys' ? <KeysPanel /> : tab.path === '/admin/rules' ? <RulesPanel /> : <AccountsPanel />}
+      <tab.Panel />
     </div>
   )
 }

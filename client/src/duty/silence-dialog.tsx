@@ -10,7 +10,24 @@ import { useI18n } from '../i18n/i18n'
  */
 
 /** Durations offered, in minutes: a maintenance window is usually hours. */
-const DURATIONS = [30, 60, 120, 240, 480, 1440, 4320] as const
+export const SILENCE_DURATIONS = [30, 60, 120, 240, 480, 1440, 4320] as const
+/** The duration a new silence is offered with. */
+export const DEFAULT_SILENCE_MINUTES = 120
+
+/** The duration picker of a new silence (here and in the console's silences page). */
+export function SilenceDurationSelect({ value, onChange, testId }: { value: number; onChange(minutes: number): void; testId: string }) {
+  const { t } = useI18n()
+  const duration = (m: number) => (m % 1440 === 0 ? t('duty.days', { n: m / 1440 }) : m % 60 === 0 ? t('duty.hours', { n: m / 60 }) : t('duty.minutes', { n: m }))
+  return (
+    <select data-testid={testId} value={value} onChange={(e) => onChange(Number(e.target.value))}>
+      {SILENCE_DURATIONS.map((m) => (
+        <option key={m} value={m}>
+          {duration(m)}
+        </option>
+      ))}
+    </select>
+  )
+}
 
 export function SilenceDialog({ alert, initialReason, busy, onSubmit, onClose }: { alert: Alert; initialReason: string; busy: boolean; onSubmit(matchers: SilenceMatchers, minutes: number, reason: string): void; onClose(): void }) {
   const { t, name } = useI18n()
@@ -18,7 +35,7 @@ export function SilenceDialog({ alert, initialReason, busy, onSubmit, onClose }:
   const [useRule, setUseRule] = useState(true)
   const [useRegion, setUseRegion] = useState(true)
   const [useStation, setUseStation] = useState(alert.station !== '')
-  const [minutes, setMinutes] = useState<number>(120)
+  const [minutes, setMinutes] = useState<number>(DEFAULT_SILENCE_MINUTES)
   const [reason, setReason] = useState(initialReason)
   const matchers: SilenceMatchers = {
     ...(useRule ? { ruleId: alert.ruleId } : {}),
@@ -26,7 +43,6 @@ export function SilenceDialog({ alert, initialReason, busy, onSubmit, onClose }:
     ...(useStation && alert.station ? { station: alert.station } : {}),
   }
   const valid = Object.keys(matchers).length > 0 && reason.trim() !== ''
-  const duration = (m: number) => (m % 1440 === 0 ? t('duty.days', { n: m / 1440 }) : m % 60 === 0 ? t('duty.hours', { n: m / 60 }) : t('duty.minutes', { n: m }))
   return (
     <div className="duty-dialog-backdrop" onClick={onClose}>
       <form
@@ -58,13 +74,7 @@ export function SilenceDialog({ alert, initialReason, busy, onSubmit, onClose }:
         </fieldset>
         <label className="duty-dialog-field">
           <span>{t('duty.silence.duration')}</span>
-          <select data-testid="duty-silence-duration" value={minutes} onChange={(e) => setMinutes(Number(e.target.value))}>
-            {DURATIONS.map((m) => (
-              <option key={m} value={m}>
-                {duration(m)}
-              </option>
-            ))}
-          </select>
+          <SilenceDurationSelect value={minutes} onChange={setMinutes} testId="duty-silence-duration" />
         </label>
         <label className="duty-dialog-field">
           <span>{t('duty.silence.reason')}</span>
