@@ -50,13 +50,22 @@ describe('wallProblems', () => {
       w.map.indicator = 'x.y'
       w.tour.steps = [{ domain: 'water', drill: false }]
     })
-    expect(wallProblems(bad, catalog, '990100')).toEqual([
+    expect(wallProblems(bad, catalog, '990100').map(({ path, message }) => ({ path, message }))).toEqual([
       { path: ['root'], message: '990200 lies outside your region 990100' },
       { path: ['columns', 0, 'kpis', 2], message: 'biz.nope is not in the indicator catalog' },
       { path: ['columns', 1, 'kpis', 0], message: "env.aqi belongs to domain environment, not to the column's poverty" },
       { path: ['columns', 3, 'domain'], message: 'health is not in the domain catalog' },
       { path: ['map', 'indicator'], message: 'x.y is not in the indicator catalog' },
       { path: ['tour', 'steps', 0, 'domain'], message: 'the wall has no column for domain water' },
+    ])
+    // Each also says what it is and about what, for a form to say it in its own language.
+    expect(wallProblems(bad, catalog, '990100').map((p) => [p.code, p.params])).toEqual([
+      ['outside_scope', { code: '990200', scope: '990100' }],
+      ['unknown_indicator', { code: 'biz.nope' }],
+      ['other_domain', { code: 'env.aqi', domain: 'environment', column: 'poverty' }],
+      ['unknown_domain', { code: 'health' }],
+      ['unknown_indicator', { code: 'x.y' }],
+      ['no_column', { domain: 'water' }],
     ])
   })
 })

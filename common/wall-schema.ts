@@ -29,7 +29,7 @@ const unique = <T extends z.ZodType>(item: T, what: string) =>
   z.array(item).superRefine((items, ctx) => {
     const seen = new Set<unknown>()
     items.forEach((x, i) => {
-      if (seen.has(x)) ctx.addIssue({ code: 'custom', path: [i], message: `${String(x)} is listed twice in ${what}` })
+      if (seen.has(x)) ctx.addIssue({ code: 'custom', path: [i], message: `${String(x)} is listed twice in ${what}`, params: { code: 'duplicate', value: String(x) } })
       seen.add(x)
     })
   })
@@ -76,7 +76,7 @@ export const wallSchema = z.strictObject({
     .superRefine((columns, ctx) => {
       const seen = new Set<string>()
       columns.forEach((c, i) => {
-        if (seen.has(c.domain)) ctx.addIssue({ code: 'custom', path: [i, 'domain'], message: `domain ${c.domain} already has a column` })
+        if (seen.has(c.domain)) ctx.addIssue({ code: 'custom', path: [i, 'domain'], message: `domain ${c.domain} already has a column`, params: { code: 'domain_taken', domain: c.domain } })
         seen.add(c.domain)
       })
     }),
@@ -125,10 +125,16 @@ export interface Versioned<T> {
   updatedBy: string
 }
 
-/** One problem of a definition, by the path of the field (`columns.1.kpis.2`), as zod paths are. */
+/**
+ * One problem of a definition, by the path of the field (`columns.1.kpis.2`),
+ * as zod paths are. `code` and `params` let a form say it in its own
+ * language; `message` says it in English for the API and logs.
+ */
 export interface FieldProblem {
   path: Array<string | number>
   message: string
+  code?: string
+  params?: Record<string, string | number>
 }
 
 /**
@@ -140,15 +146,17 @@ export function wallProblems(wall: Wall, catalog: CatalogIndex, scope: string | 
   const out: FieldProblem[] = []
   const indicator = (code: string, path: Array<string | number>, domain?: string) => {
     const i = catalog.indicator(code)
-    if (!i) out.push({ path, message: `${code} is not in the indicator catalog` })
-    else if (domain !== undefined && i.domain !== domain) out.push({ path, message: `${code} belongs to domain ${i.domain}, not to the column's ${domain}` })
+    if (!i) out.push({ path, message: `${code} is not in the indicator catalog`, code: 'unknown_indicator', params: { code } })
+    else if (domain !== undefined && i.domain !== domain)
+      out.push({ path, message: `${code} belongs to domain ${i.domain}, not to the column's ${domain}`, code: 'other_domain', params: { code, domain: i.domain, column: domain } })
   }
   if (wall.root !== null) {
-    if (!catalog.region(wall.root)) out.push({ path: ['root'], message: `${wall.root} is not in the region catalog` })
-    else if (scope !== null && !catalog.tree.isWithin(wall.root, scope)) out.push({ path: ['root'], message: `${wall.root} lies outside your region ${scope}` })
+    if (!catalog.region(wall.root)) out.push({ path: ['root'], message: `${wall.root} is not in the region catalog`, code: 'unknown_region', params: { code: wall.root } })
+    else if (scope !== null && !catalog.tree.isWithin(wall.root, scope))
+      out.push({ path: ['root'], message: `${wall.root} lies outside your region ${scope}`, code: 'outside_scope', params: { code: wall.root, scope } })
   }
   wall.columns.forEach((c, i) => {
-    if (!catalog.domain(c.domain)) out.push({ path: ['columns', i, 'domain'], message: `${c.domain} is not in the domain catalog` })
+    if (!catalog.domain(c.domain)) out.push({ path: ['columns', i, 'domain'], message: `${c.domain} is not in the domain catalog`, code: 'unknown_domain', params: { code: c.domain } })
     c.kpis.forEach((k, j) => indicator(k, ['columns', i, 'kpis', j], catalog.domain(c.domain) ? c.domain : undefined))
     indicator(c.trend.indicator, ['columns', i, 'trend', 'indicator'])
     indicator(c.ranking, ['columns', i, 'ranking'])
@@ -156,7 +164,7 @@ export function wallProblems(wall: Wall, catalog: CatalogIndex, scope: string | 
   indicator(wall.map.indicator, ['map', 'indicator'])
   const columns = new Set(wall.columns.map((c) => c.domain))
   wall.tour.steps.forEach((s, i) => {
-    if (!columns.has(s.domain)) out.push({ path: ['tour', 'steps', i, 'domain'], message: `the wall has no column for domain ${s.domain}` })
+    if (!columns.has(s.domain)) out.push({ path: ['tour', 'steps', i, 'domain'], message: `the wall has no column for domain ${s.domain}`, code: 'no_column', params: { domain: s.domain } })
   })
   return out
 }

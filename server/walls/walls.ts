@@ -150,8 +150,9 @@ export class Walls {
     const out: FieldProblem[] = []
     playlist.entries.forEach((e, i) => {
       const wall = this.walls.get(e.wall)
-      if (!wall) out.push({ path: ['entries', i, 'wall'], message: `there is no wall ${e.wall}` })
-      else if (scope !== null && !this.wallVisible(wall.definition, scope)) out.push({ path: ['entries', i, 'wall'], message: `wall ${e.wall} lies outside your region ${scope}` })
+      if (!wall) out.push({ path: ['entries', i, 'wall'], message: `there is no wall ${e.wall}`, code: 'unknown_wall', params: { wall: e.wall } })
+      else if (scope !== null && !this.wallVisible(wall.definition, scope))
+        out.push({ path: ['entries', i, 'wall'], message: `wall ${e.wall} lies outside your region ${scope}`, code: 'wall_outside_scope', params: { wall: e.wall, scope } })
     })
     return out
   }
@@ -184,8 +185,33 @@ function issuesToProblems(error: z.ZodError): FieldProblem[] {
     // zodProblems says "path: message"; the path is kept apart so a form can place it.
     const message = where && text?.startsWith(where) ? text.slice(where.length).replace(/^: /, '').trim() : (text ?? `problem ${i + 1}`)
     const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0] ?? ''] : issue.path
-    return { path: path.filter((p): p is string | number => typeof p !== 'symbol'), message: issue.code === 'unrecognized_keys' ? 'unknown field' : message }
+    const params = issueParams(issue)
+    return {
+      path: path.filter((p): p is string | number => typeof p !== 'symbol'),
+      message: issue.code === 'unrecognized_keys' ? 'unknown field' : message,
+      ...params,
+    }
   })
+}
+
+/** A zod issue's kind and bounds, for a form to say it in its own language. */
+function issueParams(issue: z.core.$ZodIssue): Pick<FieldProblem, 'code' | 'params'> {
+  switch (issue.code) {
+    case 'custom': {
+      const p = (issue.params ?? {}) as Record<string, string | number>
+      return typeof p.code === 'string' ? { code: p.code, params: p } : {}
+    }
+    case 'too_small':
+      return { code: 'too_small', params: { minimum: Number(issue.minimum) } }
+    case 'too_big':
+      return { code: 'too_big', params: { maximum: Number(issue.maximum) } }
+    case 'unrecognized_keys':
+      return { code: 'unknown_field' }
+    case 'invalid_type':
+      return { code: issue.input === undefined ? 'required' : 'invalid_type' }
+    default:
+      return { code: issue.code }
+  }
 }
 
 /** Every `*.json` of a directory, parsed; a bad file stops the start with its name and field. None when the directory is absent. */

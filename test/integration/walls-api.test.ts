@@ -31,7 +31,7 @@ interface Reply<T> {
   body: T
 }
 interface ErrorBody {
-  error: { code: string; message: string; details?: { problems?: Array<{ path: Array<string | number>; message: string }>; current?: WallReply | null; playlists?: string[] } }
+  error: { code: string; message: string; details?: { problems?: Array<{ path: Array<string | number>; message: string; code?: string; params?: unknown }>; current?: WallReply | null; playlists?: string[] } }
 }
 
 async function call<T = unknown>(method: string, p: string, body?: unknown, who: Who = provinceAdmin): Promise<Reply<T>> {
@@ -81,14 +81,19 @@ describe('walls as data', () => {
     expect(reply.status).toBe(400)
     expect(reply.body.error.code).toBe('invalid_definition')
     expect(reply.body.error.details!.problems).toEqual([
-      { path: ['columns', 0, 'kpis', 1], message: 'biz.nope is not in the indicator catalog' },
-      { path: ['map', 'indicator'], message: 'env.nope is not in the indicator catalog' },
+      { path: ['columns', 0, 'kpis', 1], message: 'biz.nope is not in the indicator catalog', code: 'unknown_indicator', params: { code: 'biz.nope' } },
+      { path: ['map', 'indicator'], message: 'env.nope is not in the indicator catalog', code: 'unknown_indicator', params: { code: 'env.nope' } },
     ])
     expect(reply.body.error.message).toBe('columns.0.kpis.1: biz.nope is not in the indicator catalog; map.indicator: env.nope is not in the indicator catalog')
     // A shape problem names its field the same way; an unknown field is said.
     const shape = await call<ErrorBody>('PUT', '/api/walls/bad', { definition: { ...sampleWall(), id: 'bad', colour: 'red', tour: { dwellSeconds: 2 } } })
     expect(shape.status).toBe(400)
-    expect(shape.body.error.details!.problems).toEqual(expect.arrayContaining([{ path: ['colour'], message: 'unknown field' }, expect.objectContaining({ path: ['tour', 'dwellSeconds'] })]))
+    expect(shape.body.error.details!.problems).toEqual(
+      expect.arrayContaining([
+        { path: ['colour'], message: 'unknown field', code: 'unknown_field' },
+        expect.objectContaining({ path: ['tour', 'dwellSeconds'], code: 'too_small', params: { minimum: 5 } }),
+      ]),
+    )
     const body = await call<ErrorBody>('PUT', '/api/walls/bad', { wall: sampleWall() })
     expect(body.status).toBe(400)
     expect(body.body.error.message).toMatch(/wall: unknown field/)
@@ -99,7 +104,7 @@ describe('walls as data', () => {
     // A city admin cannot root a wall in another city.
     const outside = await call<ErrorBody>('PUT', '/api/walls/yi-city', { definition: yiWall() }, jiaAdmin)
     expect(outside.status).toBe(400)
-    expect(outside.body.error.details!.problems).toEqual([{ path: ['root'], message: '990200 lies outside your region 990100' }])
+    expect(outside.body.error.details!.problems).toEqual([{ path: ['root'], message: '990200 lies outside your region 990100', code: 'outside_scope', params: { code: '990200', scope: '990100' } }])
     // The province admin can; Yi's accounts then open on it, Jia's do not see it at all.
     const created = await call<WallReply>('PUT', '/api/walls/yi-city', { definition: yiWall() })
     expect(created.status).toBe(201)
@@ -117,7 +122,7 @@ describe('walls as data', () => {
     // A playlist with a wall outside the editor's region is refused, naming the entry.
     const playlist = await call<ErrorBody>('PUT', '/api/playlists/jia', { definition: { id: 'jia', title: { zh: '甲', en: 'Jia' }, entries: [{ wall: 'default', dwellSeconds: 60 }, { wall: 'yi-city', dwellSeconds: 60 }] } }, jiaAdmin)
     expect(playlist.status).toBe(400)
-    expect(playlist.body.error.details!.problems).toEqual([{ path: ['entries', 1, 'wall'], message: 'wall yi-city lies outside your region 990100' }])
+    expect(playlist.body.error.details!.problems).toMatchObject([{ path: ['entries', 1, 'wall'], message: 'wall yi-city lies outside your region 990100', code: 'wall_outside_scope' }])
   })
 
   it('only admins change walls', async () => {

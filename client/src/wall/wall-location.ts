@@ -48,18 +48,30 @@ export interface WallRegion {
   select(code: string, options?: { replace?: boolean }): void
 }
 
-/** The selected region, within the wall's `root` (the root when the URL names none, or one outside it). */
-export function useWallRegion(tree: RegionTree, root: string): WallRegion {
-  const [region, setRegion] = useState(() => regionFromUrl(tree, root))
+/**
+ * The selected region, within the wall's `root` (the root when the URL names
+ * none, or one outside it). `inUrl` false keeps it in the page alone (the
+ * console's preview, whose URL is the console's).
+ */
+export function useWallRegion(tree: RegionTree, root: string, inUrl = true): WallRegion {
+  const [region, setRegion] = useState(() => (inUrl ? regionFromUrl(tree, root) : root))
   useEffect(() => {
+    if (!inUrl) {
+      setRegion(root)
+      return
+    }
     setRegion(regionFromUrl(tree, root))
     const onPop = () => setRegion(regionFromUrl(tree, root))
     addEventListener('popstate', onPop)
     return () => removeEventListener('popstate', onPop)
-  }, [tree, root])
+  }, [tree, root, inUrl])
   const select = useCallback(
     (code: string, options: { replace?: boolean } = {}) => {
       if (!tree.has(code) || !tree.isWithin(code, root)) return
+      if (!inUrl) {
+        setRegion(code)
+        return
+      }
       const url = new URL(location.href)
       if (url.searchParams.get('region') === code || (code === root && !url.searchParams.has('region'))) {
         setRegion(code)
@@ -70,7 +82,7 @@ export function useWallRegion(tree: RegionTree, root: string): WallRegion {
       else history.pushState(null, '', url)
       setRegion(code)
     },
-    [tree, root],
+    [tree, root, inUrl],
   )
   return { region, select }
 }
@@ -86,22 +98,30 @@ export function indicatorOf(search: string, known: (code: string) => boolean): s
  * current history entry rather than adding one: back still returns to the
  * previous region, not through every indicator looked at.
  */
-export function useWallIndicator(known: (code: string) => boolean, fallback: string): [string, (code: string) => void] {
-  const [indicator, setIndicator] = useState(() => indicatorOf(location.search, known) ?? fallback)
+export function useWallIndicator(known: (code: string) => boolean, fallback: string, inUrl = true): [string, (code: string) => void] {
+  const [indicator, setIndicator] = useState(() => (inUrl ? indicatorOf(location.search, known) : null) ?? fallback)
   useEffect(() => {
+    if (!inUrl) {
+      setIndicator(fallback)
+      return
+    }
     const onPop = () => setIndicator(indicatorOf(location.search, known) ?? fallback)
     addEventListener('popstate', onPop)
     return () => removeEventListener('popstate', onPop)
-  }, [known, fallback])
+  }, [known, fallback, inUrl])
   const pick = useCallback(
     (code: string) => {
       if (!known(code)) return
+      if (!inUrl) {
+        setIndicator(code)
+        return
+      }
       const url = new URL(location.href)
       url.searchParams.set('indicator', code)
       history.replaceState(history.state, '', url)
       setIndicator(code)
     },
-    [known],
+    [known, inUrl],
   )
   return [indicator, pick]
 }

@@ -58,17 +58,18 @@ export function wallIdOf(pathname: string): string | null {
  * and nothing else. `tourSeconds` overrides the wall's own tour (a playlist
  * runs each wall's tour within its dwell).
  */
-export function WallView({ wall, tourSeconds }: { wall: WallDefinition; tourSeconds?: number | null }) {
+export function WallView({ wall, tourSeconds, preview }: { wall: WallDefinition; tourSeconds?: number | null; preview?: { width: number; height: number } }) {
   const catalog = useCatalog()
   // The catalog is the account's subtree; a wall for every region opens on the account's own.
   const root = wall.root !== null && catalog.region(wall.root) ? wall.root : catalog.tree.root.code
-  const { region, select } = useWallRegion(catalog.tree, root)
+  // A preview (the console's) is a screen of that size in the page, and keeps its state out of the page's URL.
+  const { region, select } = useWallRegion(catalog.tree, root, !preview)
   const room = useMemo(() => ({ region, stations: true }), [region])
   return (
     <LiveProvider room={room}>
       <WallTimeProvider>
-        <WallStage>
-          <Wall wall={wall} root={root} region={region} select={select} tourOverride={tourSeconds} />
+        <WallStage box={preview}>
+          <Wall wall={wall} root={root} region={region} select={select} tourOverride={preview ? null : tourSeconds} inUrl={!preview} />
         </WallStage>
       </WallTimeProvider>
     </LiveProvider>
@@ -81,9 +82,11 @@ interface WallProps {
   region: string
   select(code: string, options?: { replace?: boolean }): void
   tourOverride: number | null | undefined
+  /** The map's indicator is kept in the URL (not in a preview). */
+  inUrl: boolean
 }
 
-function Wall({ wall, root, region, select, tourOverride }: WallProps) {
+function Wall({ wall, root, region, select, tourOverride, inUrl }: WallProps) {
   const { t, name } = useI18n()
   const catalog = useCatalog()
   const tourSeconds = useMemo(() => (tourOverride !== undefined ? tourOverride : tourSecondsOf(location.search, wall.tour)), [tourOverride, wall.tour])
@@ -98,7 +101,7 @@ function Wall({ wall, root, region, select, tourOverride }: WallProps) {
   }, [catalog, columns])
   const tour = useTour(tourSeconds, wall, root, catalog, select, prefetch)
   const knownIndicator = useCallback((code: string) => catalog.indicator(code) !== undefined, [catalog])
-  const [picked, setPicked] = useWallIndicator(knownIndicator, wall.map.indicator)
+  const [picked, setPicked] = useWallIndicator(knownIndicator, wall.map.indicator, inUrl)
   const mapIndicator = tour.indicator ?? picked
   const drill = useCallback((code: string) => select(code), [select])
   // One list for the ticker and the map, so the ticker's count and the legend's agree.

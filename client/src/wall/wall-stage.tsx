@@ -8,15 +8,18 @@ import { DESIGN_HEIGHT, DESIGN_WIDTH, fitStage } from './stage-fit'
  * picture.
  */
 
-export function WallStage({ children }: { children: ReactNode }) {
-  const [fit, setFit] = useState(() => fitStage(innerWidth, innerHeight))
+export function WallStage({ children, box }: { children: ReactNode; box?: { width: number; height: number } }) {
+  const [windowFit, setFit] = useState(() => fitStage(innerWidth, innerHeight))
   useEffect(() => {
+    if (box) return
     const onResize = () => setFit(fitStage(innerWidth, innerHeight))
     addEventListener('resize', onResize)
     return () => removeEventListener('resize', onResize)
-  }, [])
+  }, [box])
+  // A box (the console's preview) is a screen of that size in the page, not the window.
+  const fit = box ? fitStage(box.width, box.height) : windowFit
   return (
-    <div className="wall-viewport">
+    <div className={box ? 'wall-viewport wall-viewport--boxed' : 'wall-viewport'} style={box ? { width: box.width, height: box.height } : undefined}>
       <div
         className="wall-stage"
         data-testid="wall"
