@@ -9,11 +9,12 @@ import { AuditPanel } from './audit-panel'
 import { KeysPanel } from './keys-panel'
 import { RulesPanel } from './rules-panel'
 import { SilencesAdmin } from './silences-admin'
+import { WallsAdmin } from './walls-admin'
 import './admin.css'
 
 /**
  * The operator console (/admin, admins only): accounts, ingest keys, rules,
- * silences and the audit trail, each kept to the admin's own subtree. /admin
+ * walls and playlists, silences and the audit trail, each kept to the admin's own subtree. /admin
  * opens on the accounts.
  */
 
@@ -21,6 +22,7 @@ const TABS = [
   { path: '/admin/accounts', label: 'admin.accounts', Panel: AccountsPanel },
   { path: '/admin/keys', label: 'admin.keys', Panel: KeysPanel },
   { path: '/admin/rules', label: 'admin.rules', Panel: RulesPanel },
+  { path: '/admin/walls', label: 'admin.walls', Panel: WallsAdmin },
   { path: '/admin/silences', label: 'admin.silences', Panel: SilencesAdmin },
   { path: '/admin/audit', label: 'admin.audit', Panel: AuditPanel },
 ] as const

@@ -7,6 +7,7 @@
 
 import { adminEn, adminZh } from './messages-admin'
 import { adminOpsEn, adminOpsZh } from './messages-admin-ops'
+import { adminWallsEn, adminWallsZh } from './messages-admin-walls'
 import { authEn, authZh } from './messages-auth'
 import { dutyEn, dutyZh } from './messages-duty'
 import { exploreEn, exploreZh } from './messages-explore'
@@ -87,7 +88,7 @@ const common = {
   'error.load': '加载失败：{message}',
 }
 
-const zh = { ...common, ...wallZh, ...mapZh, ...dutyZh, ...exploreZh, ...authZh, ...periodsZh, ...adminZh, ...adminOpsZh }
+const zh = { ...common, ...wallZh, ...mapZh, ...dutyZh, ...exploreZh, ...authZh, ...periodsZh, ...adminZh, ...adminOpsZh, ...adminWallsZh }
 
 export type MessageKey = keyof typeof zh
 
@@ -164,7 +165,7 @@ const commonEn: Record<keyof typeof common, string> = {
   'error.load': 'Could not load: {message}',
 }
 
-const en: Record<MessageKey, string> = { ...commonEn, ...wallEn, ...mapEn, ...dutyEn, ...exploreEn, ...authEn, ...periodsEn, ...adminEn, ...adminOpsEn }
+const en: Record<MessageKey, string> = { ...commonEn, ...wallEn, ...mapEn, ...dutyEn, ...exploreEn, ...authEn, ...periodsEn, ...adminEn, ...adminOpsEn, ...adminWallsEn }
 
 export const MESSAGES = { zh, en } as const
 export type Lang = keyof typeof MESSAGES
