@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react'
 import { useAuth } from '../auth/auth'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
@@ -37,5 +38,26 @@ export function FormMessages({ error, done }: { error: string | null; done?: str
         </p>
       )}
     </>
+  )
+}
+
+/** A titled part of a console page. */
+export function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="admin-section">
+      <h3>{title}</h3>
+      {children}
+    </section>
+  )
+}
+
+/** A labelled field with its problem, if any, beside it. */
+export function Field({ label, error, children }: { label: string; error: ReactNode; children: ReactNode }) {
+  return (
+    <label className="wall-edit-field">
+      <span>{label}</span>
+      {children}
+      {error}
+    </label>
   )
 }

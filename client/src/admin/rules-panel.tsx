@@ -5,12 +5,16 @@ import { getJson, patchJson, postJson } from '../api/http'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import { serverError } from './form-errors'
+import { newRule, RuleEditor } from './rule-editor'
+import type { RuleInput } from '../../../common/rule-schema'
 
 /**
  * Rules (/admin/rules): the rules reaching into the admin's region with their
  * state; enabling and disabling one; and a backtest of a rule over the last
  * 30 days of its scope's stored history — how often it would have fired, when,
- * and on which series — before anyone relies on it.
+ * and on which series — before anyone relies on it. Editing and creating a
+ * rule open the rule editor (rule-editor.tsx), with its own backtest of the
+ * edited rule before saving.
  */
 export function RulesPanel() {
   const { t, name, lang } = useI18n()
@@ -19,6 +23,8 @@ export function RulesPanel() {
   const [error, setError] = useState<string | null>(null)
   const [tested, setTested] = useState<{ id: string; reply: BacktestReply } | null>(null)
   const [running, setRunning] = useState<string | null>(null)
+  const [editing, setEditing] = useState<{ rule: RuleInput; isNew: boolean } | null>(null)
+  const [done, setDone] = useState<string | null>(null)
   const load = useCallback(() => {
     getJson('/api/rules', ruleListReplySchema).then(
       (r) => setRules(r.rules.toSorted((a, b) => a.id.localeCompare(b.id))),
@@ -40,14 +46,37 @@ export function RulesPanel() {
   const time = (ms: number) => new Date(ms).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'short', timeStyle: 'short' })
   const where = (a: BacktestReply['alerts'][number]) => (a.station ? name(catalog.station(a.station)?.name) || a.station : name(catalog.region(a.region)?.name) || a.region)
 
+  if (editing)
+    return (
+      <RuleEditor
+        start={editing.rule}
+        isNew={editing.isNew}
+        onDone={(message) => {
+          setEditing(null)
+          setDone(message)
+          load()
+        }}
+      />
+    )
   return (
     <>
+      {done && (
+        <p className="admin-ok admin-section" role="status" data-testid="form-done">
+          {done}
+        </p>
+      )}
       {error && (
         <p className="admin-error admin-section" role="alert" data-testid="form-error">
           {error}
         </p>
       )}
       <section className="admin-section">
+        <div className="wall-edit-bar">
+          <h2>{t('admin.rules')}</h2>
+          <button type="button" className="primary" data-testid="rule-new" onClick={() => setEditing({ rule: newRule(catalog.catalog.indicators[0]!), isNew: true })}>
+            ＋ {t('ruleEdit.new')}
+          </button>
+        </div>
         <table className="admin-table" data-testid="rules">
           <thead>
             <tr>
@@ -68,6 +97,9 @@ export function RulesPanel() {
                 <td>{t(`alerts.severity.${r.severity}`)}</td>
                 <td>{r.enabled ? t('admin.accounts.enabled') : t('admin.accounts.disabled')}</td>
                 <td>
+                  <button type="button" data-testid="rule-edit" onClick={() => setEditing({ rule: r, isNew: false })}>
+                    {t('ruleEdit.edit')}
+                  </button>{' '}
                   <button type="button" data-testid="toggle" onClick={() => void toggle(r)}>
                     {r.enabled ? t('admin.accounts.disable') : t('admin.accounts.enable')}
                   </button>{' '}

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { conflictDetailsSchema, problemDetailsSchema, wallReplySchema } from '../../../common/api/walls-api'
 import { MAP_LAYERS, TREND_WINDOWS, WALL_LIMITS, wallProblems, wallSchema, type FieldProblem, type Wall } from '../../../common/wall-schema'
 import { ApiRequestError, putJson } from '../api/http'
@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/i18n'
 import { downloadBlob } from '../ui/download'
 import { indent, regionOptions } from '../ui/region-options'
 import { WallView } from '../wall/wall-page'
+import { Field, Section } from './admin-controls'
 import { serverError } from './form-errors'
 import { DocumentHistory } from './document-history'
 import { describeFieldProblem, issueProblem, moved, pathKey, problemText } from './wall-fields'
@@ -466,24 +467,5 @@ function WallPreview({ wall }: { wall: Wall }) {
         <WallView wall={wall} preview={PREVIEW} />
       </div>
     </div>
-  )
-}
-
-function Section({ title, children }: { title: string; children: ReactNode }) {
-  return (
-    <section className="admin-section">
-      <h3>{title}</h3>
-      {children}
-    </section>
-  )
-}
-
-function Field({ label, error, children }: { label: string; error: ReactNode; children: ReactNode }) {
-  return (
-    <label className="wall-edit-field">
-      <span>{label}</span>
-      {children}
-      {error}
-    </label>
   )
 }

@@ -8,6 +8,7 @@
 import { adminEn, adminZh } from './messages-admin'
 import { adminOpsEn, adminOpsZh } from './messages-admin-ops'
 import { adminWallsEn, adminWallsZh } from './messages-admin-walls'
+import { adminRulesEn, adminRulesZh } from './messages-admin-rules'
 import { authEn, authZh } from './messages-auth'
 import { dutyEn, dutyZh } from './messages-duty'
 import { exploreEn, exploreZh } from './messages-explore'
@@ -88,7 +89,7 @@ const common = {
   'error.load': '加载失败：{message}',
 }
 
-const zh = { ...common, ...wallZh, ...mapZh, ...dutyZh, ...exploreZh, ...authZh, ...periodsZh, ...adminZh, ...adminOpsZh, ...adminWallsZh }
+const zh = { ...common, ...wallZh, ...mapZh, ...dutyZh, ...exploreZh, ...authZh, ...periodsZh, ...adminZh, ...adminOpsZh, ...adminWallsZh, ...adminRulesZh }
 
 export type MessageKey = keyof typeof zh
 
@@ -165,7 +166,7 @@ const commonEn: Record<keyof typeof common, string> = {
   'error.load': 'Could not load: {message}',
 }
 
-const en: Record<MessageKey, string> = { ...commonEn, ...wallEn, ...mapEn, ...dutyEn, ...exploreEn, ...authEn, ...periodsEn, ...adminEn, ...adminOpsEn, ...adminWallsEn }
+const en: Record<MessageKey, string> = { ...commonEn, ...wallEn, ...mapEn, ...dutyEn, ...exploreEn, ...authEn, ...periodsEn, ...adminEn, ...adminOpsEn, ...adminWallsEn, ...adminRulesEn }
 
 export const MESSAGES = { zh, en } as const
 export type Lang = keyof typeof MESSAGES
