@@ -25,7 +25,11 @@ export const ruleListQuerySchema = z.strictObject({
     .optional(),
 })
 
-export const ruleListReplySchema = z.object({ rules: z.array(RuleSchema) })
+export const ruleListReplySchema = z.object({
+  rules: z.array(RuleSchema),
+  /** When each listed rule last raised an alert within the account's region (epoch ms), by rule id; absent: not among the alerts held. */
+  lastFired: z.record(z.string(), z.number()).optional(),
+})
 export type RuleListReply = z.infer<typeof ruleListReplySchema>
 
 // --- GET /api/rules/:id ------------------------------------------------------

@@ -162,6 +162,14 @@ export class AlertService {
     return out.slice(0, filter.limit ?? 500)
   }
 
+  /** When each rule last raised an alert within `region`'s subtree (epoch ms), among the alerts held. */
+  lastRaisedByRule(region: string): Map<string, number> {
+    const tree = this.deps.index.tree
+    const out = new Map<string, number>()
+    for (const a of this.book.alerts.values()) if (tree.isWithin(a.region, region) && a.raisedAt > (out.get(a.ruleId) ?? -Infinity)) out.set(a.ruleId, a.raisedAt)
+    return out
+  }
+
   /** Alerts not resolved (firing or acknowledged). */
   openCount(): number {
     let n = 0

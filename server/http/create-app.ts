@@ -163,7 +163,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(queryRouter(deps.catalog, deps.queries, { now: deps.now, timeZone: deps.timeZone }))
   api.use(freshnessRouter(deps.freshness, deps.now))
   api.use(scorecardRouter({ catalog: deps.catalog, queries: deps.queries, scorecard: deps.scorecard, now: deps.now }))
-  api.use(rulesRouter(deps.rules, deps.catalog, deps.backtestRows && { rows: deps.backtestRows, now: deps.now, timeZone: deps.timeZone }))
+  api.use(rulesRouter(deps.rules, deps.catalog, deps.backtestRows && { rows: deps.backtestRows, now: deps.now, timeZone: deps.timeZone }, (region) => deps.alerting.lastRaisedByRule(region)))
   api.use(wallsRouter(deps.walls))
   api.use(alertsRouter({ service: deps.alerting, engine: deps.engine, index: deps.catalog, now: deps.now }))
   const auditQueries = new ClickHouseAuditQueries(deps.storage.client, tableNames(deps.storage.database), deps.catalog.tree.root.code)

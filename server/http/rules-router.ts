@@ -64,7 +64,7 @@ export interface BacktestDeps {
 /** The range a backtest covers when the body names none: the last 30 days. */
 const DEFAULT_BACKTEST_DAYS = 30
 
-export function rulesRouter(store: RulesApi, index: CatalogIndex, backtest?: BacktestDeps): Router {
+export function rulesRouter(store: RulesApi, index: CatalogIndex, backtest?: BacktestDeps, lastFired?: (region: string) => ReadonlyMap<string, number>): Router {
   const router = Router()
 
   router.get('/rules', (req, res) => {
@@ -74,7 +74,8 @@ export function rulesRouter(store: RulesApi, index: CatalogIndex, backtest?: Bac
     const rules = store
       .list()
       .filter((r) => reachesInto(index, r, scope) && (q.enabled === undefined || r.enabled === q.enabled) && (q.indicator === undefined || watches(r, q.indicator)))
-    const body: RuleListReply = { rules }
+    const fired = lastFired?.(scope)
+    const body: RuleListReply = fired ? { rules, lastFired: Object.fromEntries(rules.flatMap((r) => (fired.has(r.id) ? [[r.id, fired.get(r.id)!]] : []))) } : { rules }
     res.setHeader('Cache-Control', 'no-cache')
     res.json(body)
   })

@@ -93,6 +93,12 @@ describe('alerts end to end', () => {
     expect(elsewhere.events).toEqual([])
     const { body } = await call<{ alerts: Alert[] }>('GET', '/api/alerts?state=firing&severity=critical')
     expect(body.alerts.map((a) => a.id)).toEqual([alertId])
+    // The rules list says when the rule last fired, within the account's region only.
+    const raisedAt = body.alerts[0]!.raisedAt
+    const rules = await call<{ lastFired?: Record<string, number> }>('GET', '/api/rules')
+    expect(rules.body.lastFired?.['env-aqi-critical']).toBe(raisedAt)
+    const yi = await call<{ lastFired?: Record<string, number> }>('GET', '/api/rules', undefined, { name: 'yi-admin', role: 'admin', region: '990200' })
+    expect(yi.body.lastFired?.['env-aqi-critical']).toBeUndefined()
   })
 
   it('acknowledges over HTTP; the screen hears it and the history shows who, when and the value', async () => {

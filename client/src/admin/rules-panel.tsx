@@ -20,6 +20,7 @@ export function RulesPanel() {
   const { t, name, lang } = useI18n()
   const catalog = useCatalog()
   const [rules, setRules] = useState<Rule[] | null>(null)
+  const [lastFired, setLastFired] = useState<Record<string, number>>({})
   const [error, setError] = useState<string | null>(null)
   const [tested, setTested] = useState<{ id: string; reply: BacktestReply } | null>(null)
   const [running, setRunning] = useState<string | null>(null)
@@ -27,7 +28,10 @@ export function RulesPanel() {
   const [done, setDone] = useState<string | null>(null)
   const load = useCallback(() => {
     getJson('/api/rules', ruleListReplySchema).then(
-      (r) => setRules(r.rules.toSorted((a, b) => a.id.localeCompare(b.id))),
+      (r) => {
+        setRules(r.rules.toSorted((a, b) => a.id.localeCompare(b.id)))
+        setLastFired(r.lastFired ?? {})
+      },
       (err: unknown) => setError(serverError(err, t)),
     )
   }, [t])
@@ -84,6 +88,7 @@ export function RulesPanel() {
               <th>{t('admin.rules.indicator')}</th>
               <th>{t('admin.rules.severity')}</th>
               <th>{t('admin.accounts.state')}</th>
+              <th>{t('ruleEdit.lastFired')}</th>
               <th />
             </tr>
           </thead>
@@ -96,6 +101,9 @@ export function RulesPanel() {
                 <td>{name(catalog.indicator(r.indicator)?.name) || r.indicator}</td>
                 <td>{t(`alerts.severity.${r.severity}`)}</td>
                 <td>{r.enabled ? t('admin.accounts.enabled') : t('admin.accounts.disabled')}</td>
+                <td data-testid="last-fired" data-ts={lastFired[r.id] ?? ''}>
+                  {lastFired[r.id] === undefined ? '—' : time(lastFired[r.id]!)}
+                </td>
                 <td>
                   <button type="button" data-testid="rule-edit" onClick={() => setEditing({ rule: r, isNew: false })}>
                     {t('ruleEdit.edit')}

@@ -2,6 +2,7 @@
 
 export const adminRulesZh = {
   'ruleEdit.new': '新建规则',
+  'ruleEdit.lastFired': '最近触发',
   'ruleEdit.edit': '编辑',
   'ruleEdit.back': '返回列表',
   'ruleEdit.save': '保存',
@@ -98,6 +99,7 @@ export const adminRulesZh = {
 
 export const adminRulesEn: Record<keyof typeof adminRulesZh, string> = {
   'ruleEdit.new': 'New rule',
+  'ruleEdit.lastFired': 'Last fired',
   'ruleEdit.edit': 'Edit',
   'ruleEdit.back': 'Back to the list',
   'ruleEdit.save': 'Save',
