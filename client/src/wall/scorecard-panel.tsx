@@ -8,28 +8,29 @@ import { polledStale, type Polled } from './use-polled-json'
 import { useWallTime } from './wall-time'
 
 /**
- * The business-environment scorecard of the selected region: its index, the
- * overall index across domains, and each business indicator's 0–100 score
- * against its target (GET /api/scorecard?region=…, read by the page, and
- * rescored by it with the live values: `own`).
+ * A domain's scorecard for the selected region: its index, the overall index
+ * across domains, and each of its indicators' 0–100 score against its target
+ * (GET /api/scorecard?region=…, read by the page, and rescored by it with the
+ * live values: `own`). The domain is the first of `domains` (the one being
+ * toured, then the wall's columns in order) that the scorecard weighs.
  */
-export function ScorecardPanel({ polled, own }: { polled: Polled<ScorecardReply>; own: RegionScorecard | undefined }) {
+export function ScorecardPanel({ polled, own, domains }: { polled: Polled<ScorecardReply>; own: RegionScorecard | undefined; domains: readonly string[] }) {
   const { t, name, num } = useI18n()
   const catalog = useCatalog()
   const { now, feedStale } = useWallTime()
   const stale = feedStale || polledStale(polled, SCORECARD_RELOAD_MS, now)
   const scorecard = polled.data
-  const business = own?.domains.find((d) => d.domain === 'business')
+  const domain = domains.map((code) => own?.domains.find((d) => d.domain === code)).find((d) => d !== undefined)
   return (
     <section className={`panel wall-scorecard${stale ? ' wall-panel--stale' : ''}`}>
       <header className="wall-panel-title">
-        <span className="wall-ellipsis">{business ? name(business.title) : t('scorecard.title')}</span>
+        <span className="wall-ellipsis">{domain ? name(domain.title) : t('scorecard.title')}</span>
         {stale && <span className="badge-stale">{t('data.stale')}</span>}
-        <span className="wall-scorecard-score">{business?.score == null ? '—' : num(business.score, 1)}</span>
+        <span className="wall-scorecard-score">{domain?.score == null ? '—' : num(domain.score, 1)}</span>
       </header>
-      {business ? (
+      {domain ? (
         <ScoreBars
-          bars={business.indicators.map((i) => ({
+          bars={domain.indicators.map((i) => ({
             key: i.indicator,
             label: name(catalog.indicator(i.indicator)?.name) || i.indicator,
             score: i.normalised,

@@ -137,6 +137,8 @@ function Wall({ wall, root, region, select, tourOverride, inUrl }: WallProps) {
     () => new Map(polledChanges.data?.region === region ? polledChanges.data.changes.map((c) => [c.indicator, c]) : []),
     [polledChanges.data, region],
   )
+  // The scorecard details the toured domain, else the wall's first column it weighs.
+  const scorecardDomains = useMemo(() => [...(tour.domain ? [tour.domain] : []), ...columns.map((c) => c.domain)], [tour.domain, columns])
   const overlays = useMemo(() => wall.map.layers.filter((l): l is MapOverlay => l !== 'labels'), [wall.map.layers])
   // Columns fill the left side first, then the right (two each on the sample wall).
   const leftCount = Math.ceil(columns.length / 2)
@@ -173,7 +175,7 @@ function Wall({ wall, root, region, select, tourOverride, inUrl }: WallProps) {
             </div>
           </section>
           <div className="wall-centre-lower">
-            <ScorecardPanel polled={scorecard} own={own} />
+            <ScorecardPanel polled={scorecard} own={own} domains={scorecardDomains} />
             <AlertTicker region={region} alerts={alerts} chime={chime} selected={detail?.id ?? null} onOpen={openAlert} />
             {detail && <AlertDetailPanel alert={detail} onClose={closeAlert} />}
           </div>
