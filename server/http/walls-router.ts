@@ -1,17 +1,10 @@
 import express, { Router, type Request, type Response } from 'express'
 import { z } from 'zod'
-import {
-  putDocumentBodySchema,
-  type DocumentHistoryReply,
-  type PlaylistListReply,
-  type PlaylistReply,
-  type WallListReply,
-  type WallReply,
-} from '../../common/api/walls-api'
+import { putDocumentBodySchema, type DocumentHistoryReply, type PlaylistListReply, type WallListReply } from '../../common/api/walls-api'
 import { codeSchema } from '../../common/catalog-schema'
 import type { Versioned } from '../../common/wall-schema'
 import { accountOf, requirePermission, scopeOf } from '../auth/http-auth'
-import { ConflictError, DocumentNotFoundError } from '../walls/document-store'
+import { ConflictError, DocumentNotFoundError, type DocumentStore } from '../walls/document-store'
 import { DefinitionError, describeProblem, type Walls } from '../walls/walls'
 import { ApiError } from './api-error'
 import { parseQuery, requireJson, requireObject } from './validate'
@@ -35,20 +28,6 @@ const deleteQuerySchema = z.strictObject({ version: z.coerce.number().int().min(
 
 export function wallsRouter(walls: Walls): Router {
   const router = Router()
-  const write = requirePermission('walls.write')
-
-  const wallFor = (req: Request, res: Response) => {
-    const id = pathId(req, 'wall')
-    const stored = walls.walls.get(id)
-    if (!stored || !walls.wallVisible(stored.definition, scopeOf(res))) throw unknown('wall', id)
-    return stored
-  }
-  const playlistFor = (req: Request, res: Response) => {
-    const id = pathId(req, 'playlist')
-    const stored = walls.playlists.get(id)
-    if (!stored || !walls.playlistVisible(stored.definition, scopeOf(res))) throw unknown('playlist', id)
-    return stored
-  }
 
   router.get('/walls', (req, res) => {
     parseQuery(z.strictObject({}), req.query)
@@ -68,45 +47,18 @@ export function wallsRouter(walls: Walls): Router {
     res.setHeader('Cache-Control', 'no-cache')
     res.json(body)
   })
-
-  router.get('/walls/:id', (req, res) => {
-    const body: WallReply = wallFor(req, res)
-    res.setHeader('Cache-Control', 'no-cache')
-    res.json(body)
-  })
-
-  router.get('/walls/:id/history', async (req, res) => {
-    const id = pathId(req, 'wall')
-    const changes = await walls.walls.history(id)
-    // A deleted wall's history is seen by those its last definition was seen by.
-    const last = walls.walls.get(id)?.definition ?? lastDefinition(changes, (d) => walls.parseStoredWall(d))
-    if (changes.length === 0 || (last && !walls.wallVisible(last, scopeOf(res)))) throw unknown('wall', id)
-    const body: DocumentHistoryReply = { id, changes }
-    res.setHeader('Cache-Control', 'no-cache')
-    res.json(body)
-  })
-
-  router.put('/walls/:id', write, requireJson, json, async (req, res) => {
-    const id = pathId(req, 'wall')
-    const { definition, version } = parsePut(req.body, id)
-    const scope = scopeOf(res)
-    // The wall replaced must be the editor's to replace, as must its replacement.
-    const before = walls.walls.get(id)
-    if (before && !walls.wallVisible(before.definition, scope)) throw new ApiError(403, 'outside_scope', `wall ${id} is rooted outside your region ${scope}`)
-    const wall = parseDefinition(() => walls.parseWall(definition, scope))
-    const { stored, created } = await walls.walls.put(wall, version, accountOf(res).name).catch(mapStoreError)
-    const body: WallReply = stored
-    res.status(created ? 201 : 200).json(body)
-  })
-
-  router.delete('/walls/:id', write, async (req, res) => {
-    const { version } = parseQuery(deleteQuerySchema, req.query)
-    const stored = wallFor(req, res)
-    const id = stored.definition.id
-    const using = walls.playlistsUsing(id)
-    if (using.length > 0) throw new ApiError(409, 'in_use', `wall ${id} is shown by playlist${using.length > 1 ? 's' : ''} ${using.join(', ')}; take it out of them first`, { details: { playlists: using } })
-    const done = await walls.walls.remove(id, version, accountOf(res).name).catch(mapStoreError)
-    res.json({ id, deleted: true, version: done.version })
+  documentRoutes(router, {
+    what: 'wall',
+    store: walls.walls,
+    visible: (d, scope) => walls.wallVisible(d, scope),
+    parse: (json, scope) => walls.parseWall(json, scope),
+    parseStored: (json) => walls.parseStoredWall(json),
+    outside: (id, scope) => `wall ${id} is rooted outside your region ${scope}`,
+    // A wall a playlist shows is not deleted from under it.
+    beforeDelete: (id) => {
+      const using = walls.playlistsUsing(id)
+      if (using.length > 0) throw new ApiError(409, 'in_use', `wall ${id} is shown by playlist${using.length > 1 ? 's' : ''} ${using.join(', ')}; take it out of them first`, { details: { playlists: using } })
+    },
   })
 
   router.get('/playlists', (req, res) => {
@@ -121,44 +73,82 @@ export function wallsRouter(walls: Walls): Router {
     res.setHeader('Cache-Control', 'no-cache')
     res.json(body)
   })
+  documentRoutes(router, {
+    what: 'playlist',
+    store: walls.playlists,
+    visible: (d, scope) => walls.playlistVisible(d, scope),
+    parse: (json, scope) => walls.parsePlaylist(json, scope),
+    parseStored: (json) => walls.parseStoredPlaylist(json),
+    outside: (id, scope) => `playlist ${id} shows walls outside your region ${scope}`,
+  })
+  return router
+}
 
-  router.get('/playlists/:id', (req, res) => {
-    const body: PlaylistReply = playlistFor(req, res)
+/** What one kind of document (walls, playlists) needs for its routes. */
+interface DocumentKind<S extends z.ZodType<{ id: string }>> {
+  what: 'wall' | 'playlist'
+  store: DocumentStore<S>
+  /** Whether an account of `scope` sees it. */
+  visible(definition: z.output<S>, scope: string): boolean
+  /** A definition sent for saving, checked against the catalog and the editor's region (throws DefinitionError). */
+  parse(json: unknown, scope: string): z.output<S>
+  /** A stored definition (from history), or null when it no longer fits. */
+  parseStored(json: unknown): z.output<S> | null
+  /** Why the stored one is not this account's to replace. */
+  outside(id: string, scope: string): string
+  /** Refuses a deletion (throws), e.g. of a wall in use. */
+  beforeDelete?(id: string): void
+}
+
+/**
+ * GET /:id, GET /:id/history, PUT /:id and DELETE /:id of one kind, scoped:
+ * what an account may not see is a 404, what it may see but not replace a 403.
+ */
+function documentRoutes<S extends z.ZodType<{ id: string }>>(router: Router, kind: DocumentKind<S>): void {
+  const base = `/${kind.what}s`
+  const write = requirePermission('walls.write')
+  const visibleOne = (req: Request, res: Response) => {
+    const id = pathId(req, kind.what)
+    const stored = kind.store.get(id)
+    if (!stored || !kind.visible(stored.definition, scopeOf(res))) throw unknown(kind.what, id)
+    return stored
+  }
+
+  router.get(`${base}/:id`, (req, res) => {
     res.setHeader('Cache-Control', 'no-cache')
-    res.json(body)
+    res.json(visibleOne(req, res))
   })
 
-  router.get('/playlists/:id/history', async (req, res) => {
-    const id = pathId(req, 'playlist')
-    const stored = walls.playlists.get(id)
-    if (stored && !walls.playlistVisible(stored.definition, scopeOf(res))) throw unknown('playlist', id)
-    const changes = await walls.playlists.history(id)
-    if (changes.length === 0) throw unknown('playlist', id)
+  router.get(`${base}/:id/history`, async (req, res) => {
+    const id = pathId(req, kind.what)
+    const changes = await kind.store.history(id)
+    // A deleted one's history is seen by those its last definition was seen by.
+    const last = kind.store.get(id)?.definition ?? lastDefinition(changes, kind.parseStored)
+    if (changes.length === 0 || (last && !kind.visible(last, scopeOf(res)))) throw unknown(kind.what, id)
     const body: DocumentHistoryReply = { id, changes }
     res.setHeader('Cache-Control', 'no-cache')
     res.json(body)
   })
 
-  router.put('/playlists/:id', write, requireJson, json, async (req, res) => {
-    const id = pathId(req, 'playlist')
+  router.put(`${base}/:id`, write, requireJson, json, async (req, res) => {
+    const id = pathId(req, kind.what)
     const { definition, version } = parsePut(req.body, id)
     const scope = scopeOf(res)
-    const before = walls.playlists.get(id)
-    if (before && !walls.playlistVisible(before.definition, scope)) throw new ApiError(403, 'outside_scope', `playlist ${id} shows walls outside your region ${scope}`)
-    const playlist = parseDefinition(() => walls.parsePlaylist(definition, scope))
-    const { stored, created } = await walls.playlists.put(playlist, version, accountOf(res).name).catch(mapStoreError)
-    const body: PlaylistReply = stored
-    res.status(created ? 201 : 200).json(body)
+    // The one replaced must be the editor's to replace, as must its replacement.
+    const before = kind.store.get(id)
+    if (before && !kind.visible(before.definition, scope)) throw new ApiError(403, 'outside_scope', kind.outside(id, scope))
+    const parsed = parseDefinition(() => kind.parse(definition, scope))
+    const { stored, created } = await kind.store.put(parsed, version, accountOf(res).name).catch(mapStoreError)
+    res.status(created ? 201 : 200).json(stored)
   })
 
-  router.delete('/playlists/:id', write, async (req, res) => {
+  router.delete(`${base}/:id`, write, async (req, res) => {
     const { version } = parseQuery(deleteQuerySchema, req.query)
-    const stored = playlistFor(req, res)
-    const done = await walls.playlists.remove(stored.definition.id, version, accountOf(res).name).catch(mapStoreError)
-    res.json({ id: stored.definition.id, deleted: true, version: done.version })
+    const id = visibleOne(req, res).definition.id
+    kind.beforeDelete?.(id)
+    const done = await kind.store.remove(id, version, accountOf(res).name).catch(mapStoreError)
+    res.json({ id, deleted: true, version: done.version })
   })
-
-  return router
 }
 
 /** The PUT body `{ definition, version? }`; the definition's id may be left out (the path names it). */

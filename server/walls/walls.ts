@@ -111,6 +111,12 @@ export class Walls {
     return parsed.success ? parsed.data : null
   }
 
+  /** A stored playlist's JSON as a playlist, or null when it no longer fits the schema. */
+  parseStoredPlaylist(json: unknown): Playlist | null {
+    const parsed = playlistSchema.safeParse(json)
+    return parsed.success ? parsed.data : null
+  }
+
   /** A wall is seen by an account when its root lies within the account's region (a wall for every region always). */
   wallVisible(wall: Wall, scope: string): boolean {
     return wall.root === null || this.index.tree.isWithin(wall.root, scope)

@@ -1,9 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { login, ndjson, postIngest, REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
-import { launchBrowser, openPage, pageProblems, saveScreenshot } from './browser'
+import { login, ndjson, postIngest, type TestServer } from '../integration/harness'
+import { openPage, pageProblems, saveScreenshot, startServerAndBrowser } from './browser'
 
 /**
  * The operator's screens in Chromium against the real server: the account
@@ -15,13 +13,7 @@ let server: TestServer
 let browser: Browser
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(REPO_ROOT, 'dist/client/index.html'))) throw new Error('the client is not built: npm test builds it first (npm run build)')
-  const launching = launchBrowser()
-  try {
-    server = await startTestServer({ CATALOG_DIR: path.join(REPO_ROOT, 'sample-data') })
-  } finally {
-    browser = await launching
-  }
+  ;({ server, browser } = await startServerAndBrowser())
 }, 120_000)
 afterAll(async () => {
   await browser?.close()

@@ -91,3 +91,21 @@ export async function startProvinceServer(options: StartOptions = {}): Promise<T
   await server.regionSeries.runOnce()
   return server
 }
+
+/**
+ * Chromium and a server started side by side (the browser starts while the
+ * server opens its storage), for the console's suites: the sample catalog
+ * unless `env` names another. Fails at once when the client is not built.
+ */
+export async function startServerAndBrowser(env: Record<string, string> = {}): Promise<{ server: TestServer; browser: Browser }> {
+  if (!fs.existsSync(path.join(REPO_ROOT, 'dist/client/index.html'))) throw new Error('the client is not built: npm test builds it first (npm run build)')
+  const launching = launchBrowser()
+  let server: TestServer
+  try {
+    server = await startTestServer({ CATALOG_DIR: path.join(REPO_ROOT, 'sample-data'), ...env })
+  } catch (err) {
+    await (await launching).close()
+    throw err
+  }
+  return { server, browser: await launching }
+}

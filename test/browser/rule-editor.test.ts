@@ -1,10 +1,8 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BacktestReply, RuleHistoryReply, RuleReply } from '../../common/api/rules-api'
-import { REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
-import { launchBrowser, openPage, pageProblems, saveScreenshot } from './browser'
+import type { TestServer } from '../integration/harness'
+import { openPage, pageProblems, saveScreenshot, startServerAndBrowser } from './browser'
 
 /**
  * The rule editor (/admin/rules) in Chromium against the real server: a rule
@@ -19,13 +17,7 @@ let server: TestServer
 let browser: Browser
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(REPO_ROOT, 'dist/client/index.html'))) throw new Error('the client is not built: npm test builds it first (npm run build)')
-  const launching = launchBrowser()
-  try {
-    server = await startTestServer({ CATALOG_DIR: path.join(REPO_ROOT, 'sample-data') })
-  } finally {
-    browser = await launching
-  }
+  ;({ server, browser } = await startServerAndBrowser())
 }, 120_000)
 afterAll(async () => {
   await browser?.close()

@@ -1,11 +1,10 @@
 import fs from 'node:fs'
-import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { WallReply } from '../../common/api/walls-api'
 import type { Wall } from '../../common/wall-schema'
-import { REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
-import { launchBrowser, openPage, pageProblems, saveScreenshot } from './browser'
+import type { TestServer } from '../integration/harness'
+import { openPage, pageProblems, saveScreenshot, startServerAndBrowser } from './browser'
 
 /**
  * The wall editor (/admin/walls) in Chromium against the real server: a wall
@@ -20,13 +19,7 @@ let server: TestServer
 let browser: Browser
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(REPO_ROOT, 'dist/client/index.html'))) throw new Error('the client is not built: npm test builds it first (npm run build)')
-  const launching = launchBrowser()
-  try {
-    server = await startTestServer({ CATALOG_DIR: path.join(REPO_ROOT, 'sample-data') })
-  } finally {
-    browser = await launching
-  }
+  ;({ server, browser } = await startServerAndBrowser())
 }, 120_000)
 afterAll(async () => {
   await browser?.close()
@@ -155,6 +148,32 @@ describe('the wall editor', () => {
     expect(await problemsShown(city.page)).toContain('根区域：区域 440300 超出你的管辖范围 440100')
     expect(await city.page.locator('[data-testid="wall-publish"]').isDisabled()).toBe(true)
     await city.page.context().close()
+  })
+
+  it('makes a playlist of walls in the order chosen, with their dwell', async () => {
+    const { page } = await openPage(browser, `${server.url}/admin/walls`, await server.token('admin'))
+    await page.waitForSelector('[data-testid="wall-row"][data-wall="city-wall"]')
+    await page.click('[data-testid="playlist-new"]')
+    await page.waitForSelector('[data-testid="playlist-editor"]')
+    await page.fill('input[name="playlist-id"]', 'night-shift')
+    await page.fill('input[name="playlist-title-zh"]', '夜班轮播')
+    await page.selectOption('select[name="entry-0-wall"]', 'default')
+    await page.selectOption('select[name="entry-1-wall"]', 'city-wall')
+    await page.fill('input[name="entry-1-dwell"]', '45')
+    await page.click('[aria-label="第 1 项 下移"]')
+    await page.fill('input[name="entry-0-dwell"]', '5')
+    await page.click('[data-testid="playlist-save"]')
+    // Too short a dwell is named by its entry and field.
+    expect(await page.locator('[data-testid="wall-problems"]').textContent()).toContain('第 1 项 · 每步停留（秒）：至少为 10')
+    await page.fill('input[name="entry-0-dwell"]', '30')
+    await page.click('[data-testid="playlist-save"]')
+    await page.waitForSelector('[data-testid="playlist-row"][data-playlist="night-shift"]')
+    const stored = (await (await server.fetch('/api/playlists/night-shift')).json()) as { definition: { entries: unknown[] } }
+    expect(stored.definition.entries).toEqual([
+      { wall: 'city-wall', dwellSeconds: 30 },
+      { wall: 'default', dwellSeconds: 60 },
+    ])
+    await page.context().close()
   })
 
   it('is refused to the roles that may not change walls', async () => {

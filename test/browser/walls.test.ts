@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { WallReply } from '../../common/api/walls-api'
 import type { DomainInfo, Indicator } from '../../common/catalog-schema'
 import type { Playlist, Wall } from '../../common/wall-schema'
-import { ndjson, postIngest, REPO_ROOT, startTestServer, type TestServer } from '../integration/harness'
-import { launchBrowser, openPage, pageProblems, saveScreenshot } from './browser'
+import { ndjson, postIngest, REPO_ROOT, type TestServer } from '../integration/harness'
+import { openPage, pageProblems, saveScreenshot, startServerAndBrowser } from './browser'
 
 /**
  * Walls as data in Chromium against the real server: a fifth domain added to
@@ -48,7 +48,6 @@ let browser: Browser
 let catalogDir: string
 
 beforeAll(async () => {
-  if (!fs.existsSync(path.join(REPO_ROOT, 'dist/client/index.html'))) throw new Error('the client is not built: npm test builds it first (npm run build)')
   // The sample catalog, plus the fifth domain and its indicators: data only.
   catalogDir = fs.mkdtempSync(path.join(os.tmpdir(), 'onescreen-walls-'))
   fs.cpSync(path.join(REPO_ROOT, 'sample-data'), catalogDir, { recursive: true })
@@ -60,12 +59,7 @@ beforeAll(async () => {
   edit('domains.json', 'domains', EMERGENCY)
   edit('indicators.json', 'indicators', OPEN_INCIDENTS)
   edit('indicators.json', 'indicators', RESPONSE_MINUTES)
-  const launching = launchBrowser()
-  try {
-    server = await startTestServer({ CATALOG_DIR: catalogDir, TICK_MS: '500' })
-  } finally {
-    browser = await launching
-  }
+  ;({ server, browser } = await startServerAndBrowser({ CATALOG_DIR: catalogDir, TICK_MS: '500' }))
 }, 120_000)
 afterAll(async () => {
   await browser?.close()

@@ -15,6 +15,7 @@ import { ApiRequestError, deleteJson, getJson, putJson } from '../api/http'
 import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import { navigate } from '../navigation'
+import { FormMessages } from './admin-controls'
 import { DocumentHistory } from './document-history'
 import { serverError } from './form-errors'
 import { blankWall, WallEditor, type WallDraft } from './wall-editor'
@@ -82,16 +83,7 @@ export function WallsAdmin() {
     <>
       {(error || done) && (
         <section className="admin-section">
-          {error && (
-            <p className="admin-error" role="alert" data-testid="form-error">
-              {error}
-            </p>
-          )}
-          {done && (
-            <p className="admin-ok" role="status" data-testid="form-done">
-              {done}
-            </p>
-          )}
+          <FormMessages error={error} done={done} />
         </section>
       )}
       <section className="admin-section" data-testid="walls-list">
@@ -217,6 +209,8 @@ function PlaylistEditor({ start, walls, onDone }: { start: { definition: Playlis
   const [version, setVersion] = useState(start.version)
   const [problems, setProblems] = useState<FieldProblem[]>([])
   const [error, setError] = useState<string | null>(null)
+  /** A newer version someone else saved, to take or to overwrite. */
+  const [newer, setNewer] = useState<{ definition: Playlist | null; version: number } | null>(null)
   const isNew = start.version === undefined
   const edit = (change: (p: Playlist) => void) => {
     setPlaylist((p) => {
@@ -226,20 +220,20 @@ function PlaylistEditor({ start, walls, onDone }: { start: { definition: Playlis
     })
     setProblems([])
   }
-  const save = () => {
+  const save = (base = version) => {
     const parsed = playlistSchema.safeParse(playlist)
     if (!parsed.success) {
       setProblems(parsed.error.issues.map(issueProblem))
       return
     }
-    putJson(`/api/playlists/${encodeURIComponent(playlist.id)}`, { definition: parsed.data, version }, playlistReplySchema).then(
+    putJson(`/api/playlists/${encodeURIComponent(playlist.id)}`, { definition: parsed.data, version: base }, playlistReplySchema).then(
       (r) => onDone(t('wallEdit.published', { id: r.definition.id, version: r.version })),
       (e: unknown) => {
         if (e instanceof ApiRequestError && e.status === 409) {
           const current = conflictDetailsSchema.safeParse(e.details)
-          const newer = current.success ? current.data.current : null
-          setError(newer ? t('wallEdit.conflict', { who: newer.updatedBy, when: new Date(newer.updated).toLocaleString(), version: newer.version, base: version ?? 0 }) : t('wallEdit.conflictDeleted'))
-          if (newer) setVersion(newer.version)
+          const theirs = current.success ? current.data.current : null
+          setError(theirs ? t('wallEdit.conflict', { who: theirs.updatedBy, when: new Date(theirs.updated).toLocaleString(), version: theirs.version, base: version ?? 0 }) : t('wallEdit.conflictDeleted'))
+          if (theirs) setNewer({ definition: playlistSchema.safeParse(theirs.definition).data ?? null, version: theirs.version })
           return
         }
         const details = problemDetailsSchema.safeParse(e instanceof ApiRequestError ? e.details : null)
@@ -255,7 +249,7 @@ function PlaylistEditor({ start, walls, onDone }: { start: { definition: Playlis
           ‹ {t('wallEdit.back')}
         </button>
         <h2>{name(playlist.title) || playlist.id}</h2>
-        <button type="button" className="primary" data-testid="playlist-save" onClick={save}>
+        <button type="button" className="primary" data-testid="playlist-save" onClick={() => save()}>
           {t('wallEdit.publish')}
         </button>
       </div>
@@ -270,6 +264,34 @@ function PlaylistEditor({ start, walls, onDone }: { start: { definition: Playlis
         <p className="admin-error" role="alert" data-testid="form-error">
           {error}
         </p>
+      )}
+      {newer && (
+        <div className="admin-warn" data-testid="playlist-conflict">
+          {newer.definition && (
+            <button
+              type="button"
+              onClick={() => {
+                setPlaylist(newer.definition!)
+                setVersion(newer.version)
+                setNewer(null)
+                setError(null)
+              }}
+            >
+              {t('wallEdit.takeTheirs')}
+            </button>
+          )}
+          <button
+            type="button"
+            onClick={() => {
+              setVersion(newer.version)
+              setNewer(null)
+              setError(null)
+              save(newer.version)
+            }}
+          >
+            {t('wallEdit.keepMine')}
+          </button>
+        </div>
       )}
       <div className="admin-form">
         <label className="wall-edit-field">
@@ -301,6 +323,9 @@ function PlaylistEditor({ start, walls, onDone }: { start: { definition: Playlis
             </label>
             <button type="button" aria-label={`${t('wallEdit.field.entry', { n: i + 1 })} ${t('wallEdit.up')}`} disabled={i === 0} onClick={() => edit((p) => void (p.entries = moved(p.entries, i, -1)))}>
               ▲
+            </button>
+            <button type="button" aria-label={`${t('wallEdit.field.entry', { n: i + 1 })} ${t('wallEdit.down')}`} disabled={i === playlist.entries.length - 1} onClick={() => edit((p) => void (p.entries = moved(p.entries, i, 1)))}>
+              ▼
             </button>
             <button type="button" aria-label={`${t('wallEdit.field.entry', { n: i + 1 })} ${t('wallEdit.remove')}`} onClick={() => edit((p) => void p.entries.splice(i, 1))}>
               ✕
