@@ -10,6 +10,9 @@ import type { Simulator } from '../ingest/simulators/simulator'
 import { bootstrapHistory } from './history-bootstrap'
 import { loadCatalog } from './catalog/load-catalog'
 import { Walls } from './walls/walls'
+import { Departments } from './dispatch/departments'
+import { CaseService } from './dispatch/case-service'
+import { ClickHouseCaseRecords } from './storage/case-tables'
 import { ClickHouseDocumentRecords } from './storage/document-tables'
 import { loadScorecard } from './scorecard/load-scorecard'
 import { AuthService } from './auth/auth-service'
@@ -67,6 +70,9 @@ export interface RunningServer {
  * for each part, only what they read or drive, never the whole object.
  */
 export interface ServerParts {
+  /** Cases dispatched to departments (the overdue check can be run at once). */
+  readonly cases: CaseService
+  readonly departments: Departments
   /** The engine, to read back what was stored (and to build a store's adapter on it). */
   readonly storage: StorageClient
   /** Ingest without HTTP (simulated sources), and its counters. */
@@ -181,6 +187,13 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     // Walls and playlists, provisioned from <catalogDir>/walls and /playlists; a catalog that lost what one uses stops here.
     const walls = new Walls(catalog, new ClickHouseDocumentRecords(storage.client, tables), log.child({ component: 'walls' }), now)
     log.info(await walls.load(config.catalogDir), 'walls loaded')
+    // Departments and routing (provisioned from <catalogDir>/departments.json and routing.json), and the case log.
+    const departments = new Departments(catalog, new ClickHouseDocumentRecords(storage.client, tables), log.child({ component: 'dispatch' }), now)
+    log.info(await departments.load(config.catalogDir), 'departments loaded')
+    const cases = new CaseService({ records: new ClickHouseCaseRecords(storage.client, tables), log: log.child({ component: 'cases' }), now })
+    log.info(await cases.load(), 'cases loaded')
+    cases.start()
+    undo.unshift(async () => cases.stop())
     // Accounts before anything listens: a non-loopback address with no real secrets stops here.
     const auth = new AuthService({ store: new ClickHouseAuthStore(storage.client, tables), index: catalog, log: log.child({ component: 'auth' }), now, sessionTtlMs: config.sessionTtlMs })
     log.info(await auth.load(), 'accounts loaded')
@@ -242,6 +255,8 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         timeZone: config.timeZone,
         rules,
         walls,
+        departments,
+        cases,
         backtestRows: new BacktestRows(storage.client, tables, catalog, config.timeZone),
         engine,
         alerting,
@@ -288,13 +303,14 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
     return {
       url,
       catalog,
-      parts: { storage, pipeline, bus, regionSeries, queries, hub, alertLog: alerts, live, rules, engine, alerting, auth, connections },
+      parts: { storage, pipeline, bus, regionSeries, queries, hub, alertLog: alerts, live, rules, engine, alerting, auth, connections, cases, departments },
       credentialsFile: firstRun.credentialsFile,
       close: () =>
         (closing ??= (async () => {
           await driver?.stop()
           await regionSeries.stop()
           alertFlow.stop()
+          cases.stop()
           // Stop accepting; requests under way finish and are answered (their
           // points stored), idle keep-alive connections are closed as they go idle.
           const drained = new Promise<void>((resolve) => server.close(() => resolve()))

@@ -17,6 +17,7 @@ import { changesReplySchema, rankingReplySchema, seriesReplySchema, snapshotRepl
 import { backtestReplySchema, deleteRuleReplySchema, patchRuleReplySchema, putRuleReplySchema, ruleHistoryReplySchema, ruleListReplySchema, ruleReplySchema } from './rules-api'
 import { scorecardReplySchema } from './scorecard-api'
 import { auditReplySchema } from './audit-api'
+import { caseDetailReplySchema, caseListReplySchema, caseReplySchema, departmentListReplySchema, departmentReplySchema, routeReplySchema, routingReplySchema } from './dispatch-api'
 import { documentHistoryReplySchema, playlistListReplySchema, playlistReplySchema, wallListReplySchema, wallReplySchema } from './walls-api'
 
 /**
@@ -53,6 +54,17 @@ export const API_REPLIES = {
   'GET /api/playlists/:id': playlistReplySchema,
   'PUT /api/playlists/:id': playlistReplySchema,
   'GET /api/playlists/:id/history': documentHistoryReplySchema,
+
+  'GET /api/departments': departmentListReplySchema,
+  'GET /api/departments/:code': departmentReplySchema,
+  'PUT /api/departments/:code': departmentReplySchema,
+  'GET /api/routing': routingReplySchema,
+  'PUT /api/routing': routingReplySchema,
+  'GET /api/alerts/:id/route': routeReplySchema,
+  'POST /api/alerts/:id/dispatch': caseReplySchema,
+  'GET /api/cases': caseListReplySchema,
+  'GET /api/cases/:id': caseDetailReplySchema,
+  'POST /api/cases/:id/verify': caseReplySchema,
 
   'GET /api/rules': ruleListReplySchema,
   'GET /api/rules/:id': ruleReplySchema,

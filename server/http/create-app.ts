@@ -38,6 +38,9 @@ import { rulesRouter } from './rules-router'
 import type { BacktestRows } from '../storage/backtest-rows'
 import { scorecardRouter } from './scorecard-router'
 import { wallsRouter } from './walls-router'
+import { dispatchRouter } from './dispatch-router'
+import type { Departments } from '../dispatch/departments'
+import type { CaseService } from '../dispatch/case-service'
 import type { Walls } from '../walls/walls'
 
 export interface AppDeps {
@@ -62,6 +65,9 @@ export interface AppDeps {
   rules: RuleStore
   /** Walls and playlists (/api/walls, /api/playlists). */
   walls: Walls
+  /** Departments and routing (/api/departments, /api/routing), and cases (/api/cases, dispatch). */
+  departments: Departments
+  cases: CaseService
   /** The rollup rows rule backtests read (POST /api/rules/backtest); without them the route is absent. */
   backtestRows?: BacktestRows
   engine: RuleEngine
@@ -145,7 +151,7 @@ export function createApp(deps: AppDeps): Express {
   // Every write is rate-limited per account or key (429 with Retry-After), ingest separately; reads too.
   api.post('/ingest', writeLimit(deps.limits.ingestPerMinute))
   const writeLimiter = writeLimit(deps.limits.writesPerMinute)
-  api.use(['/alerts', '/silences', '/rules', '/users', '/keys', '/me', '/walls', '/playlists'], (req, res, next) => (req.method === 'GET' ? next() : writeLimiter(req, res, next)))
+  api.use(['/alerts', '/silences', '/rules', '/users', '/keys', '/me', '/walls', '/playlists', '/departments', '/routing', '/cases'], (req, res, next) => (req.method === 'GET' ? next() : writeLimiter(req, res, next)))
   const readLimiter = perMinute(
     deps.limits.readsPerMinute,
     'rate_limited',
@@ -165,6 +171,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(scorecardRouter({ catalog: deps.catalog, queries: deps.queries, scorecard: deps.scorecard, now: deps.now }))
   api.use(rulesRouter(deps.rules, deps.catalog, deps.backtestRows && { rows: deps.backtestRows, now: deps.now, timeZone: deps.timeZone }, (region) => deps.alerting.lastRaisedByRule(region)))
   api.use(wallsRouter(deps.walls))
+  api.use(dispatchRouter({ index: deps.catalog, departments: deps.departments, cases: deps.cases, alerts: deps.alerting, now: deps.now }))
   api.use(alertsRouter({ service: deps.alerting, engine: deps.engine, index: deps.catalog, now: deps.now }))
   const auditQueries = new ClickHouseAuditQueries(deps.storage.client, tableNames(deps.storage.database), deps.catalog.tree.root.code)
   api.use(auditRouter({ queries: auditQueries, auth: deps.auth, index: deps.catalog, now: deps.now, timeZone: deps.timeZone }))

@@ -343,6 +343,23 @@ TTL toDateTime(at) + INTERVAL 400 DAY`,
 ORDER BY (kind, id, version)`,
     ],
   },
+  {
+    version: 8,
+    name: 'the case log: alerts dispatched to departments and followed to closure',
+    statements: ({ tables: t }) => [
+      // Append-only, numbered like the alert log; current cases are folded from it (server/dispatch/case-book.ts).
+      `CREATE TABLE IF NOT EXISTS ${t.caseEvents} (
+  seq UInt64,
+  at DateTime64(3, 'UTC'),
+  case_id String,
+  type LowCardinality(String),
+  actor String,
+  text String,
+  facts String
+) ENGINE = MergeTree
+ORDER BY seq`,
+    ],
+  },
 ]
 
 /**

@@ -29,6 +29,7 @@ export function tableNames(database: string) {
     apiKeys: q('api_keys'),
     authLog: q('auth_log'),
     documents: q('documents'),
+    caseEvents: q('case_events'),
   }
 }
 export type TableNames = ReturnType<typeof tableNames>

@@ -59,23 +59,28 @@ export class DocumentNotFoundError extends Error {
 /** History entries one read returns. */
 export const MAX_DOCUMENT_HISTORY = 500
 
-export interface DocumentStoreOptions<S extends z.ZodType<{ id: string }>> {
+export interface DocumentStoreOptions<S extends z.ZodType> {
   kind: string
   schema: S
+  /** A definition's id. @default its `id` field */
+  idOf?: (definition: z.output<S>) => string
   records: DocumentRecords
   log: Logger
   now?: () => number
 }
 
-export class DocumentStore<S extends z.ZodType<{ id: string }>> {
+export class DocumentStore<S extends z.ZodType> {
   private readonly current = new Map<string, Versioned<z.output<S>>>()
   /** The newest version of every id ever written, deleted ones included: versions only grow. */
   private readonly versions = new Map<string, number>()
   private tail: Promise<unknown> = Promise.resolve()
   private readonly now: () => number
 
+  private readonly idOf: (definition: z.output<S>) => string
+
   constructor(private readonly options: DocumentStoreOptions<S>) {
     this.now = options.now ?? Date.now
+    this.idOf = options.idOf ?? ((d) => (d as { id: string }).id)
   }
 
   get kind(): string {
@@ -102,7 +107,7 @@ export class DocumentStore<S extends z.ZodType<{ id: string }>> {
   }
 
   list(): Array<Versioned<z.output<S>>> {
-    return [...this.current.values()].sort((a, b) => a.definition.id.localeCompare(b.definition.id))
+    return [...this.current.values()].sort((a, b) => this.idOf(a.definition).localeCompare(this.idOf(b.definition)))
   }
 
   get(id: string): Versioned<z.output<S>> | undefined {
@@ -122,7 +127,7 @@ export class DocumentStore<S extends z.ZodType<{ id: string }>> {
    */
   put(definition: z.output<S>, baseVersion: number | undefined, actor: string): Promise<{ stored: Versioned<z.output<S>>; created: boolean }> {
     return this.serially(async () => {
-      const id = definition.id
+      const id = this.idOf(definition)
       const now = this.current.get(id) ?? null
       this.checkBase(id, now, baseVersion)
       const version = (this.versions.get(id) ?? 0) + 1
