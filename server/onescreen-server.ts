@@ -12,6 +12,7 @@ import { loadCatalog } from './catalog/load-catalog'
 import { Walls } from './walls/walls'
 import { Departments } from './dispatch/departments'
 import { CaseService } from './dispatch/case-service'
+import { CaseLinks } from './dispatch/case-links'
 import { ClickHouseCaseRecords } from './storage/case-tables'
 import { ClickHouseDocumentRecords } from './storage/document-tables'
 import { loadScorecard } from './scorecard/load-scorecard'
@@ -257,6 +258,7 @@ export async function startServer(config: Config, log: Logger, options: StartOpt
         walls,
         departments,
         cases,
+        caseLinks: CaseLinks.fromDataDir(config.dataDir),
         backtestRows: new BacktestRows(storage.client, tables, catalog, config.timeZone),
         engine,
         alerting,

@@ -9,6 +9,7 @@ import { DutyPage } from './duty/duty-page'
 import { ExplorePage } from './explore/explore-page'
 import { MapPreview } from './map/map-preview'
 import { WallPage } from './wall/wall-page'
+import { FeedbackPage } from './feedback/feedback-page'
 import { PlaylistPage } from './wall/playlist-page'
 import { aliasOf, isKnownPath, navigate, routeOf, type Route } from './navigation'
 import './ui/theme.css'
@@ -69,6 +70,13 @@ function Routes() {
 }
 
 export function App() {
+  // A department answering its case has no account: its page needs no sign-in.
+  if (location.pathname.startsWith('/r/'))
+    return (
+      <I18nProvider>
+        <FeedbackPage />
+      </I18nProvider>
+    )
   return (
     <I18nProvider>
       <AuthProvider>

@@ -38,7 +38,7 @@ export function aliasOf(pathname: string): string | null {
 
 /** Whether the one page has a view at `pathname` (otherwise it says so, rather than show the wall). */
 export function isKnownPath(pathname: string): boolean {
-  return /^\/(?:$|explore\/?$|duty\/?$|account\/?$|admin(?:\/[\w-]*)?\/?$|wall\/[^/]+\/?$|playlist\/[^/]+\/?$|map-preview)/.test(pathname)
+  return /^\/(?:$|explore\/?$|duty\/?$|account\/?$|admin(?:\/[\w-]*)?\/?$|wall\/[^/]+\/?$|playlist\/[^/]+\/?$|r\/[^/]+\/?$|map-preview)/.test(pathname)
 }
 
 /** Client-side navigation (keeps the language). */

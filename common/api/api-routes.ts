@@ -17,7 +17,7 @@ import { changesReplySchema, rankingReplySchema, seriesReplySchema, snapshotRepl
 import { backtestReplySchema, deleteRuleReplySchema, patchRuleReplySchema, putRuleReplySchema, ruleHistoryReplySchema, ruleListReplySchema, ruleReplySchema } from './rules-api'
 import { scorecardReplySchema } from './scorecard-api'
 import { auditReplySchema } from './audit-api'
-import { caseDetailReplySchema, caseListReplySchema, caseReplySchema, departmentListReplySchema, departmentReplySchema, routeReplySchema, routingReplySchema } from './dispatch-api'
+import { caseDetailReplySchema, caseListReplySchema, caseReplySchema, dispatchReplySchema, feedbackViewReplySchema, departmentListReplySchema, departmentReplySchema, routeReplySchema, routingReplySchema } from './dispatch-api'
 import { documentHistoryReplySchema, playlistListReplySchema, playlistReplySchema, wallListReplySchema, wallReplySchema } from './walls-api'
 
 /**
@@ -61,7 +61,9 @@ export const API_REPLIES = {
   'GET /api/routing': routingReplySchema,
   'PUT /api/routing': routingReplySchema,
   'GET /api/alerts/:id/route': routeReplySchema,
-  'POST /api/alerts/:id/dispatch': caseReplySchema,
+  'POST /api/alerts/:id/dispatch': dispatchReplySchema,
+  'GET /api/feedback': feedbackViewReplySchema,
+  'POST /api/cases/:id/feedback': caseReplySchema,
   'GET /api/cases': caseListReplySchema,
   'GET /api/cases/:id': caseDetailReplySchema,
   'POST /api/cases/:id/verify': caseReplySchema,

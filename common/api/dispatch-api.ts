@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { codeSchema } from '../catalog-schema'
-import { CASE_STATES, caseEventSchema, caseSchema, publicDepartmentSchema, routingSchema } from '../dispatch-schema'
+import { codeSchema, localizedTextSchema } from '../catalog-schema'
+import { CASE_EVENT_TYPES, CASE_STATES, caseEventSchema, caseSchema, publicDepartmentSchema, routingSchema } from '../dispatch-schema'
 
 /**
  * Departments, routing and cases over HTTP (server/http/dispatch-router.ts):
@@ -11,7 +11,7 @@ import { CASE_STATES, caseEventSchema, caseSchema, publicDepartmentSchema, routi
  *   GET    /api/departments/:code/history
  *   GET    /api/routing, PUT /api/routing { definition, version? }
  *   GET    /api/alerts/:id/route                   { department, deadlineMinutes }: what the console proposes
- *   POST   /api/alerts/:id/dispatch { department, deadlineMinutes?, note? }   → the case (201)
+ *   POST   /api/alerts/:id/dispatch { department, deadlineMinutes?, note? }   → the case and its link (201)
  *   GET    /api/cases?state=&department=&overdue=  { cases }
  *   GET    /api/cases/:id                          { case, events }
  *   POST   /api/cases/:id/verify { ok, comment }   → the case
@@ -42,6 +42,38 @@ export const dispatchBodySchema = z.strictObject({
 })
 
 export const caseReplySchema = caseSchema
+/** The dispatch's answer: the case, and the link (`/r/<token>`) the department answers it through. */
+export const dispatchReplySchema = caseSchema.extend({ link: z.string() })
+export type DispatchReply = z.infer<typeof dispatchReplySchema>
+
+/**
+ * The department's page (`/r/<token>`), no account: GET /api/feedback with the
+ * token in `X-Case-Token` says what the case is about; POST
+ * /api/cases/:id/feedback { token, action, text } accepts it or reports back.
+ */
+export const feedbackViewReplySchema = z.object({
+  case: caseSchema,
+  expiresAt: z.number(),
+  department: localizedTextSchema,
+  /** From the province down to the alert's region. */
+  place: z.array(localizedTextSchema),
+  station: localizedTextSchema.nullable(),
+  indicator: localizedTextSchema,
+  unit: z.object({ zh: z.string(), en: z.string() }),
+  message: localizedTextSchema.nullable(),
+  value: z.number().nullable(),
+  threshold: z.number().nullable(),
+  events: z.array(z.object({ type: z.enum(CASE_EVENT_TYPES), at: z.number(), text: z.string() })),
+})
+export type FeedbackViewReply = z.infer<typeof feedbackViewReplySchema>
+
+export const feedbackBodySchema = z
+  .strictObject({
+    token: z.string({ error: 'token is required: the link the case was sent with' }).min(1).max(512),
+    action: z.enum(['accept', 'report'], { error: 'action must be accept or report' }),
+    text: z.string().max(4000, 'text must be at most 4000 characters').default(''),
+  })
+  .refine((b) => b.action !== 'report' || b.text.trim() !== '', { message: 'a report says what was done', path: ['text'] })
 export const caseListQuerySchema = z.strictObject({
   state: z.enum(CASE_STATES, { error: `state must be one of ${CASE_STATES.join(', ')}` }).optional(),
   department: codeSchema.optional(),

@@ -39,6 +39,8 @@ import type { BacktestRows } from '../storage/backtest-rows'
 import { scorecardRouter } from './scorecard-router'
 import { wallsRouter } from './walls-router'
 import { dispatchRouter } from './dispatch-router'
+import { feedbackRouter } from './feedback-router'
+import type { CaseLinks } from '../dispatch/case-links'
 import type { Departments } from '../dispatch/departments'
 import type { CaseService } from '../dispatch/case-service'
 import type { Walls } from '../walls/walls'
@@ -68,6 +70,8 @@ export interface AppDeps {
   /** Departments and routing (/api/departments, /api/routing), and cases (/api/cases, dispatch). */
   departments: Departments
   cases: CaseService
+  /** Signs and checks the links departments answer cases through. */
+  caseLinks: CaseLinks
   /** The rollup rows rule backtests read (POST /api/rules/backtest); without them the route is absent. */
   backtestRows?: BacktestRows
   engine: RuleEngine
@@ -131,7 +135,8 @@ export function createApp(deps: AppDeps): Express {
       customLogLevel: (req, res, err) =>
         (err || res.statusCode >= 500) && res.statusCode !== 503 ? 'error' : res.statusCode >= 400 ? 'warn' : /^\/(api\/ingest|api\/health|metrics)\b/.test(req.url ?? '') ? 'debug' : 'info',
       serializers: {
-        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+        // A case link's token is a credential: the log shows /r/… instead.
+        req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/\/r\/[^/?#]+/, '/r/…') }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
     }),
@@ -147,6 +152,8 @@ export function createApp(deps: AppDeps): Express {
   // Public: whether the server is up (no internals), and signing in.
   api.use(healthRouter(deps.storage, deps.pipeline, deps.log, deps.writeHealth, (res) => isWholeTreeAdmin(deps.catalog, res)))
   api.use(authRouter(deps.auth, { loginsPerMinute: deps.limits.loginsPerMinute, secureCookie: deps.secureCookie }))
+  // A department answers its case through a signed link, without an account.
+  api.use(feedbackRouter({ index: deps.catalog, links: deps.caseLinks, cases: deps.cases, departments: deps.departments, alerts: deps.alerting, now: deps.now }))
   api.use(requireAuth)
   // Every write is rate-limited per account or key (429 with Retry-After), ingest separately; reads too.
   api.post('/ingest', writeLimit(deps.limits.ingestPerMinute))
@@ -171,7 +178,7 @@ export function createApp(deps: AppDeps): Express {
   api.use(scorecardRouter({ catalog: deps.catalog, queries: deps.queries, scorecard: deps.scorecard, now: deps.now }))
   api.use(rulesRouter(deps.rules, deps.catalog, deps.backtestRows && { rows: deps.backtestRows, now: deps.now, timeZone: deps.timeZone }, (region) => deps.alerting.lastRaisedByRule(region)))
   api.use(wallsRouter(deps.walls))
-  api.use(dispatchRouter({ index: deps.catalog, departments: deps.departments, cases: deps.cases, alerts: deps.alerting, now: deps.now }))
+  api.use(dispatchRouter({ index: deps.catalog, links: deps.caseLinks, departments: deps.departments, cases: deps.cases, alerts: deps.alerting, now: deps.now }))
   api.use(alertsRouter({ service: deps.alerting, engine: deps.engine, index: deps.catalog, now: deps.now }))
   const auditQueries = new ClickHouseAuditQueries(deps.storage.client, tableNames(deps.storage.database), deps.catalog.tree.root.code)
   api.use(auditRouter({ queries: auditQueries, auth: deps.auth, index: deps.catalog, now: deps.now, timeZone: deps.timeZone }))

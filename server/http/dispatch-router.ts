@@ -8,6 +8,7 @@ import {
   type CaseListReply,
   type DepartmentListReply,
   type DepartmentReply,
+  type DispatchReply,
   type RouteReply,
 } from '../../common/api/dispatch-api'
 import { putDocumentBodySchema } from '../../common/api/walls-api'
@@ -17,6 +18,7 @@ import { publicDepartment, type Department } from '../../common/dispatch-schema'
 import type { AlertService } from '../alerting/alert-service'
 import { accountOf, inScope, requirePermission, scopeOf } from '../auth/http-auth'
 import { CaseError, type CaseService } from '../dispatch/case-service'
+import { LINK_TTL_MS, type CaseLinks } from '../dispatch/case-links'
 import { ROUTING_ID, type Departments } from '../dispatch/departments'
 import { ConflictError, DocumentNotFoundError } from '../walls/document-store'
 import { DefinitionError } from '../walls/walls'
@@ -37,13 +39,15 @@ const deleteQuerySchema = z.strictObject({ version: z.coerce.number().int().min(
 
 export interface DispatchDeps {
   index: CatalogIndex
+  /** Signs the link the department answers through. */
+  links: CaseLinks
   departments: Departments
   cases: CaseService
   alerts: Pick<AlertService, 'get'>
   now(): number
 }
 
-export function dispatchRouter({ index, departments, cases, alerts, now }: DispatchDeps): Router {
+export function dispatchRouter({ index, links, departments, cases, alerts, now }: DispatchDeps): Router {
   const router = Router()
   const admin = requirePermission('admin')
   const act = requirePermission('alerts.act')
@@ -151,7 +155,8 @@ export function dispatchRouter({ index, departments, cases, alerts, now }: Dispa
     if (!departments.visible(department, scope)) throw new ApiError(403, 'outside_scope', `department: ${body.department} answers for ${department.region}, outside your region ${scope}`)
     const minutes = body.deadlineMinutes ?? departments.deadlineMinutes(alert.severity)
     const c = await mapCaseError(() => cases.dispatch(alert, department.code, now() + minutes * 60_000, body.note, accountOf(res).name))
-    res.status(201).json(c)
+    const reply: DispatchReply = { ...c, link: `/r/${links.sign({ caseId: c.id, expiresAt: c.dispatchedAt + LINK_TTL_MS })}` }
+    res.status(201).json(reply)
   })
 
   const visibleCase = (req: Request, res: Response) => {

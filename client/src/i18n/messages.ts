@@ -9,6 +9,7 @@ import { adminEn, adminZh } from './messages-admin'
 import { adminOpsEn, adminOpsZh } from './messages-admin-ops'
 import { adminWallsEn, adminWallsZh } from './messages-admin-walls'
 import { adminRulesEn, adminRulesZh } from './messages-admin-rules'
+import { feedbackEn, feedbackZh } from './messages-feedback'
 import { authEn, authZh } from './messages-auth'
 import { dutyEn, dutyZh } from './messages-duty'
 import { exploreEn, exploreZh } from './messages-explore'
@@ -89,7 +90,7 @@ const common = {
   'error.load': '加载失败：{message}',
 }
 
-const zh = { ...common, ...wallZh, ...mapZh, ...dutyZh, ...exploreZh, ...authZh, ...periodsZh, ...adminZh, ...adminOpsZh, ...adminWallsZh, ...adminRulesZh }
+const zh = { ...common, ...wallZh, ...mapZh, ...dutyZh, ...exploreZh, ...authZh, ...periodsZh, ...adminZh, ...adminOpsZh, ...adminWallsZh, ...adminRulesZh, ...feedbackZh }
 
 export type MessageKey = keyof typeof zh
 
@@ -166,7 +167,7 @@ const commonEn: Record<keyof typeof common, string> = {
   'error.load': 'Could not load: {message}',
 }
 
-const en: Record<MessageKey, string> = { ...commonEn, ...wallEn, ...mapEn, ...dutyEn, ...exploreEn, ...authEn, ...periodsEn, ...adminEn, ...adminOpsEn, ...adminWallsEn, ...adminRulesEn }
+const en: Record<MessageKey, string> = { ...commonEn, ...wallEn, ...mapEn, ...dutyEn, ...exploreEn, ...authEn, ...periodsEn, ...adminEn, ...adminOpsEn, ...adminWallsEn, ...adminRulesEn, ...feedbackEn }
 
 export const MESSAGES = { zh, en } as const
 export type Lang = keyof typeof MESSAGES
