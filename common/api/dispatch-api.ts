@@ -78,6 +78,8 @@ export const caseListQuerySchema = z.strictObject({
   state: z.enum(CASE_STATES, { error: `state must be one of ${CASE_STATES.join(', ')}` }).optional(),
   department: codeSchema.optional(),
   overdue: z.enum(['true', 'false'], { error: 'overdue must be true or false' }).optional(),
+  /** The cases of one alert. */
+  alert: z.string().min(1).max(128).optional(),
 })
 export const caseListReplySchema = z.object({ cases: z.array(caseSchema) })
 export type CaseListReply = z.infer<typeof caseListReplySchema>

@@ -172,7 +172,7 @@ export function dispatchRouter({ index, links, departments, cases, alerts, now }
     const body: CaseListReply = {
       cases: cases
         .list()
-        .filter((c) => index.tree.isWithin(c.region, scope) && (q.state === undefined || c.state === q.state) && (q.department === undefined || c.department === q.department) && (q.overdue === undefined || c.overdue === (q.overdue === 'true'))),
+        .filter((c) => index.tree.isWithin(c.region, scope) && (q.state === undefined || c.state === q.state) && (q.department === undefined || c.department === q.department) && (q.overdue === undefined || c.overdue === (q.overdue === 'true')) && (q.alert === undefined || c.alertId === q.alert)),
     }
     res.setHeader('Cache-Control', 'no-store')
     res.json(body)

@@ -6,7 +6,7 @@ import type { DispatchReply } from '../../common/api/dispatch-api'
 import type { Case } from '../../common/dispatch-schema'
 import { writeTestCatalogDir } from '../fixtures/catalog-dir'
 import { ndjson, postIngest, REPO_ROOT, type TestServer } from '../integration/harness'
-import { pageProblems, saveScreenshot, startServerAndBrowser } from './browser'
+import { openPage, pageProblems, saveScreenshot, startServerAndBrowser } from './browser'
 
 /**
  * The department's page (/r/<token>) in Chromium on a phone-sized screen,
@@ -79,6 +79,44 @@ describe('the department’s page', () => {
     ])
     expect(pageProblems(problems)).toEqual([])
     await page.context().close()
+  })
+
+  it('goes from the duty console to closure: one action dispatches to the routed department, the department answers, the officer verifies', async () => {
+    const t = Date.now() - 3_000_000
+    await postIngest(server.url, ndjson([300, 330].map((value, i) => ({ ts: t + i * 60_000, indicator: 'env.aqi', region: '990200', station: 'AQ-990200-01', value }))))
+    let alertId: string | undefined
+    for (let i = 0; i < 250 && !alertId; i++) {
+      alertId = server.alerting.list().find((a) => a.station === 'AQ-990200-01' && a.state === 'firing')?.id
+      if (!alertId) await new Promise((r) => setTimeout(r, 20))
+    }
+    const duty = await openPage(browser, `${server.url}/duty?alert=${alertId}`, await server.token('duty'))
+    const panel = duty.page.locator('[data-testid="duty-dispatch"]')
+    await panel.waitFor({ timeout: 15_000 })
+    // The routed department and the deadline by severity are proposed.
+    await expect.poll(() => duty.page.inputValue('[data-testid="dispatch-to"]')).toBe('990200-eco')
+    expect(await duty.page.inputValue('[data-testid="dispatch-minutes"]')).toBe('120')
+    await duty.page.fill('[data-testid="dispatch-note"]', '请核查乙市站点')
+    await duty.page.click('[data-testid="dispatch-send"]')
+    const link = await duty.page.locator('[data-testid="dispatch-link"]').inputValue()
+    expect(await panel.getAttribute('data-case-state')).toBe('dispatched')
+
+    const { page } = await phone(link)
+    await page.waitForSelector('[data-testid="feedback"][data-state="dispatched"]', { timeout: 15_000 })
+    await page.fill('[data-testid="feedback-text"]', '已核查，设备故障已修复')
+    await page.click('[data-testid="feedback-report"]')
+    await page.waitForSelector('[data-testid="feedback"][data-state="reported"]')
+    await page.context().close()
+
+    // The console shows the report; the officer verifies and closes.
+    await duty.page.reload()
+    await duty.page.waitForSelector('[data-testid="duty-dispatch"][data-case-state="reported"]', { timeout: 20_000 })
+    await duty.page.click('[data-testid="verify-ok"]')
+    await duty.page.waitForSelector('[data-testid="duty-dispatch"][data-case-state="closed"]')
+    const caseId = await panel.getAttribute('data-case')
+    const closed = (await (await server.fetch(`/api/cases/${caseId}`, {}, 'duty')).json()) as { case: Case }
+    expect(closed.case).toMatchObject({ state: 'closed', department: '990200-eco', note: '请核查乙市站点' })
+    expect(pageProblems(duty.problems)).toEqual([])
+    await duty.page.context().close()
   })
 
   it('says so when the link is not valid', async () => {

@@ -8,6 +8,7 @@ import { useI18n } from '../i18n/i18n'
 import { AlertActionBar } from './alert-actions'
 import { AlertChart } from './alert-chart'
 import { AlertHistory } from './alert-history'
+import { DispatchPanel } from './dispatch-panel'
 import { formatAgo, formatTime, regionPath } from './duty-format'
 import type { AlertActions } from './use-alert-actions'
 
@@ -101,6 +102,7 @@ export function AlertDetail({ alert, alerts, onSelect, silence, now, actions, co
       </dl>
       {alert.group !== null && <GroupMembers group={alert} alerts={alerts} onSelect={onSelect} />}
       <AlertActionBar alert={alert} actions={actions} commentRef={commentRef} onSilence={onSilence} />
+      <DispatchPanel alert={alert} />
       <AlertChart alert={alert} indicator={indicator} rule={rule} />
       <AlertHistory alert={alert} indicator={indicator} />
     </article>

@@ -10,6 +10,7 @@ import { adminOpsEn, adminOpsZh } from './messages-admin-ops'
 import { adminWallsEn, adminWallsZh } from './messages-admin-walls'
 import { adminRulesEn, adminRulesZh } from './messages-admin-rules'
 import { feedbackEn, feedbackZh } from './messages-feedback'
+import { dispatchEn, dispatchZh } from './messages-dispatch'
 import { authEn, authZh } from './messages-auth'
 import { dutyEn, dutyZh } from './messages-duty'
 import { exploreEn, exploreZh } from './messages-explore'
@@ -90,7 +91,7 @@ const common = {
   'error.load': '加载失败：{message}',
 }
 
-const zh = { ...common, ...wallZh, ...mapZh, ...dutyZh, ...exploreZh, ...authZh, ...periodsZh, ...adminZh, ...adminOpsZh, ...adminWallsZh, ...adminRulesZh, ...feedbackZh }
+const zh = { ...common, ...wallZh, ...mapZh, ...dutyZh, ...exploreZh, ...authZh, ...periodsZh, ...adminZh, ...adminOpsZh, ...adminWallsZh, ...adminRulesZh, ...feedbackZh, ...dispatchZh }
 
 export type MessageKey = keyof typeof zh
 
@@ -167,7 +168,7 @@ const commonEn: Record<keyof typeof common, string> = {
   'error.load': 'Could not load: {message}',
 }
 
-const en: Record<MessageKey, string> = { ...commonEn, ...wallEn, ...mapEn, ...dutyEn, ...exploreEn, ...authEn, ...periodsEn, ...adminEn, ...adminOpsEn, ...adminWallsEn, ...adminRulesEn, ...feedbackEn }
+const en: Record<MessageKey, string> = { ...commonEn, ...wallEn, ...mapEn, ...dutyEn, ...exploreEn, ...authEn, ...periodsEn, ...adminEn, ...adminOpsEn, ...adminWallsEn, ...adminRulesEn, ...feedbackEn, ...dispatchEn }
 
 export const MESSAGES = { zh, en } as const
 export type Lang = keyof typeof MESSAGES
