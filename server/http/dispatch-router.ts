@@ -11,7 +11,6 @@ import {
   type DispatchReply,
   type RouteReply,
 } from '../../common/api/dispatch-api'
-import { putDocumentBodySchema } from '../../common/api/walls-api'
 import type { CatalogIndex } from '../../common/catalog-index'
 import { codeSchema } from '../../common/catalog-schema'
 import { publicDepartment, type Department } from '../../common/dispatch-schema'
@@ -20,11 +19,10 @@ import { accountOf, inScope, requirePermission, scopeOf } from '../auth/http-aut
 import { CaseError, type CaseService } from '../dispatch/case-service'
 import { LINK_TTL_MS, type CaseLinks } from '../dispatch/case-links'
 import { ROUTING_ID, type Departments } from '../dispatch/departments'
-import { ConflictError, DocumentNotFoundError } from '../walls/document-store'
-import { DefinitionError } from '../walls/walls'
 import { ApiError } from './api-error'
 import { parseBody } from './parse-body'
-import { parseQuery, requireJson, requireObject } from './validate'
+import { parseQuery, requireJson } from './validate'
+import { mapStoreError, parseDefinition, parsePut } from './walls-router'
 
 /**
  * Departments, routing and cases over HTTP (contract:
@@ -85,7 +83,7 @@ export function dispatchRouter({ index, links, departments, cases, alerts, now }
 
   router.put('/departments/:code', admin, requireJson, json, async (req, res) => {
     const code = pathCode(req, 'department')
-    const { definition, version } = parsePut(req.body, 'code', code)
+    const { definition, version } = parsePut(req.body, code, 'code')
     const scope = scopeOf(res)
     const before = departments.departments.get(code)
     if (before && !departments.visible(before.definition, scope)) throw new ApiError(403, 'outside_scope', `department ${code} answers for ${before.definition.region}, outside your region ${scope}`)
@@ -117,7 +115,7 @@ export function dispatchRouter({ index, links, departments, cases, alerts, now }
   })
 
   router.put('/routing', admin, requireJson, json, async (req, res) => {
-    const { definition, version } = parsePut(req.body, 'id', ROUTING_ID)
+    const { definition, version } = parsePut(req.body, ROUTING_ID)
     const scope = scopeOf(res)
     // Below the root an admin edits the routes within its region; the others are kept as they are.
     const routes = Array.isArray(definition.routes) ? definition.routes : []
@@ -207,30 +205,6 @@ function keepSecrets(definition: Record<string, unknown>, before: Department | u
     const stored = before.channels.find((s) => s.kind === sent.kind && 'url' in s && s.url === sent.url && 'secret' in s && s.secret !== undefined)
     return stored && 'secret' in stored ? { ...sent, secret: stored.secret } : c
   })
-}
-
-function parsePut(raw: unknown, idField: string, id: string): { definition: Record<string, unknown>; version: number | undefined } {
-  const parsed = putDocumentBodySchema.safeParse(requireObject(raw))
-  if (!parsed.success) throw new ApiError(400, 'bad_body', 'the body is { definition, version? }')
-  const definition = requireObject(parsed.data.definition ?? null)
-  if (definition[idField] === undefined) definition[idField] = id
-  else if (definition[idField] !== id) throw new ApiError(400, 'bad_body', `definition.${idField}: the body's ${JSON.stringify(definition[idField])} does not match the path's ${JSON.stringify(id)}`)
-  return { definition, version: parsed.data.version }
-}
-
-function parseDefinition<T>(parse: () => T): T {
-  try {
-    return parse()
-  } catch (err) {
-    if (err instanceof DefinitionError) throw new ApiError(400, 'invalid_definition', err.message, { details: { problems: err.problems } })
-    throw err
-  }
-}
-
-function mapStoreError(err: unknown): never {
-  if (err instanceof ConflictError) throw new ApiError(409, 'conflict', err.message, { details: { current: err.current } })
-  if (err instanceof DocumentNotFoundError) throw new ApiError(404, 'not_found', `no ${err.id}`)
-  throw err
 }
 
 async function mapCaseError<T>(run: () => Promise<T>): Promise<T> {

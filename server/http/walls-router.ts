@@ -151,23 +151,24 @@ function documentRoutes<S extends z.ZodType<{ id: string }>>(router: Router, kin
   })
 }
 
-/** The PUT body `{ definition, version? }`; the definition's id may be left out (the path names it). */
-function parsePut(raw: unknown, id: string): { definition: Record<string, unknown>; version: number | undefined } {
+/** The PUT body `{ definition, version? }`; the definition's id (`idField`) may be left out (the path names it). */
+export function parsePut(raw: unknown, id: string, idField = 'id'): { definition: Record<string, unknown>; version: number | undefined } {
   const parsed = putDocumentBodySchema.safeParse(requireObject(raw))
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => ({ path: [...i.path, ...(i.code === 'unrecognized_keys' ? i.keys : [])].map(String), message: i.code === 'unrecognized_keys' ? 'unknown field (the body is { definition, version? })' : i.message }))
     throw new ApiError(400, 'bad_body', problems.map(describeProblem).join('; '), { details: { problems } })
   }
   const definition = requireObject(parsed.data.definition ?? null)
-  if (definition.id === undefined) definition.id = id
-  else if (definition.id !== id) {
-    const problems = [{ path: ['definition', 'id'], message: `the body's id ${JSON.stringify(definition.id)} does not match the path's ${JSON.stringify(id)}` }]
+  if (definition[idField] === undefined) definition[idField] = id
+  else if (definition[idField] !== id) {
+    const problems = [{ path: ['definition', idField], message: `the body's ${idField} ${JSON.stringify(definition[idField])} does not match the path's ${JSON.stringify(id)}` }]
     throw new ApiError(400, 'bad_body', problems.map(describeProblem).join('; '), { details: { problems } })
   }
   return { definition, version: parsed.data.version }
 }
 
-function parseDefinition<T>(parse: () => T): T {
+/** A definition's problems as a 400 naming each field (`invalid_definition`, details.problems). */
+export function parseDefinition<T>(parse: () => T): T {
   try {
     return parse()
   } catch (err) {
@@ -176,7 +177,8 @@ function parseDefinition<T>(parse: () => T): T {
   }
 }
 
-function mapStoreError(err: unknown): never {
+/** A stored document's refusals as replies: 409 with the newer version, 404. */
+export function mapStoreError(err: unknown): never {
   if (err instanceof ConflictError) throw new ApiError(409, 'conflict', err.message, { details: { current: (err.current as Versioned<unknown> | null) ?? null } })
   if (err instanceof DocumentNotFoundError) throw new ApiError(404, 'not_found', `no ${err.id}`)
   throw err
