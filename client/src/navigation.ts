@@ -29,6 +29,7 @@ const ALIASES: Record<string, string> = {
   '/audit': '/admin/audit',
   '/walls': '/admin/walls',
   '/playlists': '/admin/walls',
+  '/departments': '/admin/departments',
 }
 
 /** The page an alias stands for, or null. */

@@ -10,6 +10,7 @@ import { KeysPanel } from './keys-panel'
 import { RulesPanel } from './rules-panel'
 import { SilencesAdmin } from './silences-admin'
 import { WallsAdmin } from './walls-admin'
+import { DepartmentsAdmin } from './departments-admin'
 import './admin.css'
 
 /**
@@ -23,6 +24,7 @@ const TABS = [
   { path: '/admin/keys', label: 'admin.keys', Panel: KeysPanel },
   { path: '/admin/rules', label: 'admin.rules', Panel: RulesPanel },
   { path: '/admin/walls', label: 'admin.walls', Panel: WallsAdmin },
+  { path: '/admin/departments', label: 'admin.departments', Panel: DepartmentsAdmin },
   { path: '/admin/silences', label: 'admin.silences', Panel: SilencesAdmin },
   { path: '/admin/audit', label: 'admin.audit', Panel: AuditPanel },
 ] as const

@@ -31,6 +31,16 @@ describe('the rule editor’s words for a problem', () => {
     expect(problems({ condition: { kind: 'crossCheck', op: 'above', value: 1, with: [{ indicator: 'env.pm25', op: 'above' }] } })).toEqual(['比较的第 1 项 · 阈值：必填'])
   })
 
+  it('says a missing text, a whole number and the schema’s own checks in words, for every field the form edits', () => {
+    expect(problems({ name: { zh: '', en: 'AQI high' } })).toEqual(['名称（中文）：必填'])
+    expect(problems({ forPoints: 2.5 })).toEqual(['连续点数：须为整数'])
+    expect(problems({ group: { min: 1 } })).toEqual(['合并 · 最少序列数：至少为 2'])
+    expect(problems({ floodLimit: 0 }, tr('en'))).toEqual(['Alerts on their own per hour: must be at least 1'])
+    expect(problems({ condition: { kind: 'rateOfChange', windowSeconds: 0, direction: 'rise', percent: 5 } })).toEqual(['条件 · 比较间隔（秒）：须大于 0'])
+    expect(problems({ condition: { kind: 'baseline', params: { slotMinutes: 7 } } })).toEqual(['基线 · 时段宽度（分钟）：须能整除一天（1440 分钟）'])
+    expect(problems({ severity: 'urgent' })).toEqual(['级别：须从选项中选择'])
+  })
+
   it('names the field of a server problem and keeps its words', () => {
     expect(serverProblemText('scope.stationKind: env.aqi is measured at air stations, not traffic', zh)).toBe('范围 · 站点类型：env.aqi is measured at air stations, not traffic')
     expect(serverProblemText('no colon here', zh)).toBe('no colon here')

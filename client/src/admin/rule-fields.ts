@@ -38,11 +38,27 @@ const LABELS: Record<string, MessageKey> = {
   'condition.cadences': 'ruleEdit.field.cadences',
   'condition.tolerance': 'ruleEdit.field.tolerance',
   'condition.with': 'ruleEdit.field.with',
+  'condition.params': 'ruleEdit.field.params',
+  'condition.params.threshold': 'ruleEdit.field.params.threshold',
+  'condition.params.direction': 'ruleEdit.field.params.direction',
+  'condition.params.slotMinutes': 'ruleEdit.field.params.slotMinutes',
+  'condition.params.memoryVisits': 'ruleEdit.field.params.memoryVisits',
+  'condition.params.weeklyTrustVisits': 'ruleEdit.field.params.weeklyTrustVisits',
+  'condition.params.warmupVisits': 'ruleEdit.field.params.warmupVisits',
+  'condition.params.learnClip': 'ruleEdit.field.params.learnClip',
+  'condition.params.quietFloor': 'ruleEdit.field.params.quietFloor',
+  'condition.params.minDeviation': 'ruleEdit.field.params.minDeviation',
+  'condition.params.counts': 'ruleEdit.field.params.counts',
   for: 'ruleEdit.field.for',
   forPoints: 'ruleEdit.field.forPoints',
   keepFiringFor: 'ruleEdit.field.keepFiringFor',
   minPeriodShare: 'ruleEdit.field.minPeriodShare',
   escalateAfter: 'ruleEdit.field.escalateAfter',
+  group: 'ruleEdit.field.group',
+  'group.by': 'ruleEdit.field.groupBy',
+  'group.min': 'ruleEdit.field.groupMin',
+  'group.windowSeconds': 'ruleEdit.field.groupWindow',
+  floodLimit: 'ruleEdit.field.floodLimit',
 }
 
 /** The field a rule path names, in words ("条件 · 比较的第 2 项 · 阈值"). */
@@ -62,6 +78,9 @@ const REFINEMENTS: Record<string, MessageKey> = {
   'condition.percent': 'ruleEdit.err.percentOrAbsolute',
   'scope.stationKind': 'ruleEdit.err.levelOrStations',
   'scope.level': 'ruleEdit.err.scopeNeeded',
+  'condition.windowSeconds': 'ruleEdit.err.positive',
+  'condition.changeOverSeconds': 'ruleEdit.err.positive',
+  'condition.params.slotMinutes': 'ruleEdit.err.dividesDay',
 }
 
 /** One zod issue of a rule as "field: what is wrong". */
@@ -71,13 +90,22 @@ export function ruleIssueText(issue: z.core.$ZodIssue, t: Translate): string {
   let text: string
   switch (issue.code) {
     case 'too_small':
-      text = issue.inclusive === false ? t('ruleEdit.err.above', { n: Number(issue.minimum) }) : t('ruleEdit.err.atLeast', { n: Number(issue.minimum) })
+      // A text's or a list's bound is a length: an empty name is missing, not "less than 1".
+      if (issue.origin === 'string') text = Number(issue.minimum) <= 1 ? t('ruleEdit.err.required') : t('ruleEdit.err.minChars', { n: Number(issue.minimum) })
+      else if (issue.origin === 'array') text = t('ruleEdit.err.minItems', { n: Number(issue.minimum) })
+      else text = issue.inclusive === false ? t('ruleEdit.err.above', { n: Number(issue.minimum) }) : t('ruleEdit.err.atLeast', { n: Number(issue.minimum) })
       break
     case 'too_big':
-      text = issue.inclusive === false ? t('ruleEdit.err.below', { n: Number(issue.maximum) }) : t('ruleEdit.err.atMost', { n: Number(issue.maximum) })
+      if (issue.origin === 'string') text = t('ruleEdit.err.maxChars', { n: Number(issue.maximum) })
+      else if (issue.origin === 'array') text = t('ruleEdit.err.maxItems', { n: Number(issue.maximum) })
+      else text = issue.inclusive === false ? t('ruleEdit.err.below', { n: Number(issue.maximum) }) : t('ruleEdit.err.atMost', { n: Number(issue.maximum) })
       break
     case 'invalid_type':
-      text = issue.input === undefined || issue.input === '' ? t('ruleEdit.err.required') : t('ruleEdit.err.number')
+      // A fraction where a whole number goes is "expected int"; a field left empty is "expected number" (or text) without an input.
+      text = issue.expected === 'int' ? t('ruleEdit.err.integer') : issue.input === undefined || issue.input === '' ? t('ruleEdit.err.required') : t('ruleEdit.err.number')
+      break
+    case 'invalid_value':
+      text = t('ruleEdit.err.choice')
       break
     case 'invalid_format':
       text = t('ruleEdit.err.format')

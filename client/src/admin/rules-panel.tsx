@@ -6,11 +6,12 @@ import { useCatalog } from '../data/catalog'
 import { useI18n } from '../i18n/i18n'
 import { serverError } from './form-errors'
 import { newRule, RuleEditor } from './rule-editor'
+import { conditionSummary } from './rule-editor-summary'
 import type { RuleInput } from '../../../common/rule-schema'
 
 /**
  * Rules (/admin/rules): the rules reaching into the admin's region with their
- * state; enabling and disabling one; and a backtest of a rule over the last
+ * condition in words and their state; enabling and disabling one; and a backtest of a rule over the last
  * 30 days of its scope's stored history — how often it would have fired, when,
  * and on which series — before anyone relies on it. Editing and creating a
  * rule open the rule editor (rule-editor.tsx), with its own backtest of the
@@ -86,6 +87,7 @@ export function RulesPanel() {
             <tr>
               <th>{t('admin.rules.name')}</th>
               <th>{t('admin.rules.indicator')}</th>
+              <th>{t('ruleEdit.col.condition')}</th>
               <th>{t('admin.rules.severity')}</th>
               <th>{t('admin.accounts.state')}</th>
               <th>{t('ruleEdit.lastFired')}</th>
@@ -99,6 +101,7 @@ export function RulesPanel() {
                   {name(r.name)} <span className="muted">{r.id}</span>
                 </td>
                 <td>{name(catalog.indicator(r.indicator)?.name) || r.indicator}</td>
+                <td data-testid="rule-condition">{conditionSummary(r.condition, t)}</td>
                 <td>{t(`alerts.severity.${r.severity}`)}</td>
                 <td>{r.enabled ? t('admin.accounts.enabled') : t('admin.accounts.disabled')}</td>
                 <td data-testid="last-fired" data-ts={lastFired[r.id] ?? ''}>
