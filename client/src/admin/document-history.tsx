@@ -1,35 +1,27 @@
 import { useEffect, useState } from 'react'
-import { z } from 'zod'
+import { documentHistoryReplySchema, type DocumentChange } from '../../../common/api/walls-api'
 import { getJson } from '../api/http'
 import { useI18n } from '../i18n/i18n'
 import { serverError } from './form-errors'
 import { changedParts } from './wall-fields'
 
-/** A history as walls, playlists and rules give it (a rule's changes also enable and disable it). */
-const historySchema = z.object({
-  changes: z.array(z.object({ version: z.number(), at: z.number(), actor: z.string(), action: z.string(), before: z.unknown(), after: z.unknown() })),
-})
-type Change = z.infer<typeof historySchema>['changes'][number]
-
 const ACTIONS = {
   created: 'wallEdit.action.created',
   updated: 'wallEdit.action.updated',
   deleted: 'wallEdit.action.deleted',
-  enabled: 'ruleEdit.action.enabled',
-  disabled: 'ruleEdit.action.disabled',
 } as const
 
 /**
- * A wall's, playlist's or rule's changes, newest first: who, when, what they did,
+ * A wall's or playlist's changes, newest first: who, when, what they did,
  * and which parts changed (title, root, a column, the map, the tour…), each
  * before → after on demand. Read again when `version` moves (a save).
  */
 export function DocumentHistory({ url, version }: { url: string; version: number | undefined }) {
   const { t, lang } = useI18n()
-  const [changes, setChanges] = useState<Change[] | null>(null)
+  const [changes, setChanges] = useState<DocumentChange[] | null>(null)
   const [error, setError] = useState<string | null>(null)
   useEffect(() => {
-    getJson(url, historySchema).then(
+    getJson(url, documentHistoryReplySchema).then(
       (r) => setChanges(r.changes),
       (e: unknown) => setError(serverError(e, t)),
     )
@@ -43,7 +35,7 @@ export function DocumentHistory({ url, version }: { url: string; version: number
         const parts = changedParts(c.before, c.after)
         return (
           <li key={c.version} data-testid="history-entry" data-action={c.action} data-actor={c.actor}>
-            <b>v{c.version}</b> {new Date(c.at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')} · {c.actor} · {c.action in ACTIONS ? t(ACTIONS[c.action as keyof typeof ACTIONS]) : c.action}
+            <b>v{c.version}</b> {new Date(c.at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')} · {c.actor} · {t(ACTIONS[c.action])}
             {c.action === 'updated' && parts.length > 0 && (
               <details>
                 <summary>{t('wallEdit.changed', { parts: parts.map((p) => p.part).join('、') })}</summary>
